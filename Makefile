@@ -1,0 +1,33 @@
+# Everything sets itself up: a fresh machine needs only python3 and make.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: test demo bench lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test,bench,hdf5]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+test: $(STAMP)  ## run the whole test suite (with lint, types and layer contracts)
+	$(VENV)/bin/ruff check hdmf_arrow tests examples benchmarks
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy hdmf_arrow
+	$(PY) -m pytest -q
+
+demo: $(STAMP)  ## build the seed tables and hand them to pandas and polars
+	$(PY) examples/demo.py
+
+bench: $(STAMP)  ## hdmf-arrow vs hdmf 6.2 vs raw pyarrow; writes benchmarks/RESULTS.md
+	$(PY) benchmarks/run.py --write benchmarks/RESULTS.md
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check hdmf_arrow tests examples benchmarks
+	$(VENV)/bin/ruff format --check hdmf_arrow tests examples benchmarks
+
+clean:
+	rm -rf $(VENV) build *.egg-info .hypothesis

@@ -1,0 +1,267 @@
+"""The append buffer behind every column: one Arrow array plus Python values not converted yet.
+
+Building a table row by row (``add_row``) appends Python values to a list, in amortised O(1).
+The first read converts the whole list to Arrow with one ``pyarrow.array`` call and appends it
+to the column's array; later reads reuse that array until the next append. A column built from
+whole arrays (``from_arrow``, ``from_dataframe``, numpy data) never holds Python values at all.
+
+A column's type is either *declared* (``dtype=`` or an Arrow array: values are checked against
+it and never change it) or *inferred* from the first non-null value, in which case a later
+value may widen it the way pyarrow's permissive promotion does (null -> T, int64 -> double).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pyarrow as pa
+
+from hdmf_arrow.arrow.dtypes import (
+    Checker,
+    describe,
+    fast_types,
+    infer_sequence_type,
+    infer_type,
+    make_checker,
+    normalize_type,
+    promote,
+)
+from hdmf_arrow.errors import CellTypeError, CellValueError
+
+
+class ColumnBuffer:
+    """An append-only Arrow column.
+
+    ``check*`` methods validate values without changing anything; ``append``/``extend`` take
+    values that passed a check. ``array()`` returns the whole column as one ``pyarrow.Array``.
+
+    Examples
+    --------
+    >>> buf = ColumnBuffer()
+    >>> buf.append(buf.check(1)); buf.append(buf.check(2.5))
+    >>> buf.array().to_pylist(), buf.type
+    ([1.0, 2.5], DataType(double))
+    """
+
+    __slots__ = ("_array", "_check", "_declared", "_fast", "_numpy", "_pending", "_seq_check")
+
+    def __init__(
+        self,
+        type: pa.DataType | None = None,  # noqa: A002 - mirrors pyarrow's own keyword
+        *,
+        array: pa.Array | None = None,
+        declared: bool = True,
+    ) -> None:
+        if array is not None:
+            t = normalize_type(array.type)
+            self._array: pa.Array = array if t == array.type else array.cast(t)
+            self._declared = declared
+        else:
+            t = pa.null() if type is None else type
+            self._array = pa.array([], type=t)
+            self._declared = type is not None
+        self._pending: list[object] = []
+        self._numpy: np.ndarray | None = None
+        self._retype(t)
+
+    def _retype(self, t: pa.DataType) -> None:
+        self._check: Checker = make_checker(t)
+        self._seq_check: Checker = make_checker(pa.list_(t))
+        self._fast = fast_types(t)
+
+    @property
+    def type(self) -> pa.DataType:
+        """The Arrow type; ``null`` while an inferred column has seen only nulls."""
+        return self._array.type
+
+    @property
+    def declared(self) -> bool:
+        """Whether the type was given (and is never widened)."""
+        return self._declared
+
+    def __len__(self) -> int:
+        return len(self._array) + len(self._pending)
+
+    # -- checks: raise, change nothing ---------------------------------------------------------
+
+    def check(self, value: object) -> object:
+        """Return ``value`` as it will be stored, or raise CellTypeError/CellValueError."""
+        try:
+            return self._check(value)
+        except CellTypeError:
+            if self._declared:
+                raise
+            wider = promote(self.type, infer_type(value))  # may raise a clearer CellTypeError
+            if wider is None:
+                raise
+            return make_checker(wider)(value)
+
+    def check_many(self, values: object) -> Sequence[object]:
+        """Check a sequence of values (a ragged cell); return the values as a list/tuple."""
+        try:
+            return self._seq_check(values)  # type: ignore[return-value]
+        except CellTypeError:
+            if self._declared or not isinstance(values, list | tuple | np.ndarray):
+                raise
+            wider = promote(pa.list_(self.type), infer_sequence_type(values))
+            if wider is None:
+                raise
+            return make_checker(wider)(values)  # type: ignore[return-value]
+
+    # -- appends: values have passed a check ---------------------------------------------------
+
+    def append(self, value: object) -> None:
+        if not self._declared and type(value) not in self._fast and value is not None:
+            self._widen(infer_type(value))
+        self._pending.append(value)
+        self._numpy = None
+
+    def extend(self, values: Sequence[object]) -> None:
+        if not self._declared and values and not set(map(type, values)) <= self._fast:
+            self._widen(infer_sequence_type(values).value_type)
+        self._pending.extend(values)
+        self._numpy = None
+
+    def extend_array(self, values: pa.Array) -> None:
+        """Append a whole Arrow array (cast to this column's type, or widening it)."""
+        t = normalize_type(values.type)
+        if not self._declared and t != self.type:
+            self._widen(t)
+        arr = values if values.type == self.type else values.cast(self.type)
+        self._array = pa.concat_arrays([self.array(), arr])
+        self._numpy = None
+
+    def cast(self, t: pa.DataType) -> None:
+        """Change the column's type (a lossless cast, e.g. int32 -> int64 offsets)."""
+        self._array = self.array().cast(t)
+        self._declared = True
+        self._numpy = None
+        self._retype(t)
+
+    def _widen(self, t: pa.DataType) -> None:
+        if pa.types.is_null(t) or t == self.type:
+            return
+        wider = promote(self.type, t)
+        if wider is None:  # only reachable for values that skipped check(): a programming error
+            msg = f"cannot store {t} values in a {self.type} column"
+            raise CellTypeError(msg)
+        if wider != self.type:
+            self._array = self._array.cast(wider)
+            self._retype(wider)
+
+    # -- reads ---------------------------------------------------------------------------------
+
+    def array(self) -> pa.Array:
+        """The whole column as one Arrow array (converts pending values once)."""
+        if self._pending:
+            new = pa.array(self._pending, type=self.type)
+            self._array = new if len(self._array) == 0 else pa.concat_arrays([self._array, new])
+            self._pending = []
+        return self._array
+
+    def numpy(self) -> np.ndarray:
+        """The column as numpy: zero-copy for primitive types without nulls.
+
+        Fixed-size lists become N-D arrays; strings become object arrays of ``str``; integer and
+        bool columns with nulls become object arrays holding ``None``.
+        """
+        if self._numpy is None:
+            self._numpy = to_numpy(self.array())
+        return self._numpy
+
+
+def to_numpy(arr: pa.Array) -> np.ndarray:
+    """An Arrow array as numpy, keeping N-D shape for fixed-size lists and nulls as None."""
+    if pa.types.is_fixed_size_list(arr.type) and arr.null_count == 0:
+        shape = [len(arr)]
+        flat: pa.Array = arr
+        while pa.types.is_fixed_size_list(flat.type) and flat.null_count == 0:
+            shape.append(flat.type.list_size)
+            flat = flat.flatten()
+        return to_numpy(flat).reshape(shape)
+    if arr.null_count and not pa.types.is_floating(arr.type):
+        return np.array(arr.to_pylist(), dtype=object)
+    return arr.to_numpy(zero_copy_only=False)
+
+
+def buffer_from_data(data: object, type: pa.DataType | None, *, name: str) -> ColumnBuffer:  # noqa: A002
+    """A buffer holding ``data``: None, a list, a numpy array (N-D allowed), pandas or Arrow.
+
+    Numpy and Arrow data keep their type (it is *declared*); Python lists without ``type``
+    get an inferred type that later appends may widen. Lists of equal-length sequences and
+    N-D arrays become ``fixed_size_list`` columns (one row per first-axis entry).
+
+    Raises
+    ------
+    CellTypeError
+        If the data cannot be typed, or does not fit ``type``.
+    CellValueError
+        If the data is ragged (cells of different lengths).
+
+    Examples
+    --------
+    >>> buffer_from_data([[1, 2], [3, 4]], None, name="xy").array().type
+    FixedSizeListType(fixed_size_list<item: int64>[2])
+    """
+    if data is None:
+        return ColumnBuffer(type)
+    arr = _to_arrow(data, type, name=name)
+    declared = type is not None or not isinstance(data, list | tuple | range)
+    return ColumnBuffer(array=arr, declared=declared)
+
+
+def _to_arrow(data: object, t: pa.DataType | None, *, name: str) -> pa.Array:
+    if isinstance(data, pa.ChunkedArray):
+        data = data.combine_chunks()
+    if isinstance(data, pa.Array):
+        return data if t is None or data.type == t else _cast(data, t, name=name)
+    if hasattr(data, "to_numpy") and hasattr(data, "dtype") and not isinstance(data, np.ndarray):
+        try:  # pandas Series / Index / ExtensionArray
+            return _to_arrow(pa.array(data, from_pandas=True), t, name=name)
+        except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+            msg = f"Column {name!r}: cannot convert {type(data).__name__} to Arrow ({exc})"
+            raise CellTypeError(msg) from None
+    if isinstance(data, list | tuple) and data and isinstance(data[0], list | tuple | np.ndarray):
+        arr = np.asarray(data) if _regular(data) else None
+        if arr is None or arr.dtype.kind not in "biufUM":
+            msg = (
+                f"Column {name!r}: cells have different lengths (or mixed types); a column "
+                f"without an index holds one value or one regular N-D array per row. "
+                f"Hint: add the column with index=True for ragged data."
+            )
+            raise CellValueError(msg)
+        data = arr
+    if isinstance(data, np.ndarray) and data.ndim > 1:
+        flat = _to_arrow(data.reshape(-1), None if t is None else _innermost(t), name=name)
+        for size in reversed(data.shape[1:]):
+            flat = pa.FixedSizeListArray.from_arrays(flat, size)
+        return flat if t is None else _cast(flat, t, name=name)
+    if isinstance(data, np.ndarray) and data.dtype.kind == "U":
+        data = data.astype(object)
+    try:
+        seq = data if isinstance(data, np.ndarray | list | tuple) else list(data)  # type: ignore[call-overload]
+        return pa.array(seq, type=t, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError) as exc:
+        expected = f"values of type {t}" if t is not None else "values of one type"
+        msg = f"Column {name!r}: expected {expected}, found {describe(data)} ({exc})"
+        raise CellTypeError(msg) from None
+
+
+def _regular(data: Sequence[object]) -> bool:
+    first = len(data[0])  # type: ignore[arg-type]
+    return all(isinstance(c, list | tuple | np.ndarray) and len(c) == first for c in data)
+
+
+def _innermost(t: pa.DataType) -> pa.DataType:
+    while pa.types.is_fixed_size_list(t):
+        t = t.value_type
+    return t
+
+
+def _cast(arr: pa.Array, t: pa.DataType, *, name: str) -> pa.Array:
+    try:
+        return arr.cast(t)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as exc:
+        msg = f"Column {name!r}: cannot store {arr.type} data as {t} ({exc})"
+        raise CellTypeError(msg) from None

@@ -1,0 +1,391 @@
+"""Data types: what users write as ``dtype`` <-> Arrow types, and cheap per-value checks.
+
+``parse_dtype`` turns a user's ``dtype`` (a name, a Python or numpy type, an Arrow type) into an
+Arrow type. ``make_checker`` returns a function that accepts or refuses one Python value for a
+column of a given Arrow type *without* converting it: ``add_row`` checks every cell before it
+appends any, so that a refused row leaves the table as it was. The values are converted to
+Arrow in bulk later, when the column is read (see :mod:`hdmf_arrow.arrow.buffer`).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable
+from typing import TypeAlias
+
+import numpy as np
+import pyarrow as pa
+
+from hdmf_arrow.errors import CellTypeError, CellValueError
+
+DtypeLike: TypeAlias = "str | type | np.dtype[np.generic] | pa.DataType | None"
+Checker: TypeAlias = Callable[[object], object]
+
+# Names a user may pass as ``add_column(dtype=...)``. "int" and "float" follow numpy (int64,
+# float64), because a Python user who writes dtype="float" expects 25.3 to stay 25.3; the
+# schema-language meaning (float32, int32) applies to specs only (docs/differences.md).
+_NAMED: dict[str, pa.DataType] = {
+    "text": pa.string(),
+    "utf": pa.string(),
+    "utf8": pa.string(),
+    "utf-8": pa.string(),
+    "str": pa.string(),
+    "string": pa.string(),
+    "ascii": pa.string(),
+    "bytes": pa.binary(),
+    "isodatetime": pa.timestamp("us", tz="UTC"),
+    "datetime": pa.timestamp("us", tz="UTC"),
+    "date": pa.date32(),
+    "bool": pa.bool_(),
+    "float": pa.float64(),
+    "double": pa.float64(),
+    "int": pa.int64(),
+    "long": pa.int64(),
+    "short": pa.int16(),
+    "uint": pa.uint64(),
+}
+
+_PYTHON: dict[type, pa.DataType] = {
+    bool: pa.bool_(),
+    int: pa.int64(),
+    float: pa.float64(),
+    str: pa.string(),
+    bytes: pa.binary(),
+    _dt.datetime: pa.timestamp("us"),
+    _dt.date: pa.date32(),
+}
+
+# Arrow "view" layouts that Parquet writers and polars readers do not all accept (DESIGN.md 3).
+_VIEW_TO_PLAIN: dict[pa.DataType, pa.DataType] = {
+    pa.string_view(): pa.string(),
+    pa.binary_view(): pa.binary(),
+    pa.large_string(): pa.string(),
+}
+
+
+def parse_dtype(dtype: DtypeLike, *, name: str) -> pa.DataType | None:
+    """Turn a user's ``dtype`` into an Arrow type; ``None`` means "infer from the data".
+
+    Parameters
+    ----------
+    dtype
+        A name (``"int"``, ``"float32"``, ``"text"``, ``"isodatetime"``, ...), a Python type
+        (``int``, ``str``), a numpy dtype or an Arrow type.
+    name
+        The column the dtype is for, used in error messages.
+
+    Raises
+    ------
+    CellTypeError
+        If the dtype is not understood.
+
+    Examples
+    --------
+    >>> parse_dtype("float", name="weight")
+    DataType(double)
+    >>> parse_dtype("uint8", name="code")
+    DataType(uint8)
+    >>> parse_dtype(str, name="genotype")
+    DataType(string)
+    """
+    if dtype is None or isinstance(dtype, pa.DataType):
+        return dtype
+    if isinstance(dtype, str) and dtype.lower() in _NAMED:
+        return _NAMED[dtype.lower()]
+    if isinstance(dtype, type) and dtype in _PYTHON:
+        return _PYTHON[dtype]
+    try:
+        np_dtype = np.dtype(dtype)  # type: ignore[call-overload]
+        if np_dtype.kind in "US":
+            return pa.string() if np_dtype.kind == "U" else pa.binary()
+        return pa.from_numpy_dtype(np_dtype)
+    except (TypeError, ValueError, pa.ArrowNotImplementedError):
+        msg = (
+            f"Column {name!r}: dtype {dtype!r} is not understood. Hint: use a name such as "
+            f"'int', 'float32', 'text', 'bool', 'isodatetime', a numpy dtype or an Arrow type."
+        )
+        raise CellTypeError(msg) from None
+
+
+def normalize_type(t: pa.DataType) -> pa.DataType:
+    """The Arrow type we store for ``t``: view layouts and large strings become plain ones.
+
+    >>> normalize_type(pa.string_view())
+    DataType(string)
+    >>> normalize_type(pa.list_view(pa.int64()))
+    ListType(list<item: int64>)
+    """
+    if t in _VIEW_TO_PLAIN:
+        return _VIEW_TO_PLAIN[t]
+    if pa.types.is_list_view(t) or pa.types.is_large_list_view(t):
+        return pa.list_(normalize_type(t.value_type))
+    if pa.types.is_list(t) or pa.types.is_large_list(t):
+        inner = normalize_type(t.value_type)
+        return pa.list_(inner) if pa.types.is_list(t) else pa.large_list(inner)
+    if pa.types.is_fixed_size_list(t):
+        return pa.list_(normalize_type(t.value_type), t.list_size)
+    return t
+
+
+def infer_type(value: object) -> pa.DataType:
+    """The Arrow type of one cell, as the first value of an untyped column.
+
+    A sequence is an N-D cell (``fixed_size_list``), as in hdmf where a column of equal-length
+    lists is a 2-D dataset; ragged cells need ``index=True`` and are typed by the index.
+
+    >>> infer_type(3), infer_type(2.5), infer_type("WT")
+    (DataType(int64), DataType(double), DataType(string))
+    >>> infer_type([1.0, 2.0])
+    FixedSizeListType(fixed_size_list<item: double>[2])
+    """
+    if isinstance(value, list | tuple):
+        arr = np.asarray(value) if value else np.empty(0)
+        if arr.dtype.kind not in "biufUM":
+            msg = (
+                f"expected a scalar or a regular N-D sequence, found {describe(value)}. "
+                f"Hint: ragged cells need a column added with index=True"
+            )
+            raise CellTypeError(msg)
+        value = arr
+    if isinstance(value, np.ndarray):
+        t = _numpy_type(value.dtype)
+        for size in reversed(value.shape):
+            t = pa.list_(t, size)
+        return t
+    if isinstance(value, np.generic):
+        return _numpy_type(value.dtype)
+    t = _PYTHON.get(type(value))
+    if t is not None:
+        return t
+    try:
+        return normalize_type(pa.array([value]).type)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        msg = f"cannot store a value of type {type(value).__name__} ({value!r:.60})"
+        raise CellTypeError(msg) from None
+
+
+def infer_sequence_type(values: object) -> pa.DataType:
+    """The Arrow type ``list<T>`` of a ragged cell (a sequence of values of one type).
+
+    >>> infer_sequence_type([1, 2.5])
+    ListType(list<item: double>)
+    """
+    if isinstance(values, np.ndarray):
+        if values.ndim == 1:
+            return pa.list_(_numpy_type(values.dtype))
+        return pa.list_(infer_type(values[0]))
+    try:
+        return pa.list_(normalize_type(pa.array(list(values)).type))  # type: ignore[call-overload]
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+        msg = f"cannot store the values {describe(values)} as one typed sequence"
+        raise CellTypeError(msg) from None
+
+
+def _numpy_type(dtype: np.dtype[np.generic]) -> pa.DataType:
+    if dtype.kind == "U":
+        return pa.string()
+    if dtype.kind == "O":
+        msg = "cannot store a numpy object array; convert it to a typed array or a list first"
+        raise CellTypeError(msg)
+    return pa.from_numpy_dtype(dtype)
+
+
+def promote(current: pa.DataType, new: pa.DataType) -> pa.DataType | None:
+    """The type that holds both ``current`` and ``new`` values, or None if there is none.
+
+    Used for columns whose type was inferred: ``null`` widens to anything, ``int64`` to
+    ``double``, ``list<null>`` to ``list<T>``; other pairs are refused (pyarrow's permissive
+    schema unification decides).
+
+    >>> promote(pa.int64(), pa.float64())
+    DataType(double)
+    >>> promote(pa.int64(), pa.string()) is None
+    True
+    """
+    if current == new:
+        return current
+    try:
+        merged = pa.unify_schemas(
+            [pa.schema([("x", current)]), pa.schema([("x", new)])], promote_options="permissive"
+        )
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        return None
+    t = merged.field("x").type
+    # permissive promotion also turns numbers into strings or decimals; we do not want that
+    if pa.types.is_string(t) and not pa.types.is_string(current) and not pa.types.is_null(current):
+        return None
+    return t
+
+
+def describe(value: object) -> str:
+    """A short description of a value for error messages: its type and a clipped repr."""
+    return f"{type(value).__name__} {value!r:.40}"
+
+
+def _refuse(expected: str, value: object) -> CellTypeError:
+    return CellTypeError(f"expected {expected}, found {describe(value)}")
+
+
+def make_checker(t: pa.DataType) -> Checker:
+    """A function that accepts one Python value for Arrow type ``t`` or raises.
+
+    The function returns the value to store (numpy scalars become Python scalars, arrays
+    become lists) and raises :class:`CellTypeError` or :class:`CellValueError` with a message
+    of the form "expected ..., found ...". ``None`` is always accepted (a null).
+
+    >>> check = make_checker(pa.float64())
+    >>> check(1.5), check(2), check(None)
+    (1.5, 2, None)
+    >>> check("a")
+    Traceback (most recent call last):
+    hdmf_arrow.errors.CellTypeError: expected a number (double), found str 'a'
+    """
+    return _CHECKERS.get(t) or _build_checker(t)
+
+
+def fast_types(t: pa.DataType) -> frozenset[type]:
+    """Python types a value may have to fit ``t`` with no conversion or range check."""
+    if pa.types.is_floating(t):
+        return frozenset({float, int, type(None)})
+    if t == pa.int64():
+        return frozenset({int, type(None)})
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        return frozenset({str, type(None)})
+    if pa.types.is_boolean(t):
+        return frozenset({bool, type(None)})
+    return frozenset({type(None)})
+
+
+def _build_checker(t: pa.DataType) -> Checker:  # noqa: C901 - one branch per Arrow type family
+    if pa.types.is_null(t):
+        return _check_any
+    if pa.types.is_integer(t):
+        lo, hi = _int_bounds(t)
+        label = f"an integer ({t})"
+
+        def check_int(v: object) -> object:
+            if type(v) is int or isinstance(v, int | np.integer) and not isinstance(v, bool):
+                iv = int(v)  # type: ignore[arg-type]
+                if lo <= iv <= hi:
+                    return iv
+                msg = f"expected {label} in [{lo}, {hi}], found {iv}"
+                raise CellValueError(msg)
+            if v is None:
+                return None
+            raise _refuse(label, v)
+
+        return check_int
+    if pa.types.is_floating(t):
+        label = f"a number ({t})"
+
+        def check_float(v: object) -> object:
+            tv = type(v)
+            if tv is float or tv is int or v is None:
+                return v
+            if isinstance(v, float | int | np.floating | np.integer) and not isinstance(v, bool):
+                return float(v)  # type: ignore[arg-type]
+            raise _refuse(label, v)
+
+        return check_float
+    if pa.types.is_boolean(t):
+
+        def check_bool(v: object) -> object:
+            if type(v) is bool or v is None:
+                return v
+            if isinstance(v, np.bool_):
+                return bool(v)
+            raise _refuse("a bool", v)
+
+        return check_bool
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+
+        def check_str(v: object) -> object:
+            if type(v) is str or v is None:
+                return v
+            if isinstance(v, str):
+                return str(v)
+            raise _refuse("a string", v)
+
+        return check_str
+    if pa.types.is_binary(t) or pa.types.is_large_binary(t):
+        return _isinstance_checker((bytes,), "bytes")
+    if pa.types.is_timestamp(t):
+        return _isinstance_checker((_dt.datetime, np.datetime64), "a datetime")
+    if pa.types.is_date(t):
+        return _isinstance_checker((_dt.date, np.datetime64), "a date")
+    if pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_fixed_size_list(t):
+        return _list_checker(t)
+    return _arrow_checker(t)
+
+
+def _int_bounds(t: pa.DataType) -> tuple[int, int]:
+    info = np.iinfo(t.to_pandas_dtype())
+    return int(info.min), int(info.max)
+
+
+def _isinstance_checker(types: tuple[type, ...], label: str) -> Checker:
+    def check(v: object) -> object:
+        if v is None or isinstance(v, types):
+            return v
+        raise _refuse(label, v)
+
+    return check
+
+
+def _list_checker(t: pa.DataType) -> Checker:
+    inner = make_checker(t.value_type)
+    fast = fast_types(t.value_type) - {type(None)}
+    bounds = _int_bounds(t.value_type) if pa.types.is_integer(t.value_type) else None
+    if bounds is not None:
+        fast = frozenset({int})
+    size = t.list_size if pa.types.is_fixed_size_list(t) else None
+    label = f"a sequence of length {size}" if size is not None else "a sequence (list or array)"
+
+    def check_list(v: object) -> object:
+        if v is None:
+            return None
+        if isinstance(v, np.ndarray):
+            if v.ndim == 0:
+                raise _refuse(label, v)
+            v = v.tolist()
+        elif isinstance(v, pa.Array):
+            v = v.to_pylist()
+        elif not isinstance(v, list | tuple):
+            raise _refuse(label, v)
+        assert isinstance(v, list | tuple)
+        if size is not None and len(v) != size:
+            msg = f"expected {label}, found one of length {len(v)}"
+            raise CellValueError(msg)
+        if fast and set(map(type, v)) <= fast:
+            if bounds is None or not v or (bounds[0] <= min(v) and max(v) <= bounds[1]):  # type: ignore[type-var]
+                return v
+        return [inner(x) for x in v]
+
+    return check_list
+
+
+def _arrow_checker(t: pa.DataType) -> Checker:
+    """Fallback for rarer types: let Arrow itself decide on the single value."""
+
+    def check(v: object) -> object:
+        if v is None:
+            return None
+        try:
+            pa.array([v], type=t)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+            raise _refuse(str(t), v) from None
+        return v
+
+    return check
+
+
+def _check_any(v: object) -> object:
+    """Checker of a column whose type is not known yet: anything Arrow can type."""
+    if v is None:
+        return None
+    return make_checker(infer_type(v))(v)
+
+
+_CHECKERS: dict[pa.DataType, Checker] = {}
+for _t in (pa.int64(), pa.float64(), pa.string(), pa.bool_(), pa.int32(), pa.float32()):
+    _CHECKERS[_t] = _build_checker(_t)

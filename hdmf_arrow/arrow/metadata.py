@@ -1,0 +1,135 @@
+"""The ``hdmf`` metadata document: one versioned JSON object that describes a table.
+
+It travels with every Arrow table (schema metadata key ``hdmf``) and, in the store, with every
+Parquet file (footer key ``hdmf``), keyed by column name because polars drops Arrow *field*
+metadata. ``docs/format.md`` is the normative description.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from hdmf_arrow.errors import FormatVersionError, SchemaMismatchError
+
+FORMAT_VERSION = "0.1.0"
+METADATA_KEY = b"hdmf"
+
+
+@dataclass(frozen=True, slots=True)
+class RegionTarget:
+    """The table a DynamicTableRegion column points at."""
+
+    name: str
+    object_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnMeta:
+    """What Arrow's type does not say about one column."""
+
+    data_type: str = "VectorData"
+    namespace: str = "hdmf-common"
+    description: str = ""
+    object_id: str | None = None
+    index: int = 0
+    index_object_ids: tuple[str, ...] = ()
+    target: RegionTarget | None = None
+    elements_object_id: str | None = None
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class TableMeta:
+    """What Arrow's schema does not say about one table."""
+
+    name: str
+    description: str = ""
+    data_type: str = "DynamicTable"
+    namespace: str = "hdmf-common"
+    object_id: str | None = None
+    id_object_id: str | None = None
+    columns: dict[str, ColumnMeta] = field(default_factory=dict)
+    format_version: str = FORMAT_VERSION
+
+    def to_json(self) -> str:
+        """The document as compact JSON text.
+
+        >>> TableMeta("t").to_json()[:40]
+        '{"format_version": "0.1.0", "name": "t",'
+        """
+        doc = {"format_version": self.format_version, **asdict(self)}
+        doc["columns"] = {k: _drop_defaults(asdict(v)) for k, v in self.columns.items()}
+        return json.dumps(doc, separators=(", ", ": "))
+
+    @classmethod
+    def parse(cls, raw: bytes | str, *, source: str = "table") -> TableMeta:
+        """Parse a document, refusing newer formats and malformed JSON.
+
+        Raises
+        ------
+        FormatVersionError
+            If ``format_version`` is newer than this hdmf-arrow reads.
+        SchemaMismatchError
+            If the document is not valid JSON or lacks required keys.
+        """
+        try:
+            doc = json.loads(raw)
+            version = str(doc["format_version"])
+            check_format_version(version, source=source)
+            columns = {
+                str(k): _parse_column(v, source=f"{source}, column {k!r}")
+                for k, v in doc.get("columns", {}).items()
+            }
+            return cls(
+                name=str(doc["name"]),
+                description=str(doc.get("description", "")),
+                data_type=str(doc.get("data_type", "DynamicTable")),
+                namespace=str(doc.get("namespace", "hdmf-common")),
+                object_id=doc.get("object_id"),
+                id_object_id=doc.get("id_object_id"),
+                columns=columns,
+                format_version=version,
+            )
+        except FormatVersionError:
+            raise
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            msg = f"The 'hdmf' metadata of {source} does not parse: {exc!r}"
+            raise SchemaMismatchError(msg) from None
+
+
+def check_format_version(version: str, *, source: str) -> None:
+    """Raise FormatVersionError if ``version`` is newer (major.minor) than ours."""
+    mine = tuple(int(p) for p in FORMAT_VERSION.split(".")[:2])
+    theirs = tuple(int(p) for p in version.split(".")[:2])
+    if theirs > mine:
+        msg = (
+            f"{source} was written with hdmf-arrow format {version}; this hdmf-arrow reads "
+            f"format {FORMAT_VERSION} and older. Hint: upgrade hdmf-arrow."
+        )
+        raise FormatVersionError(msg)
+
+
+def _parse_column(doc: dict[str, Any], *, source: str) -> ColumnMeta:
+    if not isinstance(doc, dict):
+        msg = f"expected an object for {source}, found {type(doc).__name__}"
+        raise TypeError(msg)
+    target = doc.get("target")
+    return ColumnMeta(
+        data_type=str(doc.get("data_type", "VectorData")),
+        namespace=str(doc.get("namespace", "hdmf-common")),
+        description=str(doc.get("description", "")),
+        object_id=doc.get("object_id"),
+        index=int(doc.get("index", 0)),
+        index_object_ids=tuple(doc.get("index_object_ids", ())),
+        target=None if target is None else RegionTarget(str(target["name"]), target.get("object_id")),
+        elements_object_id=doc.get("elements_object_id"),
+        attributes=dict(doc.get("attributes", {})),
+    )
+
+
+def _drop_defaults(d: dict[str, Any]) -> dict[str, Any]:
+    empty: tuple[object, ...] = (None, (), [], {}, 0)
+    keep = {"data_type", "namespace", "description"}
+    return {k: v for k, v in d.items() if k in keep or v not in empty}

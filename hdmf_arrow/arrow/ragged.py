@@ -1,0 +1,114 @@
+"""The ragged coder: VectorData + VectorIndex levels <-> an Arrow ``list<...>`` array.
+
+A ragged column with ``depth`` levels of VectorIndex is one Arrow array with ``depth`` nested
+list levels. The list offsets of each level *are* that level's VectorIndex (with the leading 0
+that hdmf leaves out), and the innermost child array is the VectorData. ``split`` and ``join``
+convert between the two without copying values:
+
+    join(*split(arr, depth)) == arr        (for arrays whose offsets start at 0)
+    split(join(values, levels), depth) == (values, levels)
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from hdmf_arrow.arrow.dtypes import describe, normalize_type
+from hdmf_arrow.errors import CellTypeError, CellValueError
+
+INT32_MAX = 2**31 - 1
+
+
+class Level(NamedTuple):
+    """One VectorIndex level: offsets (int32 or int64, starting at 0) and optional validity."""
+
+    offsets: pa.Array
+    valid: pa.Array | None  # boolean, None when every cell is valid
+
+
+def list_depth(t: pa.DataType) -> int:
+    """How many variable-length list levels ``t`` has on the outside.
+
+    >>> list_depth(pa.list_(pa.list_(pa.float64())))
+    2
+    >>> list_depth(pa.list_(pa.float64(), 3))
+    0
+    """
+    depth = 0
+    while pa.types.is_list(t) or pa.types.is_large_list(t):
+        depth += 1
+        t = t.value_type
+    return depth
+
+
+def encode(
+    data: object, depth: int, *, value_type: pa.DataType | None = None, name: str
+) -> pa.Array:
+    """Nested sequences (``depth`` ragged levels) -> a ``list`` array of that depth.
+
+    Parameters
+    ----------
+    data
+        A sequence of cells; each cell a sequence (of sequences, for ``depth`` 2, ...).
+    depth
+        The number of ragged levels (``index=True`` is 1, ``index=2`` is 2).
+    value_type
+        The type of the innermost values, or None to infer it.
+    name
+        The column, for error messages.
+
+    Examples
+    --------
+    >>> encode([[1, 2, 3], [4]], 1, name="spikes").to_pylist()
+    [[1, 2, 3], [4]]
+    """
+    t = value_type
+    if t is not None:
+        for _ in range(depth):
+            t = pa.list_(t)
+    try:
+        arr = data if isinstance(data, pa.Array) else pa.array(data, type=t)  # type: ignore[arg-type]
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError) as exc:
+        expected = f"cells of {t}" if t is not None else f"{depth} level(s) of nested sequences"
+        msg = f"Column {name!r}: expected {expected}, found {describe(data)} ({exc})"
+        raise CellTypeError(msg) from None
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    arr = arr.cast(normalize_type(arr.type)) if normalize_type(arr.type) != arr.type else arr
+    if list_depth(arr.type) < depth:
+        msg = (
+            f"Column {name!r}: cannot build {depth} VectorIndex level(s) from data of type "
+            f"{arr.type}; each cell must be nested {depth} level(s) deep. "
+            f"Hint: pass index={list_depth(arr.type)} or nest the data further."
+        )
+        raise CellValueError(msg)
+    return arr
+
+
+def split(arr: pa.Array, depth: int) -> tuple[pa.Array, list[Level]]:
+    """A list array -> (innermost values, levels outermost first), offsets rebased to 0."""
+    levels: list[Level] = []
+    for _ in range(depth):
+        offsets = arr.offsets
+        valid = arr.is_valid() if arr.null_count else None
+        child = arr.values
+        start = offsets[0].as_py()
+        stop = offsets[-1].as_py()
+        if start != 0 or stop != len(child):
+            child = child.slice(start, stop - start)
+            offsets = pc.subtract(offsets, pa.scalar(start, offsets.type))
+        levels.append(Level(offsets, valid))
+        arr = child
+    return arr, levels
+
+
+def join(values: pa.Array, levels: list[Level]) -> pa.Array:
+    """Flat values + levels (outermost first) -> one nested list array. Zero-copy."""
+    for level in reversed(levels):
+        cls = pa.LargeListArray if level.offsets.type == pa.int64() else pa.ListArray
+        mask = None if level.valid is None else pc.invert(level.valid)
+        values = cls.from_arrays(level.offsets, values, mask=mask)
+    return values

@@ -1,0 +1,20 @@
+"""The HDMF common data model on Apache Arrow: ``from hdmf_arrow.common import DynamicTable``."""
+
+from hdmf_arrow.common._container import CORE_NAMESPACE, EXP_NAMESPACE, Container
+from hdmf_arrow.common._data import Data, ElementIdentifiers, VectorData, VectorIndex
+from hdmf_arrow.common._enum import EnumData
+from hdmf_arrow.common._region import DynamicTableRegion
+from hdmf_arrow.common._table import DynamicTable
+
+__all__ = [
+    "CORE_NAMESPACE",
+    "EXP_NAMESPACE",
+    "Container",
+    "Data",
+    "DynamicTable",
+    "DynamicTableRegion",
+    "ElementIdentifiers",
+    "EnumData",
+    "VectorData",
+    "VectorIndex",
+]

@@ -1,0 +1,87 @@
+"""Container and Data: the two roots of the HDMF type hierarchy."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, ClassVar
+
+from hdmf_arrow.errors import InvalidNameError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pyarrow as pa
+
+CORE_NAMESPACE = "hdmf-common"
+EXP_NAMESPACE = "hdmf-experimental"
+
+
+def check_name(name: object, *, kind: str) -> str:
+    """Return ``name`` if HDMF allows it as a container name (a str without '/' or ':')."""
+    if not isinstance(name, str):
+        msg = f"{kind}: incorrect type for 'name' (got {type(name).__name__!r}, expected 'str')"
+        raise TypeError(msg)
+    if "/" in name or ":" in name:
+        msg = f"{kind} name {name!r} cannot contain a '/' or ':'"
+        raise InvalidNameError(msg)
+    return name
+
+
+class Container:
+    """Base class of every HDMF object: a name, a uuid4 ``object_id`` and a parent.
+
+    ``data_type`` and ``namespace`` name the HDMF type (class attributes).
+
+    Examples
+    --------
+    >>> c = Container("session")
+    >>> c.name, c.data_type, c.namespace, len(c.object_id)
+    ('session', 'Container', 'hdmf-common', 36)
+    """
+
+    data_type: ClassVar[str] = "Container"
+    namespace: ClassVar[str] = CORE_NAMESPACE
+
+    def __init__(self, name: str, *, object_id: str | None = None) -> None:
+        self._name = check_name(name, kind=type(self).__name__)
+        self.object_id: str = object_id if object_id is not None else str(uuid.uuid4())
+        self.parent: Container | None = None
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def children(self) -> tuple[Container, ...]:
+        """The containers this one holds (tables hold their columns)."""
+        return ()
+
+    def _adopt(self, child: Container) -> None:
+        child.parent = self
+
+    def __repr__(self) -> str:
+        return f"{self.data_type} {self.name!r}"
+
+
+class Data(Container):
+    """A named array. Subclasses keep their values in Arrow (see VectorData)."""
+
+    data_type: ClassVar[str] = "Data"
+
+    @property
+    def data(self) -> np.ndarray:
+        raise NotImplementedError
+
+    def to_arrow(self) -> pa.Array:
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+    def __iter__(self) -> Iterator[object]:
+        return iter(self.data)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """``(rows,)`` or ``(rows, k, ...)`` for N-D columns."""
+        return tuple(self.data.shape)

@@ -1,0 +1,455 @@
+"""Data, VectorData, VectorIndex and ElementIdentifiers: named arrays kept in Arrow."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+import pyarrow as pa
+
+from hdmf_arrow.arrow import ragged
+from hdmf_arrow.arrow.buffer import ColumnBuffer, buffer_from_data
+from hdmf_arrow.arrow.dtypes import DtypeLike, parse_dtype
+from hdmf_arrow.common._container import Container
+from hdmf_arrow.errors import CellTypeError, CellValueError, HdmfArrowError
+
+ArrayLike = Any  # list, tuple, numpy array, pandas Series, pyarrow Array
+_INT32_MAX = 2**31 - 1
+
+
+def with_context(exc: HdmfArrowError, where: str) -> HdmfArrowError:
+    """The same kind of error, its message prefixed with where it happened."""
+    return type(exc)(f"{where}: {exc}")
+
+
+class Data(Container):
+    """A named array kept as one Arrow array (plus rows appended since it was last read).
+
+    ``data`` is a numpy view (zero-copy for primitive types without nulls); ``to_arrow()`` the
+    Arrow array itself.
+
+    Examples
+    --------
+    >>> d = Data("trace", [0.5, 1.5])
+    >>> d.append(2.5)
+    >>> d.data
+    array([0.5, 1.5, 2.5])
+    """
+
+    data_type: ClassVar[str] = "Data"
+
+    def __init__(
+        self,
+        name: str,
+        data: ArrayLike = None,
+        *,
+        dtype: DtypeLike = None,
+        object_id: str | None = None,
+    ) -> None:
+        super().__init__(name, object_id=object_id)
+        t = parse_dtype(dtype, name=name)
+        try:
+            self._buf: ColumnBuffer = buffer_from_data(data, t, name=name)
+        except HdmfArrowError as exc:
+            raise with_context(exc, f"{type(self).__name__} {name!r}") from None
+
+    # -- reading -------------------------------------------------------------------------------
+
+    @property
+    def data(self) -> np.ndarray:
+        """The values as numpy (strings as objects; N-D columns as N-D arrays)."""
+        return self._buf.numpy()
+
+    @property
+    def dtype(self) -> pa.DataType:
+        """The Arrow type of one row."""
+        return self._buf.type
+
+    def to_arrow(self) -> pa.Array:
+        """The values as one Arrow array (no copy)."""
+        return self._buf.array()
+
+    def __len__(self) -> int:
+        return len(self._buf)
+
+    def __getitem__(self, key: object) -> Any:
+        return self.get(key)
+
+    def get(self, key: object) -> Any:
+        """``data[key]`` with numpy semantics: a scalar for an int, an array otherwise."""
+        return self.data[key]  # type: ignore[index]
+
+    # -- appending -----------------------------------------------------------------------------
+
+    def append(self, value: object) -> None:
+        """Append one value (checked first: a refused value changes nothing)."""
+        try:
+            cell = self._check_cell(value)
+        except HdmfArrowError as exc:
+            raise with_context(exc, f"{self.data_type} {self.name!r}") from None
+        self._append_cell(cell)
+
+    def add_row(self, value: object) -> None:
+        """Alias of :meth:`append`, as in hdmf."""
+        self.append(value)
+
+    def extend(self, values: Iterable[object]) -> None:
+        """Append many values; numpy and Arrow input is converted in bulk."""
+        if isinstance(values, np.ndarray | pa.Array | pa.ChunkedArray) and self._bulk_ok():
+            try:
+                self._buf.extend_array(buffer_from_data(values, None, name=self.name).array())
+            except (HdmfArrowError, pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+                msg = f"{self.data_type} {self.name!r}: cannot append {values!r:.60} ({exc})"
+                raise CellTypeError(msg) from None
+            return
+        try:
+            cells = [self._check_cell(v) for v in values]
+        except HdmfArrowError as exc:
+            raise with_context(exc, f"{self.data_type} {self.name!r}") from None
+        for cell in cells:
+            self._append_cell(cell)
+
+    def _bulk_ok(self) -> bool:
+        return True
+
+    # -- the protocol a table uses: check every cell of a row, then append them all ----------
+
+    def _check_cell(self, value: object) -> object:
+        return self._buf.check(value)
+
+    def _append_cell(self, cell: object) -> None:
+        self._buf.append(cell)
+
+    def _check_many(self, values: object) -> Sequence[object]:
+        return self._buf.check_many(values)
+
+    def _extend_checked(self, cells: Sequence[object]) -> None:
+        self._buf.extend(cells)
+
+    def _fill_nulls(self, n: int) -> None:
+        self._buf.extend([None] * n)
+
+    @property
+    def index_depth(self) -> int:
+        """How many VectorIndex levels sit on this column (0 for a plain column)."""
+        return 0
+
+
+class VectorData(Data):
+    """A column of a table: a named, described array, one value (or N-D array) per row.
+
+    Examples
+    --------
+    >>> v = VectorData("weight", "Weight in grams", [25.3, 27.1], unit="g")
+    >>> v.data, v.unit, len(v)
+    (array([25.3, 27.1]), 'g', 2)
+    """
+
+    data_type: ClassVar[str] = "VectorData"
+
+    def __init__(
+        self,
+        name: str,
+        description: str,
+        data: ArrayLike = None,
+        *,
+        dtype: DtypeLike = None,
+        unit: str | None = None,
+        resolution: float | None = None,
+        conversion: float | None = None,
+        object_id: str | None = None,
+    ) -> None:
+        if not isinstance(description, str):
+            msg = (
+                f"{type(self).__name__} {name!r}: incorrect type for 'description' "
+                f"(got {type(description).__name__!r}, expected 'str')"
+            )
+            raise TypeError(msg)
+        super().__init__(name, data, dtype=dtype, object_id=object_id)
+        self.description = description
+        self.attributes: dict[str, object] = {
+            k: v
+            for k, v in (("unit", unit), ("resolution", resolution), ("conversion", conversion))
+            if v is not None
+        }
+
+    @property
+    def unit(self) -> str | None:
+        """Unit of measurement of the values, or None."""
+        return self.attributes.get("unit")  # type: ignore[return-value]
+
+    @property
+    def resolution(self) -> float | None:
+        """Smallest meaningful difference between values, or None."""
+        return self.attributes.get("resolution")  # type: ignore[return-value]
+
+    @property
+    def conversion(self) -> float | None:
+        """Factor that converts the stored values to ``unit``, or None."""
+        return self.attributes.get("conversion")  # type: ignore[return-value]
+
+    def get_target_data(self) -> VectorData:
+        """The VectorData that holds the values (itself; an index returns its base)."""
+        return self
+
+
+class VectorIndex(VectorData):
+    """The row boundaries of a ragged column: row i is ``target[data[i-1]:data[i]]``.
+
+    ``data`` holds the end offsets (exclusive), as in hdmf. In Arrow, index and target form one
+    ``list<T>`` array whose offsets are ``[0, *data]`` (``to_arrow()``, zero-copy). An index
+    may target another index (doubly ragged columns, ``list<list<T>>``).
+
+    Examples
+    --------
+    >>> spikes = VectorData("spike_times", "Spike times", [0.1, 0.3, 0.2])
+    >>> idx = VectorIndex("spike_times_index", [2, 3], target=spikes)
+    >>> idx[0], idx[1]
+    ([0.1, 0.3], [0.2])
+    >>> idx.add_vector([0.5, 0.6])
+    >>> idx.data, idx.to_arrow().type
+    (array([2, 3, 5], dtype=int32), ListType(list<item: double>))
+    """
+
+    data_type: ClassVar[str] = "VectorIndex"
+
+    def __init__(
+        self,
+        name: str,
+        data: ArrayLike,
+        target: VectorData,
+        *,
+        object_id: str | None = None,
+    ) -> None:
+        if not isinstance(target, VectorData):
+            msg = (
+                f"VectorIndex {name!r}: 'target' must be a VectorData, "
+                f"found {type(target).__name__}"
+            )
+            raise TypeError(msg)
+        ends = np.asarray([] if data is None else data)
+        if ends.size and (ends.dtype.kind not in "iu" or ends.ndim != 1):
+            msg = f"VectorIndex {name!r}: expected 1-D integer end offsets, found {ends.dtype}"
+            raise CellTypeError(msg)
+        _check_offsets(name, target, ends.astype(np.int64))
+        wide = ends.size and int(ends[-1]) > _INT32_MAX
+        offsets = np.concatenate([[0], ends]).astype(np.int64 if wide else np.int32)
+        self._setup(name, target, ragged.Level(pa.array(offsets), None), object_id)
+
+    @classmethod
+    def _from_level(cls, name: str, level: ragged.Level, target: VectorData) -> VectorIndex:
+        """An index over ``target`` from Arrow offsets (starting at 0), without copying them."""
+        index = cls.__new__(cls)
+        index._setup(name, target, level, None)
+        return index
+
+    def _setup(
+        self, name: str, target: VectorData, level: ragged.Level, object_id: str | None
+    ) -> None:
+        Container.__init__(self, name, object_id=object_id)
+        self.description = f"Index for VectorData {target.name!r}"
+        self.attributes = {}
+        self._target = target
+        target.parent = self
+        self._buf = ColumnBuffer(array=level.offsets)
+        self._valid = None if level.valid is None else ColumnBuffer(array=level.valid)
+        self._last = int(level.offsets[-1].as_py())
+
+    @property
+    def target(self) -> VectorData:
+        """The VectorData (or VectorIndex, for doubly ragged columns) being indexed."""
+        return self._target
+
+    @property
+    def children(self) -> tuple[Container, ...]:
+        return (self._target,)
+
+    @property
+    def index_depth(self) -> int:
+        return 1 + self._target.index_depth
+
+    def get_target_data(self) -> VectorData:
+        """The innermost VectorData, below every index level."""
+        return self._target.get_target_data()
+
+    @property
+    def data(self) -> np.ndarray:
+        """End offsets (exclusive) of each row in ``target``."""
+        return self._buf.numpy()[1:]
+
+    @property
+    def dtype(self) -> pa.DataType:
+        return self.to_arrow().type
+
+    def __len__(self) -> int:
+        return len(self._buf) - 1
+
+    def to_arrow(self) -> pa.Array:
+        """The ragged column as one ``list`` array over the target's values (no copy)."""
+        valid = None if self._valid is None else self._valid.array()
+        return ragged.join(self._target.to_arrow(), [ragged.Level(self._buf.array(), valid)])
+
+    def get(self, key: object) -> Any:
+        """Row ``key`` as a list (a DataFrame for region columns); a list of rows for slices."""
+        arr = self.to_arrow()
+        region = self._region()
+        if isinstance(key, int | np.integer):
+            cell = arr[int(key)]
+            if region is not None:
+                return region._rows_frame(cell.values if cell.is_valid else pa.array([]))
+            return cell.as_py()
+        rows = _take(arr, key, name=self.name)
+        if region is not None:
+            return [region._rows_frame(c.values if c.is_valid else pa.array([])) for c in rows]
+        return rows.to_pylist()
+
+    def _region(self) -> Any:
+        from hdmf_arrow.common._region import DynamicTableRegion  # noqa: PLC0415 - cycle
+
+        base = self.get_target_data()
+        return base if isinstance(base, DynamicTableRegion) else None
+
+    def add_vector(self, values: object) -> None:
+        """Append one row: ``values`` go to the target, their end offset to this index."""
+        self.append(values)
+
+    def _bulk_ok(self) -> bool:
+        return False
+
+    def _check_cell(self, value: object) -> object:
+        if value is None:
+            return None
+        if isinstance(self._target, VectorIndex):
+            if not isinstance(value, list | tuple | np.ndarray | pa.Array):
+                msg = f"expected a sequence of sequences, found {type(value).__name__}"
+                raise CellTypeError(msg)
+            return [self._target._check_cell(v) for v in value]
+        return self._target._check_many(value)
+
+    def _append_cell(self, cell: object) -> None:
+        if cell is None:
+            if self._valid is None:
+                self._valid = ColumnBuffer(pa.bool_())
+                self._valid.extend([True] * len(self))
+            self._valid.append(False)
+        else:
+            if isinstance(self._target, VectorIndex):
+                for inner in cell:  # type: ignore[attr-defined]
+                    self._target._append_cell(inner)
+            else:
+                self._target._extend_checked(cell)  # type: ignore[arg-type]
+            if self._valid is not None:
+                self._valid.append(True)
+        self._last = len(self._target)
+        if self._last > _INT32_MAX and self._buf.type == pa.int32():
+            self._buf.cast(pa.int64())
+        self._buf.append(self._last)
+
+    def _check_many(self, values: object) -> Sequence[object]:
+        if not isinstance(values, list | tuple | np.ndarray):
+            msg = f"expected a sequence of rows, found {type(values).__name__}"
+            raise CellTypeError(msg)
+        return [self._check_cell(v) for v in values]
+
+    def _extend_checked(self, cells: Sequence[object]) -> None:
+        for cell in cells:
+            self._append_cell(cell)
+
+    def _fill_nulls(self, n: int) -> None:
+        for _ in range(n):
+            self._append_cell(None)
+
+
+def _check_offsets(name: str, target: VectorData, ends: np.ndarray) -> None:
+    n = len(target)
+    if not ends.size:
+        if n:
+            msg = f"VectorIndex {name!r} has no rows but its target {target.name!r} has {n} values"
+            raise CellValueError(msg)
+        return
+    if ends[0] < 0 or (np.diff(ends) < 0).any() or ends[-1] != n:
+        more = "..." if ends.size > 5 else ""
+        msg = (
+            f"VectorIndex {name!r}: offsets must be non-decreasing end offsets in [0, {n}] "
+            f"ending at len({target.name!r}) = {n}, found {ends[:5].tolist()}{more} ending "
+            f"at {int(ends[-1])}"
+        )
+        raise CellValueError(msg)
+
+
+class ElementIdentifiers(Data):
+    """The row ids of a table: integers, int64 in Arrow.
+
+    ``ids == x`` returns the *positions* of the ids found in ``x`` (ascending), as in hdmf, so
+    ``table[table.id == 5]`` selects the row with id 5.
+
+    Examples
+    --------
+    >>> ids = ElementIdentifiers("id", [10, 11, 12])
+    >>> ids == [12, 10]
+    array([0, 2])
+    >>> 11 in ids
+    True
+    """
+
+    data_type: ClassVar[str] = "ElementIdentifiers"
+
+    def __init__(
+        self, name: str = "element_id", data: ArrayLike = None, *, object_id: str | None = None
+    ) -> None:
+        values = [] if data is None else data
+        if isinstance(values, ElementIdentifiers):
+            values = values.to_arrow()
+        arr = values if isinstance(values, pa.Array) else np.asarray(values)
+        integer = (
+            pa.types.is_integer(arr.type) if isinstance(arr, pa.Array) else arr.dtype.kind in "iu"
+        )
+        if len(arr) and not integer:
+            found = arr.type if isinstance(arr, pa.Array) else arr.dtype
+            msg = f"ElementIdentifiers {name!r} must contain integers, found {found}"
+            raise CellTypeError(msg)
+        super().__init__(name, arr if len(arr) else None, dtype=pa.int64(), object_id=object_id)
+        self._refs: dict[str, int] = {}
+
+    def __eq__(self, other: object) -> np.ndarray:  # type: ignore[override]
+        values = other.data if isinstance(other, Data) else other
+        return np.flatnonzero(np.isin(self.data, np.asarray(values)))
+
+    __hash__ = Container.__hash__
+
+    def __contains__(self, value: object) -> bool:
+        return bool(np.any(self.data == value))
+
+    def add_ref(self, container: Container) -> int:
+        """Give ``container`` an identifier: a new id (max + 1), the same one if asked again.
+
+        The container-to-id mapping lives in memory only; the ids themselves are data.
+
+        >>> ids = ElementIdentifiers("id", [0, 1])
+        >>> c = Container("probe")
+        >>> ids.add_ref(c), ids.add_ref(c), len(ids)
+        (2, 2, 3)
+        """
+        if container.object_id in self._refs:
+            return self._refs[container.object_id]
+        new = int(self.data.max()) + 1 if len(self) else 0
+        self.append(new)
+        self._refs[container.object_id] = new
+        return new
+
+
+def _take(arr: pa.Array, key: object, *, name: str) -> pa.Array:
+    """Rows of ``arr`` selected by a slice, a list of positions or a boolean mask."""
+    if isinstance(key, slice):
+        start, stop, step = key.indices(len(arr))
+        if step == 1:
+            return arr.slice(start, max(stop - start, 0))
+        return arr.take(pa.array(np.arange(start, stop, step)))
+    positions = np.asarray(key)
+    if positions.dtype == bool:
+        positions = np.flatnonzero(positions)
+    if positions.dtype.kind not in "iu":
+        msg = f"{name!r}: cannot select rows with {type(key).__name__} {key!r:.40}"
+        raise CellTypeError(msg)
+    return arr.take(pa.array(np.where(positions < 0, positions + len(arr), positions)))

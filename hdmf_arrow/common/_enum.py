@@ -1,0 +1,196 @@
+"""EnumData: categorical values as unsigned codes into a list of elements."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+import pyarrow as pa
+
+from hdmf_arrow.common._container import EXP_NAMESPACE
+from hdmf_arrow.common._data import ArrayLike, VectorData
+from hdmf_arrow.errors import CellTypeError, CellValueError
+
+
+def code_type(n_elements: int) -> pa.DataType:
+    """The narrowest unsigned type for codes into ``n_elements`` elements (as hdmf picks)."""
+    for t in (pa.uint8(), pa.uint16(), pa.uint32()):
+        if n_elements <= 2 ** t.bit_width:
+            return t
+    return pa.uint64()
+
+
+class _New:
+    """A cell naming an element that ``_append_cell`` adds (hdmf grows elements on add_row)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+
+class EnumData(VectorData):
+    """Categorical values: unsigned codes into ``elements`` (Arrow ``dictionary<uint, T>``).
+
+    ``data`` may hold codes or element values. Indexing returns element values; ``data``
+    returns the codes. Appending a value that is not an element yet adds it, as in hdmf.
+
+    Examples
+    --------
+    >>> e = EnumData("state", "behaviour", data=["rest", "run", "rest"], elements=["rest", "run"])
+    >>> e.data, e.elements, e[1]
+    (array([0, 1, 0], dtype=uint8), ('rest', 'run'), 'run')
+    >>> e.append("groom")
+    >>> e.elements, e.to_arrow().type
+    (('rest', 'run', 'groom'), DictionaryType(dictionary<values=string, indices=uint8, ordered=0>))
+    """
+
+    data_type: ClassVar[str] = "EnumData"
+    namespace: ClassVar[str] = EXP_NAMESPACE
+
+    def __init__(
+        self,
+        name: str,
+        description: str,
+        data: ArrayLike = None,
+        elements: ArrayLike = None,
+        *,
+        object_id: str | None = None,
+        elements_object_id: str | None = None,
+    ) -> None:
+        if isinstance(data, pa.ChunkedArray):
+            data = data.combine_chunks()
+        if isinstance(data, pa.DictionaryArray):
+            if elements is None:
+                elements = data.dictionary
+            data = data.indices
+        if isinstance(elements, VectorData):
+            self._elements = elements
+        else:
+            self._elements = VectorData(
+                f"{name}_elements",
+                f"fixed set of elements referenced by {name}",
+                [] if elements is None else elements,
+                object_id=elements_object_id,
+            )
+        values = self._elements.to_arrow().to_pylist()
+        self._lookup: dict[object, int] = {}
+        for i, v in enumerate(values):
+            if v in self._lookup:
+                msg = f"EnumData {name!r}: element {v!r} appears twice in the elements"
+                raise CellValueError(msg)
+            self._lookup[v] = i
+        codes = self._codes_from(data, name=name)
+        super().__init__(name, description, codes, dtype=code_type(len(values)), object_id=object_id)
+        self._elements.parent = self
+
+    def _codes_from(self, data: ArrayLike, *, name: str) -> ArrayLike:
+        if data is None:
+            return None
+        arr = data.to_numpy(zero_copy_only=False) if isinstance(data, pa.Array) else np.asarray(data)
+        n = len(self._lookup)
+        if arr.dtype.kind in "iu":
+            bad = arr[(arr < 0) | (arr >= n)]
+            if bad.size:
+                msg = (
+                    f"EnumData {name!r}: codes {bad[:10].tolist()} are out of range for "
+                    f"{n} elements"
+                )
+                raise CellValueError(msg)
+            return arr
+        try:
+            return np.fromiter((self._lookup[v] for v in arr.tolist()), dtype=np.int64, count=len(arr))
+        except KeyError as exc:
+            msg = (
+                f"EnumData {name!r}: value {exc.args[0]!r} is not one of the elements "
+                f"{list(self._lookup)[:10]}. Hint: add it to 'elements' or with add_element()."
+            )
+            raise CellValueError(msg) from None
+        except TypeError:
+            msg = f"EnumData {name!r}: values must be hashable element values or integer codes"
+            raise CellTypeError(msg) from None
+
+    @property
+    def elements(self) -> tuple[object, ...]:
+        """The allowed values, in code order."""
+        return tuple(self._lookup)
+
+    @property
+    def elements_data(self) -> VectorData:
+        """The VectorData holding the elements (``<name>_elements``, as hdmf names it)."""
+        return self._elements
+
+    def add_element(self, element: object) -> None:
+        """Add an allowed value (its code is the next integer)."""
+        if element in self._lookup:
+            msg = f"EnumData {self.name!r}: {element!r} is already an element"
+            raise CellValueError(msg)
+        self._elements.append(element)
+        self._lookup[element] = len(self._lookup)
+        wanted = code_type(len(self._lookup))
+        if wanted != self._buf.type:
+            self._buf.cast(wanted)
+
+    # -- cells: element values or integer codes ----------------------------------------------
+
+    def _check_cell(self, value: object) -> object:
+        if value is None:
+            return None
+        try:
+            code = self._lookup.get(value)
+        except TypeError:
+            msg = f"expected an element value or an integer code, found {type(value).__name__}"
+            raise CellTypeError(msg) from None
+        if code is not None:
+            return code
+        if isinstance(value, int | np.integer) and not isinstance(value, bool):
+            if 0 <= value < len(self._lookup):
+                return int(value)
+            msg = f"expected a code in [0, {len(self._lookup)}), found {value}"
+            raise CellValueError(msg)
+        self._elements._check_cell(value)  # the element column's type decides what may be added
+        return _New(value)
+
+    def _append_cell(self, cell: object) -> None:
+        super()._append_cell(self._resolve(cell))
+
+    def _resolve(self, cell: object) -> object:
+        if isinstance(cell, _New):
+            if cell.value not in self._lookup:
+                self.add_element(cell.value)
+            return self._lookup[cell.value]
+        return cell
+
+    def _check_many(self, values: object) -> Sequence[object]:
+        if not isinstance(values, list | tuple | np.ndarray):
+            msg = f"expected a sequence of element values, found {type(values).__name__}"
+            raise CellTypeError(msg)
+        return [self._check_cell(v) for v in values]
+
+    def _extend_checked(self, cells: Sequence[object]) -> None:
+        super()._extend_checked([self._resolve(c) for c in cells])
+
+    def _bulk_ok(self) -> bool:
+        return False
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def to_arrow(self) -> pa.Array:
+        """``dictionary<uint*, T>``: the codes are the indices, the elements the dictionary."""
+        return pa.DictionaryArray.from_arrays(self._buf.array(), self._elements.to_arrow())
+
+    def get(self, key: object, index: bool = False, join: bool = False) -> Any:  # noqa: FBT001, FBT002
+        """Element values at ``key`` (codes with ``index=True``; one string with ``join=True``)."""
+        codes = self.data[key]  # type: ignore[index]
+        if index:
+            return codes
+        values = np.asarray(self._elements.data, dtype=object)
+        if np.ndim(codes) == 0:
+            return values[int(codes)]
+        out = values[np.asarray(codes, dtype=np.int64)]
+        return "".join(out) if join else out
+
+    @property
+    def children(self) -> tuple[VectorData, ...]:
+        return (self._elements,)

@@ -1,0 +1,143 @@
+"""Arrow tables <-> pandas DataFrames, in hdmf's shapes.
+
+``to_pandas`` is pyarrow's ``Table.to_pandas`` plus three things hdmf users expect: the row ids
+as the index (named after the id column), integer and bool columns with nulls as pandas'
+nullable dtypes (so that they round-trip), and, with ``index=False``, each region cell replaced
+by a DataFrame of the rows it points at. Only that last step loops over rows, because its
+output is one DataFrame object per row; every other column is converted in bulk.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from hdmf_arrow.arrow import ragged
+from hdmf_arrow.errors import CellTypeError, CellValueError, TableShapeError
+
+if TYPE_CHECKING:
+    from hdmf_arrow.common._region import DynamicTableRegion
+
+_NULLABLE: dict[pa.DataType, pd.api.extensions.ExtensionDtype] = {
+    pa.int8(): pd.Int8Dtype(),
+    pa.int16(): pd.Int16Dtype(),
+    pa.int32(): pd.Int32Dtype(),
+    pa.int64(): pd.Int64Dtype(),
+    pa.uint8(): pd.UInt8Dtype(),
+    pa.uint16(): pd.UInt16Dtype(),
+    pa.uint32(): pd.UInt32Dtype(),
+    pa.uint64(): pd.UInt64Dtype(),
+    pa.bool_(): pd.BooleanDtype(),
+}
+
+
+def to_pandas(
+    rows: pa.Table,
+    *,
+    regions: dict[str, DynamicTableRegion],
+    index: bool,
+    seen: frozenset[int],
+) -> pd.DataFrame:
+    """Rows (first column: the ids) -> a DataFrame indexed by id.
+
+    ``regions`` maps region column names to their DynamicTableRegion; with ``index=False``
+    their cells become DataFrames of the target rows. ``seen`` holds the ids of the tables
+    being expanded, so that a table that refers to itself (directly or through others) stops
+    at row positions instead of recursing forever (hdmf raises RecursionError there).
+    """
+    ids = rows.column(0).to_numpy()
+    body = rows.drop_columns([rows.column_names[0]])
+    df = body.to_pandas()
+    for name, col in zip(body.column_names, body.columns, strict=True):
+        if col.null_count and col.type in _NULLABLE:
+            df[name] = col.to_pandas(types_mapper=_NULLABLE.get).to_numpy()
+            df[name] = df[name].astype(_NULLABLE[col.type])
+    df.index = pd.Index(ids, name=rows.column_names[0])
+    if not index:
+        for name, region in regions.items():
+            if name in df.columns and region.table is not None and id(region.table) not in seen:
+                df[name] = _region_frames(body.column(name), region, seen)
+    return df
+
+
+def _region_frames(
+    column: pa.ChunkedArray, region: DynamicTableRegion, seen: frozenset[int]
+) -> np.ndarray:
+    """One DataFrame of target rows per cell (None for a null cell)."""
+    arr = column.combine_chunks()
+    target = region.table
+    assert target is not None
+    out = np.empty(len(arr), dtype=object)
+    depth = ragged.list_depth(arr.type)
+    if depth == 0:
+        valid = np.asarray(arr.is_valid())
+        flat = np.asarray(arr.drop_null(), dtype=np.int64)
+        big = target._frame(flat, index=False, seen=seen)
+        starts = np.cumsum(valid) - 1
+        for i in np.flatnonzero(valid):
+            out[i] = big[int(starts[i]) : int(starts[i]) + 1]
+        return out
+    values, levels = ragged.split(arr, 1)
+    if values.null_count:
+        msg = f"region column {region.name!r} has null row positions inside its cells"
+        raise CellValueError(msg)
+    flat = np.asarray(values, dtype=np.int64)
+    big = target._frame(flat, index=False, seen=seen)
+    offsets = np.asarray(levels[0].offsets)
+    valid = np.ones(len(arr), bool) if levels[0].valid is None else np.asarray(levels[0].valid)
+    for i in np.flatnonzero(valid):
+        out[i] = big[int(offsets[i]) : int(offsets[i + 1])]
+    return out
+
+
+def from_pandas(
+    df: pd.DataFrame, *, index_column: str | None, table: str
+) -> tuple[pa.Table, str]:
+    """A DataFrame -> (Arrow table with the ids first, name of the id column).
+
+    Each column is converted on its own so that a failure names the column.
+    """
+    if index_column is not None:
+        if index_column not in df.columns:
+            msg = f"DynamicTable {table!r}: index_column {index_column!r} is not a column of the DataFrame"
+            raise TableShapeError(msg)
+        ids = df[index_column]
+        id_name = str(index_column)
+        df = df.drop(columns=[index_column])
+    else:
+        ids = df.index.to_series()
+        id_name = str(df.index.name) if df.index.name is not None else "id"
+    if ids.dtype.kind not in "iu":
+        msg = (
+            f"DynamicTable {table!r}: row ids must be integers, but the DataFrame index has "
+            f"dtype {ids.dtype}. Hint: pass index_column=... or call df.reset_index(drop=True)."
+        )
+        raise TableShapeError(msg)
+    arrays: list[pa.Array] = [pa.array(ids.to_numpy(dtype=np.int64))]
+    names = [id_name]
+    for name in df.columns:
+        if not isinstance(name, str):
+            msg = f"DynamicTable {table!r}: column names must be strings, found {name!r}"
+            raise TableShapeError(msg)
+        arrays.append(_series_to_arrow(df[name], column=name, table=table))
+        names.append(name)
+    return pa.Table.from_arrays(arrays, names=names), id_name
+
+
+def _series_to_arrow(s: pd.Series, *, column: str, table: str) -> pa.Array:
+    if s.dtype == object and len(s) and any(isinstance(v, pd.DataFrame) for v in s.iloc[:1]):
+        msg = (
+            f"DynamicTable {table!r}: column {column!r} holds DataFrames (region cells "
+            f"expanded by to_dataframe()). Hint: use to_dataframe(index=True), which keeps row "
+            f"positions, and pass target_tables={{{column!r}: <table>}}."
+        )
+        raise CellTypeError(msg)
+    try:
+        arr = pa.Array.from_pandas(s)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as exc:
+        msg = f"DynamicTable {table!r}: column {column!r} cannot be converted to Arrow ({exc})"
+        raise CellTypeError(msg) from None
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr

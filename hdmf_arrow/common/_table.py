@@ -1,0 +1,842 @@
+"""DynamicTable: a table of named columns with row ids, kept as Arrow arrays."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+import pyarrow as pa
+
+from hdmf_arrow.arrow import ragged
+from hdmf_arrow.arrow.dtypes import DtypeLike, parse_dtype
+from hdmf_arrow.arrow.metadata import METADATA_KEY, ColumnMeta, RegionTarget, TableMeta
+from hdmf_arrow.common import _frame
+from hdmf_arrow.common._container import Container
+from hdmf_arrow.common._data import (
+    ArrayLike,
+    Data,
+    ElementIdentifiers,
+    VectorData,
+    VectorIndex,
+    with_context,
+)
+from hdmf_arrow.common._enum import EnumData
+from hdmf_arrow.common._region import DynamicTableRegion, region_of
+from hdmf_arrow.errors import (
+    CellTypeError,
+    ColumnNotFoundError,
+    DuplicateColumnError,
+    DuplicateIdError,
+    HdmfArrowError,
+    RowIndexError,
+    SchemaMismatchError,
+    TableShapeError,
+    UnsupportedKeyError,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import polars as pl
+
+_Rows = slice | np.ndarray  # a contiguous range, or positions
+
+
+class DynamicTable(Container):
+    """A table of columns with row ids; every column is an Arrow array.
+
+    Build it row by row (``add_row``, amortised O(1)), column by column (``add_column``) or
+    from whole columns (``from_arrow``, ``from_dataframe``, ``from_polars``). Read it as Arrow
+    (``to_arrow``, no copy), pandas (``to_dataframe``, ``table[rows]``) or polars.
+
+    Examples
+    --------
+    >>> t = DynamicTable(name="subjects", description="experimental subjects")
+    >>> t.add_column("subject_id", "Unique subject identifier")
+    >>> t.add_column("age", "Age in months", dtype="int")
+    >>> t.add_row(subject_id="mouse_001", age=8)
+    >>> t.add_row(subject_id="mouse_002", age=10)
+    >>> len(t), t.colnames
+    (2, ('subject_id', 'age'))
+    >>> t.to_dataframe()  # doctest: +NORMALIZE_WHITESPACE
+       subject_id  age
+    id
+    0   mouse_001    8
+    1   mouse_002   10
+    >>> t.to_arrow().schema.types
+    [DataType(int64), DataType(string), DataType(int64)]
+    """
+
+    data_type: ClassVar[str] = "DynamicTable"
+
+    def __init__(
+        self,
+        name: str,
+        description: str,
+        id: ArrayLike = None,  # noqa: A002 - hdmf's argument name
+        columns: Sequence[VectorData] | None = None,
+        colnames: Sequence[str] | None = None,
+        *,
+        target_tables: Mapping[str, DynamicTable] | None = None,
+        object_id: str | None = None,
+    ) -> None:
+        super().__init__(name, object_id=object_id)
+        if not isinstance(description, str):
+            msg = (
+                f"DynamicTable {name!r}: incorrect type for 'description' "
+                f"(got {type(description).__name__!r}, expected 'str')"
+            )
+            raise TypeError(msg)
+        self.description = description
+        self._cols: dict[str, VectorData] = {}
+        self._parts: dict[str, Data] = {}
+        self._id_set: set[int] | None = None
+        if colnames is not None and not columns:
+            msg = f"DynamicTable {name!r}: must supply 'columns' if specifying 'colnames'"
+            raise TableShapeError(msg)
+        tops = _top_columns(list(columns or []), colnames, table=name)
+        lengths = {c.get_target_data().name: len(c) for c in tops}
+        if len(set(lengths.values())) > 1:
+            msg = f"DynamicTable {name!r}: columns must be the same length, found {lengths}"
+            raise TableShapeError(msg)
+        n = next(iter(lengths.values()), 0)
+        if isinstance(id, ElementIdentifiers):
+            self.id = id
+        else:
+            self.id = ElementIdentifiers("id", np.arange(n) if id is None else id)
+        if len(self.id) != n and tops:
+            msg = (
+                f"DynamicTable {name!r}: must provide same number of ids as length of columns "
+                f"({len(self.id)} ids, {n} rows)"
+            )
+            raise TableShapeError(msg)
+        self._adopt(self.id)
+        for col in tops:
+            self._attach(col)
+        for col_name, target in (target_tables or {}).items():
+            region = region_of(self[col_name])
+            if region is None:
+                msg = f"DynamicTable {name!r}: column {col_name!r} is not a DynamicTableRegion"
+                raise TableShapeError(msg)
+            region.table = target
+
+    # -- structure -----------------------------------------------------------------------------
+
+    def _attach(self, top: VectorData) -> None:
+        self._cols[top.get_target_data().name] = top
+        for part in _parts(top):
+            self._parts[part.name] = part
+        self._adopt(top)
+
+    @property
+    def colnames(self) -> tuple[str, ...]:
+        """Column names, without index (``*_index``) and element (``*_elements``) datasets."""
+        return tuple(self._cols)
+
+    @property
+    def columns(self) -> tuple[VectorData, ...]:
+        """Every column dataset, indexes before their targets, as hdmf lists them."""
+        return tuple(p for top in self._cols.values() for p in _parts(top))  # type: ignore[misc]
+
+    @property
+    def children(self) -> tuple[Container, ...]:
+        return (self.id, *self._cols.values())
+
+    def __len__(self) -> int:
+        return len(self.id)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._parts
+
+    def __getattr__(self, name: str) -> Any:
+        # only called when normal lookup fails: columns are attributes, as in hdmf
+        cols = self.__dict__.get("_cols", {})
+        if name in cols:
+            return cols[name]
+        parts = self.__dict__.get("_parts", {})
+        if name in parts:
+            return parts[name]
+        msg = f"{type(self).__name__!r} object has no attribute or column {name!r}"
+        raise AttributeError(msg)
+
+    def __dir__(self) -> Iterable[str]:
+        return [*super().__dir__(), *self._cols]
+
+    def get_column(self, name: str) -> VectorData:
+        """The column object (the outermost VectorIndex for ragged columns).
+
+        Raises
+        ------
+        ColumnNotFoundError
+            If there is no such column (a ``KeyError``).
+        """
+        col = self._parts.get(name)
+        if col is None or isinstance(col, ElementIdentifiers):
+            msg = (
+                f"DynamicTable {self.name!r} has no column {name!r}. "
+                f"Columns: {list(self.colnames)}"
+            )
+            raise ColumnNotFoundError(msg)
+        return self._cols.get(name, col)  # type: ignore[return-value]
+
+    def get_foreign_columns(self) -> list[str]:
+        """Names of the region (DynamicTableRegion) columns."""
+        return [n for n, c in self._cols.items() if region_of(c) is not None]
+
+    def has_foreign_columns(self) -> bool:
+        return bool(self.get_foreign_columns())
+
+    def create_region(
+        self, name: str, region: slice | Sequence[int], description: str
+    ) -> DynamicTableRegion:
+        """A DynamicTableRegion over rows of this table."""
+        if isinstance(region, slice):
+            start, stop, step = region.indices(len(self))
+            if region.stop is not None and region.stop > len(self):
+                msg = (
+                    f"DynamicTable {self.name!r}: region {region} is out of range "
+                    f"({len(self)} rows)"
+                )
+                raise RowIndexError(msg)
+            region = range(start, stop, step)  # type: ignore[assignment]
+        return DynamicTableRegion(name, list(region), description, table=self)
+
+    # -- adding columns ------------------------------------------------------------------------
+
+    def add_column(  # noqa: PLR0913 - hdmf's signature, plus dtype and VectorData attributes
+        self,
+        name: str,
+        description: str,
+        data: ArrayLike = None,
+        table: bool | DynamicTable = False,  # noqa: FBT001, FBT002 - hdmf's signature
+        index: bool | int | ArrayLike = False,  # noqa: FBT001, FBT002
+        enum: bool | ArrayLike = False,  # noqa: FBT001, FBT002
+        col_cls: type[VectorData] | None = None,
+        check_ragged: bool = True,  # noqa: FBT001, FBT002, ARG002 - accepted for hdmf code
+        *,
+        dtype: DtypeLike = None,
+        unit: str | None = None,
+        resolution: float | None = None,
+        conversion: float | None = None,
+    ) -> None:
+        """Add a column, with or without data.
+
+        Parameters
+        ----------
+        name, description
+            The column's name and what it holds.
+        data
+            One value per row (nested sequences for ragged columns; ``DynamicTableRegion``
+            objects for a column of regions). Without data on a table that has rows, the
+            column is filled with nulls; the first column given data on an empty table sets
+            the row count (ids ``0..n-1``).
+        table
+            A DynamicTable (or True, to set it later): the column holds row positions into it.
+        index
+            True (or 1) for a ragged column, 2 for a doubly ragged one; or explicit end
+            offsets for flat ``data``, as in hdmf.
+        enum
+            True, or the list of allowed values: a categorical (EnumData) column.
+        col_cls
+            A VectorData subclass to use for the column.
+        check_ragged
+            Accepted for hdmf compatibility; ragged data without ``index`` is always refused.
+        dtype
+            The type of the values: ``"int"`` (int64), ``"float"`` (float64), ``"float32"``,
+            ``"text"``, ``"bool"``, ``"isodatetime"``, a numpy dtype or an Arrow type.
+        unit, resolution, conversion
+            VectorData attributes.
+
+        Raises
+        ------
+        DuplicateColumnError, TableShapeError, CellTypeError, CellValueError, RegionIndexError
+            The table is unchanged when any of these is raised.
+        """
+        if name in self._parts or name == self.id.name:
+            msg = f"column {name!r} already exists in DynamicTable {self.name!r}"
+            raise DuplicateColumnError(msg)
+        try:
+            top = _build_column(
+                name, description, data, table=table, index=index, enum=enum,
+                col_cls=col_cls, dtype=dtype,
+                attrs={"unit": unit, "resolution": resolution, "conversion": conversion},
+            )  # fmt: skip
+        except HdmfArrowError as exc:
+            raise with_context(exc, f"DynamicTable {self.name!r}") from None
+        n, m = len(self), len(top)
+        first_data = data is not None and n == 0 and not any(len(c) for c in self._cols.values())
+        if data is None:
+            top._fill_nulls(n)
+        elif m != n and not first_data:
+            msg = (
+                f"column {name!r} must have the same number of rows as 'id' in DynamicTable "
+                f"{self.name!r}: the table has {n} rows, the data has {m}"
+            )
+            raise TableShapeError(msg)
+        if first_data and m:
+            for col in self._cols.values():
+                col._fill_nulls(m)
+            self.id.extend(np.arange(m))
+        clash = {p.name for p in _parts(top)} & set(self._parts)
+        if clash:
+            msg = f"column(s) {sorted(clash)} already exist in DynamicTable {self.name!r}"
+            raise DuplicateColumnError(msg)
+        self._attach(top)
+
+    # -- adding rows ---------------------------------------------------------------------------
+
+    def add_row(
+        self,
+        data: Mapping[str, object] | None = None,
+        id: int | None = None,  # noqa: A002 - hdmf's argument name
+        enforce_unique_id: bool = False,  # noqa: FBT001, FBT002 - hdmf's signature
+        check_ragged: bool = True,  # noqa: FBT001, FBT002, ARG002 - accepted for hdmf code
+        **kwargs: object,
+    ) -> None:
+        """Append one row: a value for every column (``None`` for a missing value).
+
+        Every value is checked before any is appended, so a refused row leaves the table
+        exactly as it was.
+
+        Raises
+        ------
+        TableShapeError
+            A column is missing from the row, or the row names unknown columns.
+        CellTypeError, CellValueError, RegionIndexError
+            A value does not fit its column (the message names the column).
+        DuplicateIdError
+            ``enforce_unique_id=True`` and the id is already in the table.
+        """
+        row = {**data, **kwargs} if data is not None else kwargs
+        if "id" in row and id is None:
+            row = dict(row)
+            id = row.pop("id")  # type: ignore[assignment]  # noqa: A001
+        cols = self._cols
+        if row.keys() != cols.keys():
+            self._raise_row_keys(row)
+        if id is None:
+            row_id = len(self.id)
+        elif type(id) is int or isinstance(id, np.integer):
+            row_id = int(id)
+        else:
+            msg = f"DynamicTable {self.name!r}: row id must be an int, found {type(id).__name__}"
+            raise CellTypeError(msg)
+        if enforce_unique_id:
+            if self._id_set is None:
+                self._id_set = set(self.id.data.tolist())
+            if row_id in self._id_set:
+                msg = f"DynamicTable {self.name!r}: id {row_id} already in the table"
+                raise DuplicateIdError(msg)
+        cells = []
+        for name, col in cols.items():
+            try:
+                cells.append(col._check_cell(row[name]))
+            except HdmfArrowError as exc:
+                raise with_context(exc, f"DynamicTable {self.name!r}, column {name!r}") from None
+        for col, cell in zip(cols.values(), cells, strict=True):
+            col._append_cell(cell)
+        self.id._append_cell(row_id)
+        if self._id_set is not None:
+            self._id_set.add(row_id)
+
+    def _raise_row_keys(self, row: Mapping[str, object]) -> None:
+        missing = [c for c in self._cols if c not in row]
+        extra = sorted(set(row) - set(self._cols))
+        if missing:
+            msg = (
+                f"DynamicTable {self.name!r}: column {missing[0]!r} missing from the row "
+                f"(missing: {missing}). Hint: pass a value for every column, None for a "
+                f"missing value."
+            )
+        else:
+            msg = (
+                f"DynamicTable {self.name!r}: row data keys don't match available columns; "
+                f"you supplied {len(extra)} extra key(s): {extra}. Hint: add_column() first."
+            )
+        raise TableShapeError(msg)
+
+    # -- Arrow ---------------------------------------------------------------------------------
+
+    def to_arrow(self) -> pa.Table:
+        """The table as a ``pyarrow.Table``: ``id`` then one column per colname, no copies.
+
+        The schema metadata key ``hdmf`` holds the JSON document of docs/format.md (column
+        descriptions, region targets, object ids), so ``from_arrow`` restores the table.
+        """
+        arrays = [self.id.to_arrow(), *(c.to_arrow() for c in self._cols.values())]
+        fields = [pa.field(self.id.name, arrays[0].type, nullable=False)]
+        fields += [pa.field(n, a.type) for n, a in zip(self._cols, arrays[1:], strict=True)]
+        meta = {METADATA_KEY: self.table_meta().to_json().encode()}
+        return pa.Table.from_arrays(arrays, schema=pa.schema(fields, metadata=meta))
+
+    def table_meta(self) -> TableMeta:
+        """The ``hdmf`` metadata document of this table (docs/format.md)."""
+        return TableMeta(
+            name=self.name,
+            description=self.description,
+            data_type=self.data_type,
+            namespace=self.namespace,
+            object_id=self.object_id,
+            id_object_id=self.id.object_id,
+            columns={n: _column_meta(c) for n, c in self._cols.items()},
+        )
+
+    @classmethod
+    def from_arrow(
+        cls,
+        table: pa.Table | pa.RecordBatch,
+        name: str | None = None,
+        description: str | None = None,
+        *,
+        target_tables: Mapping[str, DynamicTable] | None = None,
+        id_column: str = "id",
+    ) -> DynamicTable:
+        """A table from whole Arrow columns, without a per-row loop.
+
+        ``list`` columns become ragged columns (one VectorIndex per list level), dictionary
+        columns EnumData, and columns the ``hdmf`` metadata marks as regions become
+        DynamicTableRegion columns pointing at ``target_tables[column]``. The id column
+        (``id_column``) becomes the row ids; without it ids are ``0..n-1``.
+
+        Examples
+        --------
+        >>> import pyarrow as pa
+        >>> t = DynamicTable.from_arrow(pa.table({"x": [1, 2], "y": [[1.0], []]}), name="t")
+        >>> t.colnames, t["y"].data_type, t["y"][0]
+        (('x', 'y'), 'VectorIndex', [1.0])
+        """
+        if isinstance(table, pa.RecordBatch):
+            table = pa.Table.from_batches([table])
+        raw = (table.schema.metadata or {}).get(METADATA_KEY)
+        meta = TableMeta.parse(raw, source=f"Arrow table {name!r}") if raw else None
+        name = name if name is not None else (meta.name if meta else None)
+        if name is None:
+            msg = "DynamicTable.from_arrow: pass name=... (the Arrow table has no hdmf metadata)"
+            raise TableShapeError(msg)
+        if description is None:
+            description = meta.description if meta else ""
+        targets = dict(target_tables or {})
+        columns: list[VectorData] = []
+        for col_name in table.column_names:
+            if col_name == id_column:
+                continue
+            col_meta = meta.columns.get(col_name, ColumnMeta()) if meta else None
+            arr = table.column(col_name).combine_chunks()
+            columns.append(_column_from_arrow(col_name, arr, col_meta, targets.get(col_name)))
+        ids = table.column(id_column).combine_chunks() if id_column in table.column_names else None
+        id_obj = ElementIdentifiers(
+            id_column,
+            np.arange(table.num_rows) if ids is None else ids,
+            object_id=meta.id_object_id if meta else None,
+        )
+        return cls(
+            name,
+            description,
+            id=id_obj,
+            columns=columns,
+            object_id=meta.object_id if meta else None,
+        )
+
+    def to_polars(self) -> pl.DataFrame:
+        """The table as a polars DataFrame (``id`` first; enums become Categorical)."""
+        import polars as pl  # noqa: PLC0415 - polars is only needed here
+
+        return pl.from_arrow(self.to_arrow())  # type: ignore[return-value]
+
+    @classmethod
+    def from_polars(
+        cls,
+        df: pl.DataFrame,
+        name: str,
+        description: str = "",
+        *,
+        target_tables: Mapping[str, DynamicTable] | None = None,
+        id_column: str = "id",
+    ) -> DynamicTable:
+        """A table from a polars DataFrame (see :meth:`from_arrow`)."""
+        return cls.from_arrow(
+            df.to_arrow(), name, description, target_tables=target_tables, id_column=id_column
+        )
+
+    # -- pandas --------------------------------------------------------------------------------
+
+    def to_dataframe(
+        self,
+        exclude: Iterable[str] | None = None,
+        index: bool = False,  # noqa: FBT001, FBT002 - hdmf's signature
+    ) -> pd.DataFrame:
+        """The table as a pandas DataFrame indexed by id.
+
+        With ``index=False`` (hdmf's default), each region cell is a DataFrame of the rows it
+        points at; with ``index=True`` it is the row position(s). Ragged cells are numpy arrays,
+        enum columns are ``Categorical``, integer columns with nulls use pandas' nullable dtypes.
+        """
+        drop = set(exclude or ())
+        names = [n for n in self._cols if n not in drop]
+        return self._frame(slice(0, len(self)), index=index, names=names)
+
+    def _frame(
+        self,
+        rows: _Rows,
+        *,
+        index: bool,
+        names: Sequence[str] | None = None,
+        seen: frozenset[int] = frozenset(),
+    ) -> pd.DataFrame:
+        names = list(self._cols) if names is None else names
+        arrays = [self.id.to_arrow(), *(self._cols[n].to_arrow() for n in names)]
+        tbl = pa.Table.from_arrays(arrays, names=[self.id.name, *names])
+        if isinstance(rows, slice):
+            tbl = tbl.slice(rows.start, rows.stop - rows.start)
+        else:
+            tbl = tbl.take(pa.array(rows, type=pa.int64()))
+        regions = {n: r for n in names if (r := region_of(self._cols[n])) is not None}
+        return _frame.to_pandas(tbl, regions=regions, index=index, seen=seen | {id(self)})
+
+    @classmethod
+    def from_dataframe(
+        cls,
+        df: pd.DataFrame,
+        name: str,
+        index_column: str | None = None,
+        table_description: str = "",
+        columns: Sequence[Mapping[str, Any]] | None = None,
+        column_descriptions: Mapping[str, str] | None = None,
+        *,
+        target_tables: Mapping[str, DynamicTable] | None = None,
+    ) -> DynamicTable:
+        """A table from a pandas DataFrame, column by column (no per-row loop).
+
+        Ids come from the DataFrame's integer index (or ``index_column``). Object columns of
+        lists or arrays become ragged columns, ``Categorical`` columns EnumData, missing
+        values nulls. ``columns`` (hdmf's list of ``{"name", "description"}`` dicts) and
+        ``column_descriptions`` set descriptions; ``target_tables`` makes region columns.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"age": [8, 10], "spikes": [[0.1, 0.2], [0.3]]})
+        >>> t = DynamicTable.from_dataframe(df, name="units")
+        >>> t["spikes"][0], t["age"].data
+        ([0.1, 0.2], array([ 8, 10]))
+        """
+        tbl, id_name = _frame.from_pandas(df, index_column=index_column, table=name)
+        out = cls.from_arrow(
+            tbl, name, table_description, target_tables=target_tables, id_column=id_name
+        )
+        descriptions = {str(c["name"]): str(c.get("description", "")) for c in columns or ()}
+        descriptions.update(column_descriptions or {})
+        for col_name, text in descriptions.items():
+            out.get_column(col_name).get_target_data().description = text
+        return out
+
+    # -- reading rows --------------------------------------------------------------------------
+
+    def __getitem__(self, key: object) -> Any:
+        """hdmf's indexing: ``t['col']`` a column, ``t[i]``/``t[i:j]``/``t[[...]]`` a DataFrame,
+        ``t[i, 'col']`` a cell, ``t[i, k]`` the k-th column (0 is the id)."""
+        if isinstance(key, str):
+            return self.get_column(key) if key != self.id.name else self.id
+        return self.get(key)
+
+    def get(
+        self,
+        key: object,
+        default: object = None,
+        df: bool = True,  # noqa: FBT001, FBT002 - hdmf's signature
+        index: bool = True,  # noqa: FBT001, FBT002
+    ) -> Any:
+        """Rows, a column or a cell (see ``__getitem__``); a missing column name gives
+        ``default``. ``df=False`` returns ``[ids, col1, ...]`` lists; ``index=False`` puts the
+        referenced rows (DataFrames) in region cells."""
+        if isinstance(key, str):
+            if key == self.id.name:
+                return self.id
+            return self._cols.get(key, self._parts.get(key, default))  # type: ignore[call-overload]
+        if isinstance(key, tuple):
+            return self._get_cell(key)
+        rows = self._rows(key)
+        frame = self._frame(rows, index=index)
+        if df:
+            return frame
+        values = [frame.index.to_numpy(), *(frame[c].tolist() for c in frame.columns)]
+        if isinstance(key, int | np.integer):
+            return [v[0] for v in values]
+        return values
+
+    def _get_cell(self, key: tuple[object, ...]) -> Any:
+        if len(key) != 2:
+            msg = f"DynamicTable {self.name!r}: expected a (row, column) tuple, found {key!r:.60}"
+            raise UnsupportedKeyError(msg)
+        row, col = key
+        if isinstance(col, int | np.integer):
+            names = [self.id.name, *self._cols]
+            if not -len(names) <= col < len(names):
+                msg = f"DynamicTable {self.name!r}: column position {col} out of range"
+                raise ColumnNotFoundError(msg)
+            col = names[int(col)]
+        if not isinstance(col, str):
+            msg = f"DynamicTable {self.name!r}: unsupported column key {col!r:.40}"
+            raise UnsupportedKeyError(msg)
+        arr = self[col].to_arrow()
+        rows = self._rows(row)
+        if isinstance(row, int | np.integer):
+            return arr[rows.start].as_py()  # type: ignore[union-attr]
+        if isinstance(rows, slice):
+            return arr.slice(rows.start, rows.stop - rows.start).to_pylist()
+        return arr.take(pa.array(rows, type=pa.int64())).to_pylist()
+
+    def _rows(self, key: object) -> _Rows:
+        """A row key -> a contiguous slice (step 1) or an array of non-negative positions."""
+        n = len(self)
+        if isinstance(key, bool | np.bool_):
+            pass  # falls through to "not supported", as in hdmf
+        elif isinstance(key, int | np.integer):
+            i = int(key) + n if key < 0 else int(key)
+            if not 0 <= i < n:
+                msg = f"Row index out of range for DynamicTable {self.name!r} (length {n})."
+                raise RowIndexError(msg)
+            return slice(i, i + 1)
+        elif isinstance(key, slice):
+            start, stop, step = key.indices(n)
+            if step == 1:
+                return slice(start, max(start, stop))
+            return np.arange(start, stop, step)
+        elif isinstance(key, list | np.ndarray | range | pa.Array):
+            positions = np.asarray(key)
+            if positions.ndim > 1:
+                msg = f"Cannot index DynamicTable {self.name!r} with multiple dimensions"
+                raise RowIndexError(msg)
+            if positions.dtype == bool:
+                if len(positions) != n:
+                    msg = (
+                        f"DynamicTable {self.name!r}: boolean mask has {len(positions)} entries "
+                        f"for {n} rows"
+                    )
+                    raise RowIndexError(msg)
+                return np.flatnonzero(positions)
+            if positions.size == 0:
+                return positions.astype(np.int64)
+            if positions.dtype.kind not in "iu":
+                msg = f"DynamicTable {self.name!r}: row positions must be integers, found {positions.dtype}"
+                raise UnsupportedKeyError(msg)
+            positions = np.where(positions < 0, positions + n, positions)
+            if positions.min() < 0 or positions.max() >= n:
+                msg = f"Row index out of range for DynamicTable {self.name!r} (length {n})."
+                raise RowIndexError(msg)
+            return positions
+        msg = f"Key type not supported by DynamicTable {type(key)}"
+        raise UnsupportedKeyError(msg)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._cols)
+
+    # -- display -------------------------------------------------------------------------------
+
+    def __repr__(self) -> str:
+        cols = ", ".join(f"{n}: {_type_label(c)}" for n, c in self._cols.items())
+        head = f"{self.data_type} {self.name!r} ({len(self)} rows x {len(self._cols)} columns)"
+        lines = [head, f"  description: {self.description}", f"  columns: {cols or '(none)'}"]
+        if len(self) and self._cols:
+            shown = self._frame(slice(0, min(len(self), 5)), index=True).to_string()
+            lines += ["  " + line for line in shown.splitlines()]
+            if len(self) > 5:
+                lines.append(f"  ... and {len(self) - 5} more row(s)")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        shown = self._frame(slice(0, min(len(self), 5)), index=True)._repr_html_()
+        more = f"<p>... and {len(self) - 5} more row(s)</p>" if len(self) > 5 else ""
+        return (
+            f"<b>{self.data_type} {self.name!r}</b> ({len(self)} rows): "
+            f"{self.description}{shown}{more}"
+        )
+
+
+# -- helpers: columns <-> parts, Arrow and metadata ----------------------------------------------
+
+
+def _parts(top: VectorData) -> list[Data]:
+    """The datasets of one column: its indexes (outermost first), base data, enum elements."""
+    out: list[Data] = []
+    col: VectorData = top
+    while isinstance(col, VectorIndex):
+        out.append(col)
+        col = col.target
+    out.append(col)
+    if isinstance(col, EnumData):
+        out.append(col.elements_data)
+    return out
+
+
+def _top_columns(
+    columns: list[VectorData], colnames: Sequence[str] | None, *, table: str
+) -> list[VectorData]:
+    """The user-facing columns among hdmf-style constructor columns (indexes, targets, ...)."""
+    for c in columns:
+        if not isinstance(c, VectorData):
+            msg = f"DynamicTable {table!r}: columns must be VectorData, found {type(c).__name__}"
+            raise CellTypeError(msg)
+    below = {id(p) for c in columns for p in _parts(c)[1:]}
+    tops = [c for c in columns if id(c) not in below]
+    names = [c.get_target_data().name for c in tops]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        msg = f"DynamicTable {table!r}: 'columns' contains columns with duplicate names: {dup}"
+        raise TableShapeError(msg)
+    if colnames is None:
+        return tops
+    by_name = dict(zip(names, tops, strict=True))
+    unknown = [n for n in colnames if n not in by_name]
+    if unknown or len(colnames) != len(tops):
+        msg = (
+            f"DynamicTable {table!r}: colnames {list(colnames)} do not match the columns "
+            f"{names}"
+        )
+        raise TableShapeError(msg)
+    return [by_name[n] for n in colnames]
+
+
+def _build_column(  # noqa: C901, PLR0912 - one branch per hdmf column option
+    name: str,
+    description: str,
+    data: ArrayLike,
+    *,
+    table: bool | DynamicTable,
+    index: bool | int | ArrayLike,
+    enum: bool | ArrayLike,
+    col_cls: type[VectorData] | None,
+    dtype: DtypeLike,
+    attrs: dict[str, Any],
+) -> VectorData:
+    """One column (a VectorData, or a VectorIndex chain over one) from add_column's options."""
+    if table is not False and enum is not False:
+        msg = f"column {name!r}: a column cannot be both a region (table=) and an enum (enum=)"
+        raise TableShapeError(msg)
+    if isinstance(index, VectorIndex):
+        msg = (
+            f"column {name!r}: passing a VectorIndex may lead to unexpected behavior; "
+            f"pass index=True or the end offsets"
+        )
+        raise TableShapeError(msg)
+    target = table if isinstance(table, DynamicTable) else None
+    is_region = table is True or target is not None
+    if isinstance(data, list | tuple) and data and all(isinstance(d, DynamicTableRegion) for d in data):
+        targets = {id(d.table): d.table for d in data}
+        if len(targets) > 1 or (target is not None and id(target) not in targets):
+            msg = f"column {name!r}: the regions in 'data' point at different tables"
+            raise TableShapeError(msg)
+        target = next(iter(targets.values()))
+        is_region = True
+        index = index or True
+        data = [d.data for d in data]
+    ends = None
+    if index is True:
+        depth = 1
+    elif index is False or index is None:
+        depth = 0
+    elif isinstance(index, int | np.integer):
+        depth = int(index)
+    else:
+        depth, ends = 1, index
+    t = parse_dtype(dtype, name=name)
+
+    def make_base(values: ArrayLike) -> VectorData:
+        if is_region:
+            cls = col_cls or DynamicTableRegion
+            return cls(name, values, description, table=target)  # type: ignore[call-arg]
+        if enum is not False:
+            cls = col_cls or EnumData
+            elements = None if enum is True else enum
+            return cls(name, description, values, elements)  # type: ignore[call-arg]
+        cls = col_cls or VectorData
+        kept = {k: v for k, v in attrs.items() if v is not None}
+        return cls(name, description, values, dtype=t, **kept)
+
+    if depth == 0:
+        return make_base(data)
+    if data is None:
+        top: VectorData = make_base(None)
+        for level in range(depth):
+            top = VectorIndex(name + "_index" * (level + 1), [], top)
+        return top
+    if ends is not None:
+        base = make_base(data)
+        return VectorIndex(f"{name}_index", ends, base)
+    arr = ragged.encode(data, depth, value_type=None if is_region or enum else t, name=name)
+    values, levels = ragged.split(arr, depth)
+    base = make_base(values)
+    if t is None and not is_region and enum is False:
+        base._buf = type(base._buf)(array=base._buf.array(), declared=False)
+    top = base
+    for k, level in enumerate(reversed(levels)):
+        top = VectorIndex._from_level(name + "_index" * (k + 1), level, top)
+    return top
+
+
+def _column_from_arrow(
+    name: str, arr: pa.Array, meta: ColumnMeta | None, target: DynamicTable | None
+) -> VectorData:
+    """One column from an Arrow array and (optionally) its ``hdmf`` metadata."""
+    depth = ragged.list_depth(arr.type)
+    if meta is not None and meta.index != depth:
+        msg = (
+            f"column {name!r}: the hdmf metadata says {meta.index} index level(s), but the "
+            f"Arrow type {arr.type} has {depth} list level(s)"
+        )
+        raise SchemaMismatchError(msg)
+    values, levels = ragged.split(arr, depth)
+    description = meta.description if meta is not None else ""
+    object_id = meta.object_id if meta is not None else None
+    is_region = target is not None or (meta is not None and meta.data_type == "DynamicTableRegion")
+    base: VectorData
+    if is_region:
+        base = DynamicTableRegion(name, values, description, table=target, object_id=object_id)
+    elif pa.types.is_dictionary(values.type):
+        base = EnumData(
+            name,
+            description,
+            values,
+            object_id=object_id,
+            elements_object_id=meta.elements_object_id if meta is not None else None,
+        )
+    else:
+        attrs = meta.attributes if meta is not None else {}
+        base = VectorData(name, description, values, object_id=object_id, **attrs)
+    ids = meta.index_object_ids if meta is not None else ()
+    top = base
+    for k, level in enumerate(reversed(levels)):
+        top = VectorIndex._from_level(name + "_index" * (k + 1), level, top)
+        position = len(levels) - 1 - k  # ids are stored outermost first
+        if position < len(ids):
+            top.object_id = ids[position]
+    return top
+
+
+def _column_meta(top: VectorData) -> ColumnMeta:
+    parts = _parts(top)
+    indexes = [p for p in parts if isinstance(p, VectorIndex)]
+    base = top.get_target_data()
+    region = base if isinstance(base, DynamicTableRegion) else None
+    target = None
+    if region is not None and region.table is not None:
+        target = RegionTarget(region.table.name, region.table.object_id)
+    return ColumnMeta(
+        data_type=base.data_type,
+        namespace=base.namespace,
+        description=base.description,
+        object_id=base.object_id,
+        index=len(indexes),
+        index_object_ids=tuple(i.object_id for i in indexes),
+        target=target,
+        elements_object_id=base.elements_data.object_id if isinstance(base, EnumData) else None,
+        attributes=dict(base.attributes),
+    )
+
+
+def _type_label(col: VectorData) -> str:
+    t = str(col.to_arrow().type)
+    region = region_of(col)
+    if region is not None and region.table is not None:
+        return f"{t} -> {region.table.name}"
+    return t

@@ -1,0 +1,71 @@
+"""The exceptions of hdmf-arrow.
+
+Every error derives from :class:`HdmfArrowError` and also from the builtin that hdmf raises in
+the same situation, so code written against hdmf (``except ValueError``, ``except KeyError``)
+keeps working. Messages name the object (table, column, file), what was expected and what was
+found, and end with a hint when there is something to do.
+"""
+
+from __future__ import annotations
+
+
+class HdmfArrowError(Exception):
+    """Base class of every hdmf-arrow error."""
+
+
+class InvalidNameError(HdmfArrowError, ValueError):
+    """A container name that HDMF does not allow (it contains '/' or ':')."""
+
+
+class CellTypeError(HdmfArrowError, TypeError):
+    """A value whose type does not fit the column (a string in a float column, ...)."""
+
+
+class CellValueError(HdmfArrowError, ValueError):
+    """A value of the right type that the column still cannot hold (out of range, bad shape)."""
+
+
+class ColumnNotFoundError(HdmfArrowError, KeyError):
+    """A column name that the table does not have."""
+
+    def __str__(self) -> str:  # KeyError would repr() the message, quotes and all
+        return str(self.args[0]) if self.args else ""
+
+
+class DuplicateColumnError(HdmfArrowError, ValueError):
+    """A column name that the table already has."""
+
+
+class TableShapeError(HdmfArrowError, ValueError):
+    """Columns, ids or a row that do not line up with the table (lengths, missing keys)."""
+
+
+class DuplicateIdError(HdmfArrowError, ValueError):
+    """A row id that is already in the table (with ``enforce_unique_id=True``)."""
+
+
+class RowIndexError(HdmfArrowError, IndexError):
+    """A row position outside the table."""
+
+
+class RegionIndexError(HdmfArrowError, IndexError):
+    """A DynamicTableRegion value that points outside its target table."""
+
+
+class UnsupportedKeyError(HdmfArrowError, KeyError):
+    """A key of a type that ``DynamicTable.__getitem__`` does not accept."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class SchemaMismatchError(HdmfArrowError, ValueError):
+    """An Arrow schema or metadata document that does not describe an HDMF table."""
+
+
+class FormatVersionError(HdmfArrowError):
+    """Metadata written by a newer hdmf-arrow format than this version reads."""
+
+
+class HdmfArrowWarning(UserWarning):
+    """Base class of hdmf-arrow warnings."""
