@@ -77,6 +77,11 @@ def encode(
         raise CellTypeError(msg) from None
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
+    if pa.types.is_null(arr.type) and depth:  # only null cells: the value type comes later
+        null_type = pa.null()
+        for _ in range(depth):
+            null_type = pa.list_(null_type)
+        arr = arr.cast(null_type)
     arr = arr.cast(normalize_type(arr.type)) if normalize_type(arr.type) != arr.type else arr
     if list_depth(arr.type) < depth:
         msg = (
@@ -106,9 +111,13 @@ def split(arr: pa.Array, depth: int) -> tuple[pa.Array, list[Level]]:
 
 
 def join(values: pa.Array, levels: list[Level]) -> pa.Array:
-    """Flat values + levels (outermost first) -> one nested list array. Zero-copy."""
+    """Flat values + levels (outermost first) -> one nested list array, without copying values."""
     for level in reversed(levels):
         cls = pa.LargeListArray if level.offsets.type == pa.int64() else pa.ListArray
-        mask = None if level.valid is None else pc.invert(level.valid)
-        values = cls.from_arrays(level.offsets, values, mask=mask)
+        offsets, mask = level.offsets, None
+        if level.valid is not None:
+            mask = pc.invert(level.valid)
+            if offsets.offset:  # pyarrow takes no mask with sliced offsets: copy them
+                offsets = pa.concat_arrays([offsets])
+        values = cls.from_arrays(offsets, values, mask=mask)
     return values

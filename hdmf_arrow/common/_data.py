@@ -299,7 +299,7 @@ class VectorIndex(VectorData):
             if region is not None:
                 return region._rows_frame(cell.values if cell.is_valid else pa.array([]))
             return cell.as_py()
-        rows = _take(arr, key, name=self.name)
+        rows = take_rows(arr, key, name=self.name)
         if region is not None:
             return [region._rows_frame(c.values if c.is_valid else pa.array([])) for c in rows]
         return rows.to_pylist()
@@ -341,7 +341,7 @@ class VectorIndex(VectorData):
                 self._target._extend_checked(cell)  # type: ignore[arg-type]
             if self._valid is not None:
                 self._valid.append(True)
-        self._last = len(self._target)
+            self._last += len(cell)  # type: ignore[arg-type]
         if self._last > _INT32_MAX and self._buf.type == pa.int32():
             self._buf.cast(pa.int64())
         self._buf.append(self._last)
@@ -439,7 +439,7 @@ class ElementIdentifiers(Data):
         return new
 
 
-def _take(arr: pa.Array, key: object, *, name: str) -> pa.Array:
+def take_rows(arr: pa.Array, key: object, *, name: str) -> pa.Array:
     """Rows of ``arr`` selected by a slice, a list of positions or a boolean mask."""
     if isinstance(key, slice):
         start, stop, step = key.indices(len(arr))

@@ -7,9 +7,10 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from hdmf_arrow.common._container import EXP_NAMESPACE
-from hdmf_arrow.common._data import ArrayLike, VectorData
+from hdmf_arrow.common._data import ArrayLike, VectorData, take_rows
 from hdmf_arrow.errors import CellTypeError, CellValueError
 
 
@@ -85,31 +86,42 @@ class EnumData(VectorData):
         super().__init__(name, description, codes, dtype=code_type(len(values)), object_id=object_id)
         self._elements.parent = self
 
-    def _codes_from(self, data: ArrayLike, *, name: str) -> ArrayLike:
+    def _codes_from(self, data: ArrayLike, *, name: str) -> pa.Array | None:
+        """Codes from integer codes, element values or both (``None`` is a null)."""
         if data is None:
             return None
-        arr = data.to_numpy(zero_copy_only=False) if isinstance(data, pa.Array) else np.asarray(data)
-        n = len(self._lookup)
-        if arr.dtype.kind in "iu":
-            bad = arr[(arr < 0) | (arr >= n)]
-            if bad.size:
+        if isinstance(data, pa.Array) and pa.types.is_integer(data.type):
+            codes = data
+        elif isinstance(data, np.ndarray) and data.dtype.kind in "iu":
+            codes = pa.array(data)
+        else:
+            values = data.to_pylist() if isinstance(data, pa.Array) else list(data)
+            try:
+                mapped = [
+                    v if v is None or (isinstance(v, int | np.integer) and not isinstance(v, bool))
+                    else self._lookup[v]
+                    for v in values
+                ]
+            except KeyError as exc:
                 msg = (
-                    f"EnumData {name!r}: codes {bad[:10].tolist()} are out of range for "
-                    f"{n} elements"
+                    f"EnumData {name!r}: value {exc.args[0]!r} is not one of the elements "
+                    f"{list(self._lookup)[:10]}. Hint: add it to 'elements' or with add_element()."
                 )
-                raise CellValueError(msg)
-            return arr
-        try:
-            return np.fromiter((self._lookup[v] for v in arr.tolist()), dtype=np.int64, count=len(arr))
-        except KeyError as exc:
+                raise CellValueError(msg) from None
+            except TypeError:
+                msg = f"EnumData {name!r}: values must be element values or integer codes"
+                raise CellTypeError(msg) from None
+            codes = pa.array(mapped, type=pa.int64())
+        n = len(self._lookup)
+        lo, hi = pc.min_max(codes).values()
+        if lo.is_valid and (lo.as_py() < 0 or hi.as_py() >= n):
+            bad = pc.filter(codes, pc.or_(pc.less(codes, 0), pc.greater_equal(codes, n)))
             msg = (
-                f"EnumData {name!r}: value {exc.args[0]!r} is not one of the elements "
-                f"{list(self._lookup)[:10]}. Hint: add it to 'elements' or with add_element()."
+                f"EnumData {name!r}: codes {bad.to_pylist()[:10]} are out of range for "
+                f"{n} elements"
             )
-            raise CellValueError(msg) from None
-        except TypeError:
-            msg = f"EnumData {name!r}: values must be hashable element values or integer codes"
-            raise CellTypeError(msg) from None
+            raise CellValueError(msg)
+        return codes
 
     @property
     def elements(self) -> tuple[object, ...]:
@@ -182,13 +194,13 @@ class EnumData(VectorData):
 
     def get(self, key: object, index: bool = False, join: bool = False) -> Any:  # noqa: FBT001, FBT002
         """Element values at ``key`` (codes with ``index=True``; one string with ``join=True``)."""
-        codes = self.data[key]  # type: ignore[index]
         if index:
-            return codes
-        values = np.asarray(self._elements.data, dtype=object)
-        if np.ndim(codes) == 0:
-            return values[int(codes)]
-        out = values[np.asarray(codes, dtype=np.int64)]
+            return self.data[key]  # type: ignore[index]
+        arr = self.to_arrow()
+        if isinstance(key, int | np.integer):
+            return arr[int(key)].as_py()
+        values = take_rows(arr, key, name=self.name).dictionary_decode()
+        out = values.to_numpy(zero_copy_only=False)
         return "".join(out) if join else out
 
     @property

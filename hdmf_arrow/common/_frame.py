@@ -21,7 +21,7 @@ from hdmf_arrow.errors import CellTypeError, CellValueError, TableShapeError
 if TYPE_CHECKING:
     from hdmf_arrow.common._region import DynamicTableRegion
 
-_NULLABLE: dict[pa.DataType, pd.api.extensions.ExtensionDtype] = {
+NULLABLE: dict[pa.DataType, pd.api.extensions.ExtensionDtype] = {
     pa.int8(): pd.Int8Dtype(),
     pa.int16(): pd.Int16Dtype(),
     pa.int32(): pd.Int32Dtype(),
@@ -38,10 +38,14 @@ def to_pandas(
     rows: pa.Table,
     *,
     regions: dict[str, DynamicTableRegion],
+    nullable: set[str],
     index: bool,
     seen: frozenset[int],
 ) -> pd.DataFrame:
     """Rows (first column: the ids) -> a DataFrame indexed by id.
+
+    ``nullable`` names the integer/bool columns that hold nulls anywhere in the table; they
+    become pandas nullable dtypes in every selection, so ``t[i]`` and ``t[:]`` agree.
 
     ``regions`` maps region column names to their DynamicTableRegion; with ``index=False``
     their cells become DataFrames of the target rows. ``seen`` holds the ids of the tables
@@ -51,10 +55,9 @@ def to_pandas(
     ids = rows.column(0).to_numpy()
     body = rows.drop_columns([rows.column_names[0]])
     df = body.to_pandas()
-    for name, col in zip(body.column_names, body.columns, strict=True):
-        if col.null_count and col.type in _NULLABLE:
-            df[name] = col.to_pandas(types_mapper=_NULLABLE.get).to_numpy()
-            df[name] = df[name].astype(_NULLABLE[col.type])
+    for name in nullable & set(body.column_names):
+        df[name] = body.column(name).to_pandas(types_mapper=NULLABLE.get).to_numpy()
+        df[name] = df[name].astype(NULLABLE[body.column(name).type])
     df.index = pd.Index(ids, name=rows.column_names[0])
     if not index:
         for name, region in regions.items():

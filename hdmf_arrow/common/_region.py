@@ -116,8 +116,12 @@ class DynamicTableRegion(VectorData):
             )
             raise CellTypeError(msg)
         cell = super()._check_cell(value)
-        if cell is not None:
-            self._check_bounds(np.asarray([cell]))
+        table = self._table
+        if cell is None or table is None or not self.validate_data:
+            return cell
+        if 0 <= cell < len(table):  # type: ignore[operator]
+            return cell
+        self._check_bounds(np.asarray([cell]))  # raises with the full message
         return cell
 
     def _check_many(self, values: object) -> Sequence[object]:

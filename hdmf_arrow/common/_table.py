@@ -91,6 +91,7 @@ class DynamicTable(Container):
         self._cols: dict[str, VectorData] = {}
         self._parts: dict[str, Data] = {}
         self._id_set: set[int] | None = None
+        self._plan: list[tuple[str, Any, Any]] | None = None  # add_row's bound check/append
         if colnames is not None and not columns:
             msg = f"DynamicTable {name!r}: must supply 'columns' if specifying 'colnames'"
             raise TableShapeError(msg)
@@ -123,6 +124,7 @@ class DynamicTable(Container):
     # -- structure -----------------------------------------------------------------------------
 
     def _attach(self, top: VectorData) -> None:
+        self._plan = None
         self._cols[top.get_target_data().name] = top
         for part in _parts(top):
             self._parts[part.name] = part
@@ -327,14 +329,18 @@ class DynamicTable(Container):
             if row_id in self._id_set:
                 msg = f"DynamicTable {self.name!r}: id {row_id} already in the table"
                 raise DuplicateIdError(msg)
+        plan = self._plan
+        if plan is None:
+            plan = self._plan = [(n, c._check_cell, c._append_cell) for n, c in cols.items()]
         cells = []
-        for name, col in cols.items():
-            try:
-                cells.append(col._check_cell(row[name]))
-            except HdmfArrowError as exc:
-                raise with_context(exc, f"DynamicTable {self.name!r}, column {name!r}") from None
-        for col, cell in zip(cols.values(), cells, strict=True):
-            col._append_cell(cell)
+        try:
+            for name, check, _ in plan:
+                cells.append(check(row[name]))
+        except HdmfArrowError as exc:
+            where = f"DynamicTable {self.name!r}, column {name!r}"
+            raise with_context(exc, where) from None
+        for (_, _, append), cell in zip(plan, cells, strict=True):
+            append(cell)
         self.id._append_cell(row_id)
         if self._id_set is not None:
             self._id_set.add(row_id)
@@ -438,10 +444,20 @@ class DynamicTable(Container):
         )
 
     def to_polars(self) -> pl.DataFrame:
-        """The table as a polars DataFrame (``id`` first; enums become Categorical)."""
+        """The table as a polars DataFrame (``id`` first; enum columns become ``pl.Enum``).
+
+        ``pl.Enum`` keeps every element, used or not, in order; polars' ``Categorical``
+        would keep only the values that occur.
+        """
         import polars as pl  # noqa: PLC0415 - polars is only needed here
 
-        return pl.from_arrow(self.to_arrow())  # type: ignore[return-value]
+        df: pl.DataFrame = pl.from_arrow(self.to_arrow())  # type: ignore[assignment]
+        enums = [
+            pl.col(n).cast(pl.Enum([str(e) for e in c.elements]))
+            for n, c in self._cols.items()
+            if isinstance(c, EnumData) and pa.types.is_string(c.elements_data.dtype)
+        ]
+        return df.with_columns(enums) if enums else df
 
     @classmethod
     def from_polars(
@@ -491,7 +507,13 @@ class DynamicTable(Container):
         else:
             tbl = tbl.take(pa.array(rows, type=pa.int64()))
         regions = {n: r for n in names if (r := region_of(self._cols[n])) is not None}
-        return _frame.to_pandas(tbl, regions=regions, index=index, seen=seen | {id(self)})
+        nullable = {
+            n for n, a in zip(names, arrays[1:], strict=True)
+            if a.null_count and a.type in _frame.NULLABLE
+        }  # fmt: skip
+        return _frame.to_pandas(
+            tbl, regions=regions, nullable=nullable, index=index, seen=seen | {id(self)}
+        )
 
     @classmethod
     def from_dataframe(
@@ -763,7 +785,8 @@ def _build_column(  # noqa: C901, PLR0912 - one branch per hdmf column option
     if ends is not None:
         base = make_base(data)
         return VectorIndex(f"{name}_index", ends, base)
-    arr = ragged.encode(data, depth, value_type=None if is_region or enum else t, name=name)
+    value_type = pa.int64() if is_region else None if enum is not False else t
+    arr = ragged.encode(data, depth, value_type=value_type, name=name)
     values, levels = ragged.split(arr, depth)
     base = make_base(values)
     if t is None and not is_region and enum is False:

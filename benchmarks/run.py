@@ -1,0 +1,493 @@
+"""hdmf-arrow vs hdmf 6.2 vs raw pyarrow, on the same table, in one run.
+
+The table has an int64, a float64 and a short-string column, a ragged float column (~20 values
+per row, ``index=True``) and a region column into a separate 1,000-row target table. Both
+libraries get the same pre-generated Python (or numpy) data and the same calls.
+
+    python benchmarks/run.py --write benchmarks/RESULTS.md   # 10k, 100k and 1M rows
+    python benchmarks/run.py --quick                         # 10k rows only
+    python benchmarks/run.py --sizes 10000,100000
+
+hdmf operations whose estimated time (from a smaller size) exceeds ``LIMIT`` seconds are
+skipped; hdmf's add_row is then timed on a ``SAMPLE``-row sample and reported per row.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import itertools
+import os
+import platform
+import shlex
+import statistics
+import sys
+import time
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import hdmf.common
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+import hdmf_arrow.common
+
+LIMIT = 60.0  # seconds: hdmf operations estimated to take longer are skipped
+SAMPLE = 20_000  # rows: hdmf add_row sample when the full run would exceed LIMIT
+TARGET_ROWS = 1_000
+MAX_RUNS = 5  # repeats of a quick operation (the median is reported)
+REPEAT_BUDGET = 3.0  # seconds: no more repeats once the runs so far took this long
+ROW_CALLS = 200  # table[i] calls (mean reported)
+SLICE_CALLS = 20  # table[i:i+1000] calls
+SLICE_ROWS = 1_000
+CALL_BUDGET = 10.0  # seconds: fewer calls if the calls so far took this long
+DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
+
+Table = Any  # a DynamicTable of either library
+
+
+# -- the two libraries ----------------------------------------------------------------------------
+
+
+@contextmanager
+def hdmf_quiet() -> Iterator[None]:
+    """Silence the warnings hdmf emits (experimental types, FutureWarnings) inside hdmf calls."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
+@dataclass(frozen=True)
+class Lib:
+    """One implementation of hdmf.common; both are driven through the same calls."""
+
+    name: str
+    table: Any
+    vector_data: Any
+    vector_index: Any
+    region: Any
+    quiet: Callable[[], AbstractContextManager[None]]
+
+
+HDMF = Lib(
+    "hdmf 6.2",
+    hdmf.common.DynamicTable,
+    hdmf.common.VectorData,
+    hdmf.common.VectorIndex,
+    hdmf.common.DynamicTableRegion,
+    hdmf_quiet,
+)
+ARROW = Lib(
+    "hdmf-arrow",
+    hdmf_arrow.common.DynamicTable,
+    hdmf_arrow.common.VectorData,
+    hdmf_arrow.common.VectorIndex,
+    hdmf_arrow.common.DynamicTableRegion,
+    nullcontext,
+)
+
+
+# -- data -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Whole-column input: Python lists (ragged as nested lists) or numpy (ragged flat + ends)."""
+
+    ints: Sequence[int]
+    floats: Sequence[float]
+    strings: Sequence[str]
+    ragged: Sequence[Any]
+    ragged_index: bool | np.ndarray  # True for nested lists, else the end offsets of ``ragged``
+    region: Sequence[int]
+
+
+@dataclass(frozen=True)
+class BenchData:
+    n: int
+    lists: Columns
+    arrays: Columns
+    target_x: list[float]
+    target_labels: list[str]
+
+
+def make_data(n: int, seed: int = 0) -> BenchData:
+    rng = np.random.default_rng(seed)
+    ints = rng.integers(0, 2**40, n)
+    floats = rng.random(n)
+    strings = [f"s{k % 100}" for k in range(n)]
+    ends = np.cumsum(rng.integers(10, 31, n))  # ~20 values per row
+    flat = rng.random(int(ends[-1]))
+    region = rng.integers(0, TARGET_ROWS, n)
+    flat_list = flat.tolist()
+    starts = [0, *ends[:-1].tolist()]
+    nested = [flat_list[a:b] for a, b in zip(starts, ends.tolist(), strict=True)]
+    lists = Columns(ints.tolist(), floats.tolist(), strings, nested, True, region.tolist())
+    arrays = Columns(ints, floats, np.array(strings, dtype=object), flat, ends, region)
+    labels = [f"t{k}" for k in range(TARGET_ROWS)]
+    return BenchData(n, lists, arrays, rng.random(TARGET_ROWS).tolist(), labels)
+
+
+# -- building tables ------------------------------------------------------------------------------
+
+
+def target_table(lib: Lib, data: BenchData) -> Table:
+    with lib.quiet():
+        t = lib.table(name="target", description="rows the region column points at")
+        t.add_column(name="x", description="a float", data=data.target_x)
+        t.add_column(name="label", description="a string", data=data.target_labels)
+    return t
+
+
+def empty_table(lib: Lib, target: Table) -> Table:
+    with lib.quiet():
+        t = lib.table(name="main", description="benchmark table")
+        t.add_column(name="i", description="int64")
+        t.add_column(name="f", description="float64")
+        t.add_column(name="s", description="short strings")
+        t.add_column(name="r", description="ragged floats", index=True)
+        t.add_column(name="reg", description="a row of the target", table=target)
+    return t
+
+
+def fill_rows(lib: Lib, table: Table, cols: Columns, n: int) -> None:
+    rows = zip(cols.ints, cols.floats, cols.strings, cols.ragged, cols.region, strict=True)
+    add = table.add_row
+    with lib.quiet():
+        for i, f, s, r, g in itertools.islice(rows, n):
+            add(i=i, f=f, s=s, r=r, reg=g)
+
+
+def bulk_add_column(lib: Lib, target: Table, cols: Columns) -> Table:
+    with lib.quiet():
+        t = lib.table(name="main", description="benchmark table")
+        t.add_column(name="i", description="int64", data=cols.ints)
+        t.add_column(name="f", description="float64", data=cols.floats)
+        t.add_column(name="s", description="short strings", data=cols.strings)
+        t.add_column(name="r", description="ragged floats", data=cols.ragged, index=cols.ragged_index)
+        t.add_column(name="reg", description="a row of the target", data=cols.region, table=target)
+    return t
+
+
+def bulk_constructor(lib: Lib, target: Table, cols: Columns) -> Table:
+    with lib.quiet():
+        ragged = lib.vector_data(name="r", description="ragged floats", data=cols.ragged)
+        columns = [
+            lib.vector_data(name="i", description="int64", data=cols.ints),
+            lib.vector_data(name="f", description="float64", data=cols.floats),
+            lib.vector_data(name="s", description="short strings", data=cols.strings),
+            ragged,
+            lib.vector_index(name="r_index", data=cols.ragged_index, target=ragged),
+            lib.region(name="reg", data=cols.region, description="a row", table=target),
+        ]
+        return lib.table(name="main", description="benchmark table", columns=columns)
+
+
+def raw_from_lists(cols: Columns) -> pa.Table:
+    n = len(cols.ints)
+    return pa.table(
+        {"id": np.arange(n), "i": cols.ints, "f": cols.floats, "s": cols.strings,
+         "r": cols.ragged, "reg": cols.region}
+    )  # fmt: skip
+
+
+def raw_from_arrays(cols: Columns) -> pa.Table:
+    offsets = np.concatenate([[0], np.asarray(cols.ragged_index)]).astype(np.int32)
+    return pa.table(
+        {"id": np.arange(len(cols.ints)), "i": cols.ints, "f": cols.floats,
+         "s": pa.array(cols.strings, type=pa.string()),
+         "r": pa.ListArray.from_arrays(offsets, cols.ragged), "reg": cols.region}
+    )  # fmt: skip
+
+
+# -- timing ---------------------------------------------------------------------------------------
+
+
+def clock(fn: Callable[[], object]) -> float:
+    gc.collect()
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def repeated(run: Callable[[], tuple[float, ...]]) -> tuple[float, ...]:
+    """Element-wise medians over up to MAX_RUNS runs (fewer once REPEAT_BUDGET is spent)."""
+    runs: list[tuple[float, ...]] = []
+    while len(runs) < MAX_RUNS and sum(r[0] for r in runs) < REPEAT_BUDGET:
+        gc.collect()
+        runs.append(run())
+    return tuple(statistics.median(col) for col in zip(*runs, strict=True))
+
+
+def median_seconds(fn: Callable[[], object]) -> float:
+    return repeated(lambda: (clock(fn),))[0]
+
+
+def mean_call(fn: Callable[[int], object], starts: Sequence[int]) -> float:
+    """Mean seconds per call over ``starts`` (stopping early once CALL_BUDGET is spent)."""
+    gc.collect()
+    total = 0.0
+    calls = 0
+    for start in starts:
+        t0 = time.perf_counter()
+        fn(start)
+        total += time.perf_counter() - t0
+        calls += 1
+        if total > CALL_BUDGET:
+            break
+    return total / calls
+
+
+# -- results --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Timing:
+    seconds: float
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Skipped:
+    estimate: float
+
+
+Cell = Timing | Skipped | None
+
+
+@dataclass
+class Row:
+    label: str
+    hdmf: Cell = None
+    arrow: Cell = None
+    raw: Cell = None
+    per_row: bool = False  # cells are seconds per row
+
+
+@dataclass
+class SizeResult:
+    n: int
+    rows: dict[str, Row] = field(default_factory=dict)
+    read_table_note: str = ""
+    checks: list[str] = field(default_factory=list)
+
+
+class Estimates:
+    """Seconds per row of each hdmf operation, from the sizes measured so far."""
+
+    def __init__(self) -> None:
+        self.rates: dict[str, float] = {}
+
+    def estimate(self, key: str, n: int) -> float | None:
+        rate = self.rates.get(key)
+        return None if rate is None else rate * n
+
+    def record(self, key: str, n: int, seconds: float) -> None:
+        self.rates[key] = seconds / n
+
+
+def fmt_seconds(seconds: float) -> str:
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6)):
+        if seconds >= scale:
+            return f"{seconds / scale:.3g} {unit}"
+    return f"{seconds / 1e-9:.3g} ns"
+
+
+def fmt_cell(cell: Cell, *, per_row: bool) -> str:
+    if cell is None:
+        return "—"
+    if isinstance(cell, Skipped):
+        return f"skipped (est. {cell.estimate:.0f} s)"
+    text = f"{cell.seconds * 1e6:.3g} µs/row" if per_row else fmt_seconds(cell.seconds)
+    return f"{text} ({cell.note})" if cell.note else text
+
+
+def ratio(a: Cell, b: Cell) -> float | None:
+    if isinstance(a, Timing) and isinstance(b, Timing) and b.seconds > 0:
+        return a.seconds / b.seconds
+    return None
+
+
+def fmt_ratio(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3g}x"
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+# (key, label, to_dataframe keyword arguments)
+FRAME_READS: tuple[tuple[str, str, dict[str, bool]], ...] = (
+    ("df", "to_dataframe()", {}),
+    ("df_index", "to_dataframe(index=True)", {"index": True}),
+)
+
+
+class Bench:
+    """Every measurement for one size, printed as it is taken."""
+
+    def __init__(self, data: BenchData, estimates: Estimates) -> None:
+        self.data = data
+        self.n = data.n
+        self.estimates = estimates
+        self.result = SizeResult(data.n)
+        self.targets = {lib.name: target_table(lib, data) for lib in (HDMF, ARROW)}
+        self.tables: dict[str, Table] = {}  # the add_row-built tables the reads use
+
+    def run(self) -> SizeResult:
+        self.add_row()
+        self.bulk()
+        self.frames()
+        self.row_access()
+        return self.result
+
+    def row(self, key: str, label: str, *, per_row: bool = False) -> None:
+        self.result.rows[key] = Row(label, per_row=per_row)
+
+    def report(self, key: str, who: str, cell: Cell) -> None:
+        row = self.result.rows[key]
+        setattr(row, who, cell)
+        text = fmt_cell(cell, per_row=row.per_row)
+        log(f"  [{self.n:>9,}] {row.label:<56} {who:<5} {text}")
+
+    def hdmf_timed(self, key: str, fn: Callable[[], object]) -> Cell:
+        """hdmf's median time for ``fn``, or Skipped if the estimate exceeds LIMIT."""
+        estimate = self.estimates.estimate(key, self.n)
+        if estimate is not None and estimate > LIMIT:
+            return Skipped(estimate)
+        with hdmf_quiet():
+            seconds = median_seconds(fn)
+        self.estimates.record(key, self.n, seconds)
+        return Timing(seconds)
+
+    # -- 1. add_row ----------------------------------------------------------------------------
+
+    def add_row(self) -> None:
+        self.row("add_row", "add_row (per row)", per_row=True)
+        self.row("add_row+conv", "add_row + first to_arrow() (per row, amortised)", per_row=True)
+        self.row("first_to_arrow", "first to_arrow() after add_row (one-time conversion)")
+        self.row("to_arrow", "to_arrow() (warm)")
+        self.hdmf_add_row()
+        self.arrow_add_row()
+
+    def hdmf_add_row(self) -> None:
+        if self.estimates.estimate("add_row", self.n) is None and self.n > SAMPLE:
+            self.seed_estimates(self.hdmf_rows(SAMPLE)[0])
+        estimate = self.estimates.estimate("add_row", self.n)
+        if estimate is not None and estimate > LIMIT:
+            seconds = self.hdmf_rows(SAMPLE)[1]
+            note = f"{SAMPLE // 1000}k-row sample; full run est. {estimate:.0f} s"
+            cell = Timing(seconds / SAMPLE, note)
+        else:
+            self.tables[HDMF.name], seconds = self.hdmf_rows(self.n)
+            cell = Timing(seconds / self.n)
+        self.report("add_row", "hdmf", cell)
+        self.report("add_row+conv", "hdmf", cell)
+
+    def hdmf_rows(self, n: int) -> tuple[Table, float]:
+        """An hdmf table filled by ``n`` add_row calls, and the seconds they took (one run)."""
+        table = empty_table(HDMF, self.targets[HDMF.name])
+        seconds = clock(lambda: fill_rows(HDMF, table, self.data.lists, n))
+        self.estimates.record("add_row", n, seconds)
+        return table, seconds
+
+    def seed_estimates(self, sample: Table) -> None:
+        """Estimates of hdmf's whole-table reads, from the add_row sample (no smaller size)."""
+        for key, _, kwargs in FRAME_READS:
+            with hdmf_quiet():
+                seconds = clock(lambda kw=kwargs: sample.to_dataframe(**kw))
+            self.estimates.record(key, len(sample), seconds)
+
+    def arrow_add_row(self) -> None:
+        built: list[Table] = []
+
+        def run() -> tuple[float, float, float]:
+            table = empty_table(ARROW, self.targets[ARROW.name])
+            added = clock(lambda: fill_rows(ARROW, table, self.data.lists, self.n))
+            converted = clock(table.to_arrow)
+            built[:] = [table]
+            return added, converted, added + converted
+
+        added, converted, total = repeated(run)
+        table = self.tables[ARROW.name] = built[0]
+        self.report("add_row", "arrow", Timing(added / self.n))
+        self.report("add_row+conv", "arrow", Timing(total / self.n))
+        self.report("first_to_arrow", "arrow", Timing(converted))
+        self.report("to_arrow", "arrow", Timing(median_seconds(table.to_arrow)))
+
+    # -- 2. bulk construction ------------------------------------------------------------------
+
+    def bulk(self) -> None:
+        lists, arrays = self.data.lists, self.data.arrays
+        cases: tuple[tuple[str, str, Callable[[Lib], Table], Callable[[], pa.Table]], ...] = (
+            ("bulk_lists", "bulk: add_column(data=Python lists)",
+             lambda lib: bulk_add_column(lib, self.targets[lib.name], lists),
+             lambda: raw_from_lists(lists)),
+            ("bulk_numpy", "bulk: add_column(data=numpy; ragged: flat + index=ends)",
+             lambda lib: bulk_add_column(lib, self.targets[lib.name], arrays),
+             lambda: raw_from_arrays(arrays)),
+            ("bulk_ctor", "bulk: DynamicTable(columns=[VectorData(numpy), ...])",
+             lambda lib: bulk_constructor(lib, self.targets[lib.name], arrays),
+             lambda: raw_from_arrays(arrays)),
+        )  # fmt: skip
+        for key, label, build, raw in cases:
+            self.row(key, label)
+            self.report(key, "hdmf", self.hdmf_timed(key, lambda b=build: b(HDMF)))
+            self.report(key, "arrow", Timing(median_seconds(lambda b=build: b(ARROW))))
+            self.report(key, "raw", Timing(median_seconds(raw)))
+        self.row("from_arrow", "bulk: DynamicTable.from_arrow(pa.Table) (table prebuilt)")
+        pa_table = raw_from_arrays(arrays)
+        targets = {"reg": self.targets[ARROW.name]}
+        seconds = median_seconds(
+            lambda: ARROW.table.from_arrow(pa_table, name="main", target_tables=targets)
+        )
+        self.report("from_arrow", "arrow", Timing(seconds))
+        if HDMF.name not in self.tables:
+            self.tables[HDMF.name] = bulk_add_column(HDMF, self.targets[HDMF.name], lists)
+            self.result.read_table_note = (
+                "hdmf's add_row was sampled, so its reads use a table built with "
+                "add_column(data=Python lists): the same lists add_row would have built."
+            )
+
+    # -- 3., 4. to_dataframe ---------------------------------------------------------------------
+
+    def frames(self) -> None:
+        hdmf_table, arrow_table = self.tables[HDMF.name], self.tables[ARROW.name]
+        for key, label, kwargs in FRAME_READS:
+            self.row(key, label)
+            hdmf_cell = self.hdmf_timed(key, lambda kw=kwargs: hdmf_table.to_dataframe(**kw))
+            self.report(key, "hdmf", hdmf_cell)
+            seconds = median_seconds(lambda kw=kwargs: arrow_table.to_dataframe(**kw))
+            self.report(key, "arrow", Timing(seconds))
+        self.report("df_index", "raw", Timing(median_seconds(arrow_table.to_arrow().to_pandas)))
+
+    # -- 5. table[i], table[i:i+1000] --------------------------------------------------------------
+
+    def row_access(self) -> None:
+        hdmf_table, arrow_table = self.tables[HDMF.name], self.tables[ARROW.name]
+        raw = arrow_table.to_arrow()
+        rng = np.random.default_rng(1)
+        positions = rng.integers(0, self.n, ROW_CALLS).tolist()
+        starts = rng.integers(0, max(1, self.n - SLICE_ROWS), SLICE_CALLS).tolist()
+        cases: tuple[tuple[str, str, list[int], int, Callable[[Table, int], object]], ...] = (
+            ("row", f"table[i] (mean of {ROW_CALLS} random i)", positions, 1,
+             lambda t, i: t[i]),
+            ("slice", f"table[i:i+{SLICE_ROWS}] (mean of {SLICE_CALLS} random i)", starts,
+             SLICE_ROWS, lambda t, i: t[i : i + SLICE_ROWS]),
+        )  # fmt: skip
+        for key, label, keys, width, get in cases:
+            self.row(key, label)
+            with hdmf_quiet():
+                hdmf_seconds = mean_call(lambda i, g=get: g(hdmf_table, i), keys)
+            self.report(key, "hdmf", Timing(hdmf_seconds))
+            arrow_seconds = mean_call(lambda i, g=get: g(arrow_table, i), keys)
+            self.report(key, "arrow", Timing(arrow_seconds))
+            raw_seconds = mean_call(lambda i, w=width: raw.slice(i, w).to_pandas(), keys)
+            self.report(key, "raw", Timing(raw_seconds))

@@ -1,0 +1,63 @@
+"""Every script in examples/ runs, and prints what the seed documents say it prints."""
+
+from __future__ import annotations
+
+import runpy
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+def run(name: str, capsys: pytest.CaptureFixture[str]) -> str:
+    runpy.run_path(str(EXAMPLES / name), run_name="__main__")
+    return capsys.readouterr().out
+
+
+def test_every_example_is_tested() -> None:
+    tested = {"subjects_table.py", "ragged_spike_times.py", "table_regions.py", "enum_data.py"}
+    tested |= {"demo.py"}
+    assert {p.name for p in EXAMPLES.glob("*.py")} == tested
+
+
+def test_subjects_table(capsys: pytest.CaptureFixture[str]) -> None:
+    out = run("subjects_table.py", capsys)
+    assert "Table has 3 rows" in out
+    assert "Columns: ('subject_id', 'age', 'weight', 'genotype')" in out
+    assert "Ages: [ 8 10  9]" in out
+    lines = out.splitlines()
+    assert lines[4].split() == ["0", "mouse_001", "8", "25.3", "WT"]
+    assert lines[6].split() == ["2", "mouse_003", "9", "24.8", "WT"]
+
+
+def test_ragged_spike_times(capsys: pytest.CaptureFixture[str]) -> None:
+    out = run("ragged_spike_times.py", capsys)
+    assert "Trial 0 spikes: [0.1, 0.3, 0.7, 1.2]" in out
+    assert "Trial 1 spikes: [0.2, 0.8]" in out
+    assert "As Arrow: list<item: double>, offsets [0, 4, 6, 11]" in out
+
+
+def test_table_regions(capsys: pytest.CaptureFixture[str]) -> None:
+    out = run("table_regions.py", capsys)
+    assert "CA1 neurons: 5 neurons" in out
+    assert "0   [0, 1, 2, 3, 4]          NaN" in out
+    assert "1   [0, 1, 2, 3, 4]         15.3" in out
+    assert "Row 0 refers to ['neuron_000', 'neuron_001', 'neuron_002', 'neuron_003'," in out
+
+
+def test_enum_data(capsys: pytest.CaptureFixture[str]) -> None:
+    out = run("enum_data.py", capsys)
+    assert "Behavior elements: ('rest', 'locomotion', 'grooming')" in out
+    assert "Behavior data: [0 1 2 1 0 2 1]" in out
+    assert "String behavior: [0 1 2 1]" in out
+    assert "As values: ['rest', 'locomotion', 'grooming', 'locomotion']" in out
+
+
+def test_demo(capsys: pytest.CaptureFixture[str]) -> None:
+    out = run("demo.py", capsys)
+    for name in ("subjects_table.py", "ragged_spike_times.py", "table_regions.py"):
+        assert f"=== seed example: {name} ===" in out
+    assert "DynamicTable 'units' (8 rows x 3 columns)" in out
+    assert "quality: dictionary<values=string, indices=uint8, ordered=0>" in out
+    assert "shape: (7, 3)" in out  # the polars query: good units only
