@@ -24,20 +24,23 @@ import statistics
 import sys
 import time
 import warnings
-from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import hdmf.common
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
 import hdmf_arrow.common
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Sequence
+
+    import pandas as pd
 
 LIMIT = 60.0  # seconds: hdmf operations estimated to take longer are skipped
 SAMPLE = 20_000  # rows: hdmf add_row sample when the full run would exceed LIMIT
@@ -101,6 +104,7 @@ ARROW = Lib(
 class Columns:
     """Whole-column input: Python lists (ragged as nested lists) or numpy (ragged flat + ends)."""
 
+    ids: Sequence[int]
     ints: Sequence[int]
     floats: Sequence[float]
     strings: Sequence[str]
@@ -129,8 +133,11 @@ def make_data(n: int, seed: int = 0) -> BenchData:
     flat_list = flat.tolist()
     starts = [0, *ends[:-1].tolist()]
     nested = [flat_list[a:b] for a, b in zip(starts, ends.tolist(), strict=True)]
-    lists = Columns(ints.tolist(), floats.tolist(), strings, nested, True, region.tolist())
-    arrays = Columns(ints, floats, np.array(strings, dtype=object), flat, ends, region)
+    ids = np.arange(n)
+    lists = Columns(
+        ids.tolist(), ints.tolist(), floats.tolist(), strings, nested, True, region.tolist()
+    )
+    arrays = Columns(ids, ints, floats, np.array(strings, dtype=object), flat, ends, region)
     labels = [f"t{k}" for k in range(TARGET_ROWS)]
     return BenchData(n, lists, arrays, rng.random(TARGET_ROWS).tolist(), labels)
 
@@ -140,10 +147,11 @@ def make_data(n: int, seed: int = 0) -> BenchData:
 
 def target_table(lib: Lib, data: BenchData) -> Table:
     with lib.quiet():
-        t = lib.table(name="target", description="rows the region column points at")
-        t.add_column(name="x", description="a float", data=data.target_x)
-        t.add_column(name="label", description="a string", data=data.target_labels)
-    return t
+        columns = [
+            lib.vector_data(name="x", description="a float", data=data.target_x),
+            lib.vector_data(name="label", description="a string", data=data.target_labels),
+        ]
+        return lib.table(name="target", description="rows regions point at", columns=columns)
 
 
 def empty_table(lib: Lib, target: Table) -> Table:
@@ -167,11 +175,13 @@ def fill_rows(lib: Lib, table: Table, cols: Columns, n: int) -> None:
 
 def bulk_add_column(lib: Lib, target: Table, cols: Columns) -> Table:
     with lib.quiet():
-        t = lib.table(name="main", description="benchmark table")
+        t = lib.table(name="main", description="benchmark table", id=cols.ids)
         t.add_column(name="i", description="int64", data=cols.ints)
         t.add_column(name="f", description="float64", data=cols.floats)
         t.add_column(name="s", description="short strings", data=cols.strings)
-        t.add_column(name="r", description="ragged floats", data=cols.ragged, index=cols.ragged_index)
+        t.add_column(
+            name="r", description="ragged floats", data=cols.ragged, index=cols.ragged_index
+        )
         t.add_column(name="reg", description="a row of the target", data=cols.region, table=target)
     return t
 
@@ -191,9 +201,8 @@ def bulk_constructor(lib: Lib, target: Table, cols: Columns) -> Table:
 
 
 def raw_from_lists(cols: Columns) -> pa.Table:
-    n = len(cols.ints)
     return pa.table(
-        {"id": np.arange(n), "i": cols.ints, "f": cols.floats, "s": cols.strings,
+        {"id": cols.ids, "i": cols.ints, "f": cols.floats, "s": cols.strings,
          "r": cols.ragged, "reg": cols.region}
     )  # fmt: skip
 
@@ -201,7 +210,7 @@ def raw_from_lists(cols: Columns) -> pa.Table:
 def raw_from_arrays(cols: Columns) -> pa.Table:
     offsets = np.concatenate([[0], np.asarray(cols.ragged_index)]).astype(np.int32)
     return pa.table(
-        {"id": np.arange(len(cols.ints)), "i": cols.ints, "f": cols.floats,
+        {"id": cols.ids, "i": cols.ints, "f": cols.floats,
          "s": pa.array(cols.strings, type=pa.string()),
          "r": pa.ListArray.from_arrays(offsets, cols.ragged), "reg": cols.region}
     )  # fmt: skip
@@ -491,3 +500,271 @@ class Bench:
             self.report(key, "arrow", Timing(arrow_seconds))
             raw_seconds = mean_call(lambda i, w=width: raw.slice(i, w).to_pandas(), keys)
             self.report(key, "raw", Timing(raw_seconds))
+
+
+# -- sanity checks --------------------------------------------------------------------------------
+
+
+def cells_equal(a: np.ndarray, b: np.ndarray) -> bool:
+    if len(a) != len(b):
+        return False
+    if a.dtype == object or b.dtype == object:
+        return all(np.array_equal(np.asarray(x), np.asarray(y)) for x, y in zip(a, b, strict=True))
+    return bool(np.array_equal(a, b))
+
+
+def frame_differences(expected: pd.DataFrame, got: pd.DataFrame) -> list[str]:
+    if list(expected.columns) != list(got.columns):
+        return [f"columns {list(expected.columns)} vs {list(got.columns)}"]
+    problems = []
+    if not np.array_equal(expected.index.to_numpy(), got.index.to_numpy()):
+        problems.append("the ids (index) differ")
+    for col in expected.columns:
+        if not cells_equal(expected[col].to_numpy(), got[col].to_numpy()):
+            problems.append(f"column {col!r} differs")
+    return problems
+
+
+def region_cell_differences(expected: pd.DataFrame, got: pd.DataFrame, rows: int) -> list[str]:
+    problems = []
+    for k in range(min(rows, len(expected))):
+        e, g = expected["reg"].iloc[k], got["reg"].iloc[k]
+        same_rows = e.index.tolist() == g.index.tolist()
+        if not same_rows or e.to_numpy().tolist() != g.to_numpy().tolist():
+            problems.append(f"row {k}: region cell {e.to_dict('list')} vs {g.to_dict('list')}")
+    return problems
+
+
+def check(what: str, problems: list[str]) -> str:
+    return f"MISMATCH: {what}: " + "; ".join(problems) if problems else f"ok: {what}"
+
+
+def sanity_checks(bench: Bench) -> list[str]:
+    """hdmf and hdmf-arrow agree on the values; hdmf-arrow's build paths agree with each other."""
+    hdmf_table, arrow_table = bench.tables[HDMF.name], bench.tables[ARROW.name]
+    with hdmf_quiet():
+        hdmf_index, hdmf_nested = hdmf_table.to_dataframe(index=True), hdmf_table.to_dataframe()
+    arrow_index, arrow_nested = arrow_table.to_dataframe(index=True), arrow_table.to_dataframe()
+    out = [
+        check(
+            "to_dataframe(index=True) values, hdmf vs hdmf-arrow",
+            frame_differences(hdmf_index, arrow_index),
+        ),
+        check(
+            "to_dataframe() region cells (first 50 rows), hdmf vs hdmf-arrow",
+            region_cell_differences(hdmf_nested, arrow_nested, 50),
+        ),
+    ]
+    cell_types = {
+        lib: type(frame["r"].iloc[0]).__name__
+        for lib, frame in ((HDMF.name, hdmf_index), (ARROW.name, arrow_index))
+    }
+    out.append(f"note: a ragged cell of to_dataframe() is a {cell_types}")
+    expected = arrow_table.to_arrow()
+    data, target = bench.data, bench.targets[ARROW.name]
+    pa_table = raw_from_arrays(data.arrays)
+    built = {
+        "add_column(data=Python lists)": bulk_add_column(ARROW, target, data.lists),
+        "add_column(data=numpy)": bulk_add_column(ARROW, target, data.arrays),
+        "DynamicTable(columns=...)": bulk_constructor(ARROW, target, data.arrays),
+        "from_arrow": ARROW.table.from_arrow(pa_table, name="main", target_tables={"reg": target}),
+    }
+    for how, table in built.items():
+        got = table.to_arrow()
+        problems = [] if got.equals(expected) else [f"schema {got.schema} vs {expected.schema}"]
+        out.append(check(f"hdmf-arrow {how} vs add_row: same Arrow table", problems))
+    return out
+
+
+# -- report ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    text: str
+    measured_as: str
+    numerator: tuple[str, str]  # (row key, "hdmf" | "arrow" | "raw")
+    denominator: tuple[str, str]
+    threshold: float
+    at_least: bool  # met when ratio >= threshold (else when ratio <= threshold)
+
+
+TARGETS = (
+    Target(
+        "add_row ≥ 20x faster per row than hdmf",
+        "hdmf add_row / hdmf-arrow (add_row + first to_arrow())",
+        ("add_row", "hdmf"), ("add_row+conv", "arrow"), 20.0, at_least=True,
+    ),
+    Target(
+        "to_dataframe(index=True) within 1.5x of pyarrow to_pandas()",
+        "hdmf-arrow / raw pyarrow",
+        ("df_index", "arrow"), ("df_index", "raw"), 1.5, at_least=False,
+    ),
+    Target(
+        "default to_dataframe() ≥ 5x faster than hdmf",
+        "hdmf / hdmf-arrow",
+        ("df", "hdmf"), ("df", "arrow"), 5.0, at_least=True,
+    ),
+    Target(
+        "table[i] no slower than hdmf",
+        "hdmf / hdmf-arrow",
+        ("row", "hdmf"), ("row", "arrow"), 1.0, at_least=True,
+    ),
+    Target(
+        f"table[i:i+{SLICE_ROWS}] no slower than hdmf",
+        "hdmf / hdmf-arrow",
+        ("slice", "hdmf"), ("slice", "arrow"), 1.0, at_least=True,
+    ),
+)  # fmt: skip
+
+
+def lookup(result: SizeResult, where: tuple[str, str]) -> Cell:
+    row = result.rows.get(where[0])
+    return None if row is None else getattr(row, where[1])
+
+
+def verdict(target: Target, result: SizeResult) -> tuple[bool | None, str]:
+    num, den = lookup(result, target.numerator), lookup(result, target.denominator)
+    value = ratio(num, den)
+    if value is None:
+        skipped = next((c for c in (num, den) if isinstance(c, Skipped)), None)
+        why = f"hdmf skipped, est. {skipped.estimate:.0f} s" if skipped else "no measurement"
+        return None, f"not measured ({why})"
+    met = value >= target.threshold if target.at_least else value <= target.threshold
+    return met, f"{'met' if met else '**missed**'} ({value:.3g}x)"
+
+
+def overall(verdicts: list[bool | None]) -> str:
+    if False in verdicts:
+        return "**missed**"
+    if True not in verdicts:
+        return "not measured"
+    return "met" if None not in verdicts else "met where measured"
+
+
+def targets_section(results: list[SizeResult]) -> str:
+    sizes = " | ".join(f"{r.n:,} rows" for r in results)
+    lines = [
+        f"| target | measured as | {sizes} | overall |",
+        "|---|---|" + "---|" * len(results) + "---|",
+    ]
+    for target in TARGETS:
+        verdicts = [verdict(target, r) for r in results]
+        cells = " | ".join(text for _, text in verdicts)
+        summary = overall([met for met, _ in verdicts])
+        lines.append(f"| {target.text} | {target.measured_as} | {cells} | {summary} |")
+    return "\n".join(lines)
+
+
+def size_section(result: SizeResult) -> str:
+    lines = [
+        f"### {result.n:,} rows",
+        "",
+        "| operation | hdmf 6.2 | hdmf-arrow | raw pyarrow | hdmf / hdmf-arrow "
+        "| hdmf-arrow / raw pyarrow |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for row in result.rows.values():
+        cells = [fmt_cell(c, per_row=row.per_row) for c in (row.hdmf, row.arrow, row.raw)]
+        ratios = [fmt_ratio(ratio(row.hdmf, row.arrow)), fmt_ratio(ratio(row.arrow, row.raw))]
+        lines.append("| " + " | ".join([row.label, *cells, *ratios]) + " |")
+    if result.read_table_note:
+        lines += ["", result.read_table_note]
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    cpuinfo = Path("/proc/cpuinfo")
+    models = [
+        line.split(":", 1)[1].strip()
+        for line in (cpuinfo.read_text().splitlines() if cpuinfo.exists() else [])
+        if line.startswith("model name")
+    ]
+    cpu = models[0] if models else platform.processor() or platform.machine()
+    libs = ", ".join(
+        f"{name} {version(name)}" for name in ("pyarrow", "pandas", "numpy", "hdmf", "hdmf-arrow")
+    )
+    return (
+        f"{platform.platform()}; {cpu}; {os.cpu_count()} CPUs; "
+        f"Python {platform.python_version()}; {libs}"
+    )
+
+
+METHOD = f"""\
+- The table: `i` int64, `f` float64, `s` short strings (`s0`..`s99`), `r` ragged float64
+  (10-30 values per row, `index=True`) and `reg`, a region column (`table=`) into a separate
+  {TARGET_ROWS:,}-row target table (a float and a string column). Both libraries get the same
+  pre-generated (seeded) data and the same calls.
+- Times are medians of up to {MAX_RUNS} runs (fewer once {REPEAT_BUDGET:g} s have been spent),
+  with `gc.collect()` before each run; `table[i]` and slices are the mean per call over the
+  listed number of random positions. Per-row figures are total time / rows.
+- hdmf operations are skipped when their estimate (seconds per row at the previous size, x
+  rows) exceeds {LIMIT:g} s; hdmf's add_row is then timed on a {SAMPLE:,}-row sample.
+- hdmf-arrow's add_row appends Python values to buffers; the first `to_arrow()` converts them
+  to Arrow. That one-time conversion is shown on its own and included in the amortised add_row
+  row; every read below it runs on the warm table.
+- raw pyarrow: `pa.table(...)` from the same data (bulk rows); `to_arrow().to_pandas()` of the
+  same table (to_dataframe(index=True) row); `to_arrow().slice(i, k).to_pandas()` (row access).
+- `hdmf / hdmf-arrow` above 1 means hdmf-arrow is faster; `hdmf-arrow / raw pyarrow` is
+  hdmf-arrow's cost over plain pyarrow. The machine is shared, so expect some noise."""
+
+
+def render(results: list[SizeResult], command: str, checks: list[str]) -> str:
+    parts = [
+        "# hdmf-arrow benchmarks",
+        "Written by `benchmarks/run.py`; regenerate rather than edit.",
+        f"- Command: `{command}`\n- Date: {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}\n"
+        f"- Machine: {machine()}",
+        "## Method",
+        METHOD,
+        "## Targets",
+        targets_section(results),
+        "## Results",
+        *(size_section(r) for r in results),
+        f"## Sanity checks ({results[0].n:,} rows)",
+        "\n".join(f"- {line}" for line in checks),
+    ]
+    return "\n\n".join(parts) + "\n"
+
+
+# -- main -----------------------------------------------------------------------------------------
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", type=Path, help="write the markdown report to this file")
+    parser.add_argument(
+        "--sizes",
+        type=lambda text: sorted(int(s) for s in text.split(",")),
+        default=list(DEFAULT_SIZES),
+        help="comma-separated row counts (default: %(default)s)",
+    )
+    parser.add_argument("--quick", action="store_true", help="a fast smoke run at 10,000 rows")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = parse_args(argv)
+    sizes = [10_000] if args.quick else args.sizes
+    command = shlex.join(["python", *sys.argv])
+    estimates = Estimates()
+    results: list[SizeResult] = []
+    checks: list[str] = []
+    for n in sizes:
+        log(f"== {n:,} rows ==")
+        bench = Bench(make_data(n), estimates)
+        results.append(bench.run())
+        if not checks:
+            checks = sanity_checks(bench)
+            log("\n".join(checks))
+        log("\n" + size_section(results[-1]) + "\n")
+        del bench
+        gc.collect()
+    log(targets_section(results))
+    if args.write:
+        args.write.write_text(render(results, command, checks))
+        log(f"wrote {args.write}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,7 +1,7 @@
 """Round-trip laws, checked on random tables (hdmf_arrow.testing.strategies).
 
 - model -> Arrow -> model:        from_arrow(t.to_arrow()) == t
-- model -> pandas -> model:       from_dataframe(t.to_dataframe(index=True)) reads back the same frame
+- model -> pandas -> model:       from_dataframe(t.to_dataframe(index=True)) gives the same frame
 - model -> polars -> model:       from_polars(t.to_polars()) == t (values and types)
 - ragged coder:                   join(split(x)) == x
 """

@@ -12,7 +12,7 @@ value may widen it the way pyarrow's permissive promotion does (null -> T, int64
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
@@ -28,6 +28,9 @@ from hdmf_arrow.arrow.dtypes import (
     promote,
 )
 from hdmf_arrow.errors import CellTypeError, CellValueError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 
 class ColumnBuffer:
@@ -48,7 +51,7 @@ class ColumnBuffer:
 
     def __init__(
         self,
-        type: pa.DataType | None = None,  # noqa: A002 - mirrors pyarrow's own keyword
+        type: pa.DataType | None = None,
         *,
         array: pa.Array | None = None,
         declared: bool = True,
@@ -182,10 +185,11 @@ def to_numpy(arr: pa.Array) -> np.ndarray:
         return to_numpy(flat).reshape(shape)
     if arr.null_count and not pa.types.is_floating(arr.type):
         return np.array(arr.to_pylist(), dtype=object)
-    return arr.to_numpy(zero_copy_only=False)
+    out: np.ndarray = arr.to_numpy(zero_copy_only=False)
+    return out
 
 
-def buffer_from_data(data: object, type: pa.DataType | None, *, name: str) -> ColumnBuffer:  # noqa: A002
+def buffer_from_data(data: object, type: pa.DataType | None, *, name: str) -> ColumnBuffer:
     """A buffer holding ``data``: None, a list, a numpy array (N-D allowed), pandas or Arrow.
 
     Numpy and Arrow data keep their type (it is *declared*); Python lists without ``type``

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import numpy as np
 import pyarrow as pa
@@ -256,7 +256,7 @@ def fast_types(t: pa.DataType) -> frozenset[type]:
     return frozenset({type(None)})
 
 
-def _build_checker(t: pa.DataType) -> Checker:  # noqa: C901 - one branch per Arrow type family
+def _build_checker(t: pa.DataType) -> Checker:
     if pa.types.is_null(t):
         return _check_any
     if pa.types.is_integer(t):
@@ -264,7 +264,7 @@ def _build_checker(t: pa.DataType) -> Checker:  # noqa: C901 - one branch per Ar
         label = f"an integer ({t})"
 
         def check_int(v: object) -> object:
-            if type(v) is int or isinstance(v, int | np.integer) and not isinstance(v, bool):
+            if type(v) is int or (isinstance(v, int | np.integer) and not isinstance(v, bool)):
                 iv = int(v)  # type: ignore[arg-type]
                 if lo <= iv <= hi:
                     return iv
@@ -294,7 +294,8 @@ def _build_checker(t: pa.DataType) -> Checker:  # noqa: C901 - one branch per Ar
                 return v
             if isinstance(v, np.bool_):
                 return bool(v)
-            raise _refuse("a bool", v)
+            msg = "a bool"
+            raise _refuse(msg, v)
 
         return check_bool
     if pa.types.is_string(t) or pa.types.is_large_string(t):
@@ -304,7 +305,8 @@ def _build_checker(t: pa.DataType) -> Checker:  # noqa: C901 - one branch per Ar
                 return v
             if isinstance(v, str):
                 return str(v)
-            raise _refuse("a string", v)
+            msg = "a string"
+            raise _refuse(msg, v)
 
         return check_str
     if pa.types.is_binary(t) or pa.types.is_large_binary(t):
@@ -356,12 +358,15 @@ def _list_checker(t: pa.DataType) -> Checker:
         if size is not None and len(v) != size:
             msg = f"expected {label}, found one of length {len(v)}"
             raise CellValueError(msg)
-        if fast and set(map(type, v)) <= fast:
-            if bounds is None or not v or (bounds[0] <= min(v) and max(v) <= bounds[1]):  # type: ignore[type-var]
-                return v
+        if fast and set(map(type, v)) <= fast and (bounds is None or _within(v, bounds)):
+            return v
         return [inner(x) for x in v]
 
     return check_list
+
+
+def _within(values: list[Any] | tuple[Any, ...], bounds: tuple[int, int]) -> bool:
+    return not values or (bounds[0] <= min(values) and max(values) <= bounds[1])
 
 
 def _arrow_checker(t: pa.DataType) -> Checker:

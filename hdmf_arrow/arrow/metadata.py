@@ -123,7 +123,9 @@ def _parse_column(doc: dict[str, Any], *, source: str) -> ColumnMeta:
         object_id=doc.get("object_id"),
         index=int(doc.get("index", 0)),
         index_object_ids=tuple(doc.get("index_object_ids", ())),
-        target=None if target is None else RegionTarget(str(target["name"]), target.get("object_id")),
+        target=None
+        if target is None
+        else RegionTarget(str(target["name"]), target.get("object_id")),
         elements_object_id=doc.get("elements_object_id"),
         attributes=dict(doc.get("attributes", {})),
     )

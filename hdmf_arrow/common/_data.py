@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pyarrow as pa
@@ -13,6 +12,9 @@ from hdmf_arrow.arrow.buffer import ColumnBuffer, buffer_from_data
 from hdmf_arrow.arrow.dtypes import DtypeLike, parse_dtype
 from hdmf_arrow.common._container import Container
 from hdmf_arrow.errors import CellTypeError, CellValueError, HdmfArrowError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
 
 ArrayLike = Any  # list, tuple, numpy array, pandas Series, pyarrow Array
 _INT32_MAX = 2**31 - 1
@@ -78,7 +80,7 @@ class Data(Container):
 
     def get(self, key: object) -> Any:
         """``data[key]`` with numpy semantics: a scalar for an int, an array otherwise."""
-        return self.data[key]  # type: ignore[index]
+        return self.data[key]  # type: ignore[call-overload]
 
     # -- appending -----------------------------------------------------------------------------
 
@@ -305,7 +307,7 @@ class VectorIndex(VectorData):
         return rows.to_pylist()
 
     def _region(self) -> Any:
-        from hdmf_arrow.common._region import DynamicTableRegion  # noqa: PLC0415 - cycle
+        from hdmf_arrow.common._region import DynamicTableRegion
 
         base = self.get_target_data()
         return base if isinstance(base, DynamicTableRegion) else None

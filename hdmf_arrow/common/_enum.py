@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pyarrow as pa
@@ -13,11 +12,14 @@ from hdmf_arrow.common._container import EXP_NAMESPACE
 from hdmf_arrow.common._data import ArrayLike, VectorData, take_rows
 from hdmf_arrow.errors import CellTypeError, CellValueError
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
 
 def code_type(n_elements: int) -> pa.DataType:
     """The narrowest unsigned type for codes into ``n_elements`` elements (as hdmf picks)."""
     for t in (pa.uint8(), pa.uint16(), pa.uint32()):
-        if n_elements <= 2 ** t.bit_width:
+        if n_elements <= 2**t.bit_width:
             return t
     return pa.uint64()
 
@@ -83,7 +85,9 @@ class EnumData(VectorData):
                 raise CellValueError(msg)
             self._lookup[v] = i
         codes = self._codes_from(data, name=name)
-        super().__init__(name, description, codes, dtype=code_type(len(values)), object_id=object_id)
+        super().__init__(
+            name, description, codes, dtype=code_type(len(values)), object_id=object_id
+        )
         self._elements.parent = self
 
     def _codes_from(self, data: ArrayLike, *, name: str) -> pa.Array | None:
@@ -98,7 +102,8 @@ class EnumData(VectorData):
             values = data.to_pylist() if isinstance(data, pa.Array) else list(data)
             try:
                 mapped = [
-                    v if v is None or (isinstance(v, int | np.integer) and not isinstance(v, bool))
+                    v
+                    if v is None or (isinstance(v, int | np.integer) and not isinstance(v, bool))
                     else self._lookup[v]
                     for v in values
                 ]
@@ -117,8 +122,7 @@ class EnumData(VectorData):
         if lo.is_valid and (lo.as_py() < 0 or hi.as_py() >= n):
             bad = pc.filter(codes, pc.or_(pc.less(codes, 0), pc.greater_equal(codes, n)))
             msg = (
-                f"EnumData {name!r}: codes {bad.to_pylist()[:10]} are out of range for "
-                f"{n} elements"
+                f"EnumData {name!r}: codes {bad.to_pylist()[:10]} are out of range for {n} elements"
             )
             raise CellValueError(msg)
         return codes
@@ -192,10 +196,10 @@ class EnumData(VectorData):
         """``dictionary<uint*, T>``: the codes are the indices, the elements the dictionary."""
         return pa.DictionaryArray.from_arrays(self._buf.array(), self._elements.to_arrow())
 
-    def get(self, key: object, index: bool = False, join: bool = False) -> Any:  # noqa: FBT001, FBT002
+    def get(self, key: object, index: bool = False, join: bool = False) -> Any:
         """Element values at ``key`` (codes with ``index=True``; one string with ``join=True``)."""
         if index:
-            return self.data[key]  # type: ignore[index]
+            return self.data[key]  # type: ignore[call-overload]
         arr = self.to_arrow()
         if isinstance(key, int | np.integer):
             return arr[int(key)].as_py()

@@ -54,7 +54,7 @@ def to_pandas(
     """
     ids = rows.column(0).to_numpy()
     body = rows.drop_columns([rows.column_names[0]])
-    df = body.to_pandas()
+    df: pd.DataFrame = body.to_pandas()
     for name in nullable & set(body.column_names):
         df[name] = body.column(name).to_pandas(types_mapper=NULLABLE.get).to_numpy()
         df[name] = df[name].astype(NULLABLE[body.column(name).type])
@@ -96,16 +96,14 @@ def _region_frames(
     return out
 
 
-def from_pandas(
-    df: pd.DataFrame, *, index_column: str | None, table: str
-) -> tuple[pa.Table, str]:
+def from_pandas(df: pd.DataFrame, *, index_column: str | None, table: str) -> tuple[pa.Table, str]:
     """A DataFrame -> (Arrow table with the ids first, name of the id column).
 
     Each column is converted on its own so that a failure names the column.
     """
     if index_column is not None:
         if index_column not in df.columns:
-            msg = f"DynamicTable {table!r}: index_column {index_column!r} is not a column of the DataFrame"
+            msg = f"DynamicTable {table!r}: index_column {index_column!r} is not a DataFrame column"
             raise TableShapeError(msg)
         ids = df[index_column]
         id_name = str(index_column)

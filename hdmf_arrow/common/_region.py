@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -12,6 +11,8 @@ from hdmf_arrow.common._data import ArrayLike, VectorData, VectorIndex
 from hdmf_arrow.errors import CellTypeError, CellValueError, RegionIndexError
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import pandas as pd
 
     from hdmf_arrow.common._table import DynamicTable
@@ -37,7 +38,7 @@ class DynamicTableRegion(VectorData):
     1   CA1
     >>> DynamicTableRegion("bad", [5], "out of range", table=t)
     Traceback (most recent call last):
-    hdmf_arrow.errors.RegionIndexError: DynamicTableRegion 'bad': values [5] are out of bounds for DynamicTable 'neurons' (3 rows). Hint: ...
+    hdmf_arrow.errors.RegionIndexError: DynamicTableRegion 'bad': values [5] are out of bounds ...
     """
 
     data_type: ClassVar[str] = "DynamicTableRegion"
@@ -52,7 +53,9 @@ class DynamicTableRegion(VectorData):
         validate_data: bool = True,
         object_id: str | None = None,
     ) -> None:
-        values = np.asarray([] if data is None else data) if not isinstance(data, pa.Array) else data
+        values = (
+            np.asarray([] if data is None else data) if not isinstance(data, pa.Array) else data
+        )
         if isinstance(values, np.ndarray) and values.dtype == bool:
             if table is None or len(values) != len(table):
                 found = "no table" if table is None else f"{len(table)} rows"
@@ -80,7 +83,7 @@ class DynamicTableRegion(VectorData):
         if self._table is not None and self._table is not table:
             msg = f"can't set attribute 'table' of DynamicTableRegion {self.name!r} -- already set"
             raise AttributeError(msg)
-        from hdmf_arrow.common._table import DynamicTable  # noqa: PLC0415 - import cycle
+        from hdmf_arrow.common._table import DynamicTable
 
         if not isinstance(table, DynamicTable):
             msg = (
@@ -126,13 +129,17 @@ class DynamicTableRegion(VectorData):
 
     def _check_many(self, values: object) -> Sequence[object]:
         if isinstance(values, DynamicTableRegion):
-            if values.table is not None and self._table is not None and values.table is not self._table:
+            if (
+                values.table is not None
+                and self._table is not None
+                and values.table is not self._table
+            ):
                 msg = (
                     f"expected a region of DynamicTable {self._table.name!r}, found region "
                     f"{values.name!r} of DynamicTable {values.table.name!r}"
                 )
                 raise CellValueError(msg)
-            return values.to_arrow().to_pylist()
+            return list(values.to_arrow().to_pylist())
         cells = super()._check_many(values)
         self._check_bounds(np.asarray([c for c in cells if c is not None], dtype=np.int64))
         return cells

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -36,6 +35,8 @@ from hdmf_arrow.errors import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Mapping, Sequence
+
     import pandas as pd
     import polars as pl
 
@@ -73,7 +74,7 @@ class DynamicTable(Container):
         self,
         name: str,
         description: str,
-        id: ArrayLike = None,  # noqa: A002 - hdmf's argument name
+        id: ArrayLike = None,
         columns: Sequence[VectorData] | None = None,
         colnames: Sequence[str] | None = None,
         *,
@@ -175,11 +176,11 @@ class DynamicTable(Container):
         col = self._parts.get(name)
         if col is None or isinstance(col, ElementIdentifiers):
             msg = (
-                f"DynamicTable {self.name!r} has no column {name!r}. "
-                f"Columns: {list(self.colnames)}"
+                f"DynamicTable {self.name!r} has no column {name!r}. Columns: {list(self.colnames)}"
             )
             raise ColumnNotFoundError(msg)
-        return self._cols.get(name, col)  # type: ignore[return-value]
+        top = self._cols.get(name)
+        return top if top is not None else col  # type: ignore[return-value]
 
     def get_foreign_columns(self) -> list[str]:
         """Names of the region (DynamicTableRegion) columns."""
@@ -205,16 +206,16 @@ class DynamicTable(Container):
 
     # -- adding columns ------------------------------------------------------------------------
 
-    def add_column(  # noqa: PLR0913 - hdmf's signature, plus dtype and VectorData attributes
+    def add_column(
         self,
         name: str,
         description: str,
         data: ArrayLike = None,
-        table: bool | DynamicTable = False,  # noqa: FBT001, FBT002 - hdmf's signature
-        index: bool | int | ArrayLike = False,  # noqa: FBT001, FBT002
-        enum: bool | ArrayLike = False,  # noqa: FBT001, FBT002
+        table: bool | DynamicTable = False,
+        index: bool | int | ArrayLike = False,
+        enum: bool | ArrayLike = False,
         col_cls: type[VectorData] | None = None,
-        check_ragged: bool = True,  # noqa: FBT001, FBT002, ARG002 - accepted for hdmf code
+        check_ragged: bool = True,
         *,
         dtype: DtypeLike = None,
         unit: str | None = None,
@@ -290,9 +291,9 @@ class DynamicTable(Container):
     def add_row(
         self,
         data: Mapping[str, object] | None = None,
-        id: int | None = None,  # noqa: A002 - hdmf's argument name
-        enforce_unique_id: bool = False,  # noqa: FBT001, FBT002 - hdmf's signature
-        check_ragged: bool = True,  # noqa: FBT001, FBT002, ARG002 - accepted for hdmf code
+        id: int | None = None,
+        enforce_unique_id: bool = False,
+        check_ragged: bool = True,
         **kwargs: object,
     ) -> None:
         """Append one row: a value for every column (``None`` for a missing value).
@@ -312,7 +313,7 @@ class DynamicTable(Container):
         row = {**data, **kwargs} if data is not None else kwargs
         if "id" in row and id is None:
             row = dict(row)
-            id = row.pop("id")  # type: ignore[assignment]  # noqa: A001
+            id = row.pop("id")  # type: ignore[assignment]
         cols = self._cols
         if row.keys() != cols.keys():
             self._raise_row_keys(row)
@@ -449,7 +450,7 @@ class DynamicTable(Container):
         ``pl.Enum`` keeps every element, used or not, in order; polars' ``Categorical``
         would keep only the values that occur.
         """
-        import polars as pl  # noqa: PLC0415 - polars is only needed here
+        import polars as pl
 
         df: pl.DataFrame = pl.from_arrow(self.to_arrow())  # type: ignore[assignment]
         enums = [
@@ -479,7 +480,7 @@ class DynamicTable(Container):
     def to_dataframe(
         self,
         exclude: Iterable[str] | None = None,
-        index: bool = False,  # noqa: FBT001, FBT002 - hdmf's signature
+        index: bool = False,
     ) -> pd.DataFrame:
         """The table as a pandas DataFrame indexed by id.
 
@@ -565,8 +566,8 @@ class DynamicTable(Container):
         self,
         key: object,
         default: object = None,
-        df: bool = True,  # noqa: FBT001, FBT002 - hdmf's signature
-        index: bool = True,  # noqa: FBT001, FBT002
+        df: bool = True,
+        index: bool = True,
     ) -> Any:
         """Rows, a column or a cell (see ``__getitem__``); a missing column name gives
         ``default``. ``df=False`` returns ``[ids, col1, ...]`` lists; ``index=False`` puts the
@@ -581,7 +582,7 @@ class DynamicTable(Container):
         frame = self._frame(rows, index=index)
         if df:
             return frame
-        values = [frame.index.to_numpy(), *(frame[c].tolist() for c in frame.columns)]
+        values: list[Any] = [frame.index.to_numpy(), *(frame[c].tolist() for c in frame.columns)]
         if isinstance(key, int | np.integer):
             return [v[0] for v in values]
         return values
@@ -640,7 +641,8 @@ class DynamicTable(Container):
             if positions.size == 0:
                 return positions.astype(np.int64)
             if positions.dtype.kind not in "iu":
-                msg = f"DynamicTable {self.name!r}: row positions must be integers, found {positions.dtype}"
+                found = positions.dtype
+                msg = f"DynamicTable {self.name!r}: row positions must be integers, found {found}"
                 raise UnsupportedKeyError(msg)
             positions = np.where(positions < 0, positions + n, positions)
             if positions.min() < 0 or positions.max() >= n:
@@ -667,7 +669,7 @@ class DynamicTable(Container):
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        shown = self._frame(slice(0, min(len(self), 5)), index=True)._repr_html_()
+        shown = self._frame(slice(0, min(len(self), 5)), index=True).to_html()
         more = f"<p>... and {len(self) - 5} more row(s)</p>" if len(self) > 5 else ""
         return (
             f"<b>{self.data_type} {self.name!r}</b> ({len(self)} rows): "
@@ -711,15 +713,12 @@ def _top_columns(
     by_name = dict(zip(names, tops, strict=True))
     unknown = [n for n in colnames if n not in by_name]
     if unknown or len(colnames) != len(tops):
-        msg = (
-            f"DynamicTable {table!r}: colnames {list(colnames)} do not match the columns "
-            f"{names}"
-        )
+        msg = f"DynamicTable {table!r}: colnames {list(colnames)} do not match the columns {names}"
         raise TableShapeError(msg)
     return [by_name[n] for n in colnames]
 
 
-def _build_column(  # noqa: C901, PLR0912 - one branch per hdmf column option
+def _build_column(
     name: str,
     description: str,
     data: ArrayLike,
@@ -743,7 +742,11 @@ def _build_column(  # noqa: C901, PLR0912 - one branch per hdmf column option
         raise TableShapeError(msg)
     target = table if isinstance(table, DynamicTable) else None
     is_region = table is True or target is not None
-    if isinstance(data, list | tuple) and data and all(isinstance(d, DynamicTableRegion) for d in data):
+    if (
+        isinstance(data, list | tuple)
+        and data
+        and all(isinstance(d, DynamicTableRegion) for d in data)
+    ):
         targets = {id(d.table): d.table for d in data}
         if len(targets) > 1 or (target is not None and id(target) not in targets):
             msg = f"column {name!r}: the regions in 'data' point at different tables"

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
-
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from hdmf_arrow.common import DynamicTable, EnumData, VectorData, VectorIndex
 from hdmf_arrow.common._region import region_of
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 def assert_table_equal(

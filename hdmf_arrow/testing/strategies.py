@@ -19,7 +19,7 @@ from hdmf_arrow.common import DynamicTable
 
 Draw = Callable[[st.SearchStrategy[Any]], Any]
 
-_TEXT = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=6)
+_TEXT = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=6)
 _SCALARS: dict[str, tuple[str, st.SearchStrategy[Any]]] = {
     "int": ("int", st.integers(-(2**40), 2**40)),
     "float": ("float", st.floats(allow_nan=False, width=64)),
@@ -91,7 +91,9 @@ def _column(draw: Draw, name: str, n: int, target: DynamicTable) -> _Column:
         cells = draw(ragged_cells(n, depth=1, values=positions, nulls=nulls))
         return _Column(kind, name, cells, {"table": target, "index": True})
     elements = draw(st.lists(_TEXT, min_size=1, max_size=5, unique=True))
-    cells = draw(st.lists(maybe_null(st.sampled_from(elements), nulls=nulls), min_size=n, max_size=n))
+    cells = draw(
+        st.lists(maybe_null(st.sampled_from(elements), nulls=nulls), min_size=n, max_size=n)
+    )
     return _Column(kind, name, cells, {"enum": elements})
 
 
