@@ -555,11 +555,9 @@ def sanity_checks(bench: Bench) -> list[str]:
             region_cell_differences(hdmf_nested, arrow_nested, 50),
         ),
     ]
-    cell_types = {
-        lib: type(frame["r"].iloc[0]).__name__
-        for lib, frame in ((HDMF.name, hdmf_index), (ARROW.name, arrow_index))
-    }
-    out.append(f"note: a ragged cell of to_dataframe() is a {cell_types}")
+    kinds = [f"{type(f['r'].iloc[0]).__name__} in {lib}" for lib, f in (
+        (HDMF.name, hdmf_index), (ARROW.name, arrow_index))]  # fmt: skip
+    out.append(f"note: a ragged cell of to_dataframe() is a {' and a '.join(kinds)}")
     expected = arrow_table.to_arrow()
     data, target = bench.data, bench.targets[ARROW.name]
     pa_table = raw_from_arrays(data.arrays)
@@ -702,7 +700,8 @@ METHOD = f"""\
   rows) exceeds {LIMIT:g} s; hdmf's add_row is then timed on a {SAMPLE:,}-row sample.
 - hdmf-arrow's add_row appends Python values to buffers; the first `to_arrow()` converts them
   to Arrow. That one-time conversion is shown on its own and included in the amortised add_row
-  row; every read below it runs on the warm table.
+  row. The reads (to_dataframe, table[...]) use the add_row-built tables, hdmf-arrow's warm
+  (already converted).
 - raw pyarrow: `pa.table(...)` from the same data (bulk rows); `to_arrow().to_pandas()` of the
   same table (to_dataframe(index=True) row); `to_arrow().slice(i, k).to_pandas()` (row access).
 - `hdmf / hdmf-arrow` above 1 means hdmf-arrow is faster; `hdmf-arrow / raw pyarrow` is
