@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from hdmf_arrow.arrow.dtypes import (
     Checker,
+    as_array,
     describe,
     fast_types,
     infer_sequence_type,
@@ -217,7 +218,7 @@ def buffer_from_data(data: object, type: pa.DataType | None, *, name: str) -> Co
 
 def _to_arrow(data: object, t: pa.DataType | None, *, name: str) -> pa.Array:
     if isinstance(data, pa.ChunkedArray):
-        data = data.combine_chunks()
+        data = as_array(data)
     if isinstance(data, pa.Array):
         return data if t is None or data.type == t else _cast(data, t, name=name)
     if hasattr(data, "to_numpy") and hasattr(data, "dtype") and not isinstance(data, np.ndarray):

@@ -107,6 +107,21 @@ def parse_dtype(dtype: DtypeLike, *, name: str) -> pa.DataType | None:
         raise CellTypeError(msg) from None
 
 
+def as_array(data: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """One contiguous Arrow array; a single chunk is returned as is (``combine_chunks``
+    would copy it).
+
+    >>> arr = pa.array([1, 2])
+    >>> as_array(pa.chunked_array([arr])) is not None and as_array(arr) is arr
+    True
+    """
+    if isinstance(data, pa.Array):
+        return data
+    if data.num_chunks == 1:
+        return data.chunk(0)
+    return data.combine_chunks()
+
+
 def normalize_type(t: pa.DataType) -> pa.DataType:
     """The Arrow type we store for ``t``: view layouts and large strings become plain ones.
 

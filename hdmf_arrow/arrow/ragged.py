@@ -16,7 +16,7 @@ from typing import NamedTuple
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from hdmf_arrow.arrow.dtypes import describe, normalize_type
+from hdmf_arrow.arrow.dtypes import as_array, describe, normalize_type
 from hdmf_arrow.errors import CellTypeError, CellValueError
 
 INT32_MAX = 2**31 - 1
@@ -75,8 +75,7 @@ def encode(
         expected = f"cells of {t}" if t is not None else f"{depth} level(s) of nested sequences"
         msg = f"Column {name!r}: expected {expected}, found {describe(data)} ({exc})"
         raise CellTypeError(msg) from None
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
+    arr = as_array(arr)
     if pa.types.is_null(arr.type) and depth:  # only null cells: the value type comes later
         null_type = pa.null()
         for _ in range(depth):

@@ -8,6 +8,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from hdmf_arrow.arrow.dtypes import as_array
 from hdmf_arrow.common._container import EXP_NAMESPACE
 from hdmf_arrow.common._data import ArrayLike, VectorData, take_rows
 from hdmf_arrow.errors import CellTypeError, CellValueError
@@ -63,7 +64,7 @@ class EnumData(VectorData):
         elements_object_id: str | None = None,
     ) -> None:
         if isinstance(data, pa.ChunkedArray):
-            data = data.combine_chunks()
+            data = as_array(data)
         if isinstance(data, pa.DictionaryArray):
             if elements is None:
                 elements = data.dictionary

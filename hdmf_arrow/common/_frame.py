@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 
 from hdmf_arrow.arrow import ragged
+from hdmf_arrow.arrow.dtypes import as_array
 from hdmf_arrow.errors import CellTypeError, CellValueError, TableShapeError
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ def _region_frames(
     column: pa.ChunkedArray, region: DynamicTableRegion, seen: frozenset[int]
 ) -> np.ndarray:
     """One DataFrame of target rows per cell (None for a null cell)."""
-    arr = column.combine_chunks()
+    arr = as_array(column)
     target = region.table
     assert target is not None
     out = np.empty(len(arr), dtype=object)
@@ -141,4 +142,4 @@ def _series_to_arrow(s: pd.Series, *, column: str, table: str) -> pa.Array:
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as exc:
         msg = f"DynamicTable {table!r}: column {column!r} cannot be converted to Arrow ({exc})"
         raise CellTypeError(msg) from None
-    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    return as_array(arr)

@@ -8,7 +8,7 @@ import numpy as np
 import pyarrow as pa
 
 from hdmf_arrow.arrow import ragged
-from hdmf_arrow.arrow.dtypes import DtypeLike, parse_dtype
+from hdmf_arrow.arrow.dtypes import DtypeLike, as_array, parse_dtype
 from hdmf_arrow.arrow.metadata import METADATA_KEY, ColumnMeta, RegionTarget, TableMeta
 from hdmf_arrow.common import _frame
 from hdmf_arrow.common._container import Container
@@ -428,9 +428,9 @@ class DynamicTable(Container):
             if col_name == id_column:
                 continue
             col_meta = meta.columns.get(col_name, ColumnMeta()) if meta else None
-            arr = table.column(col_name).combine_chunks()
+            arr = as_array(table.column(col_name))
             columns.append(_column_from_arrow(col_name, arr, col_meta, targets.get(col_name)))
-        ids = table.column(id_column).combine_chunks() if id_column in table.column_names else None
+        ids = as_array(table.column(id_column)) if id_column in table.column_names else None
         id_obj = ElementIdentifiers(
             id_column,
             np.arange(table.num_rows) if ids is None else ids,
