@@ -52,6 +52,10 @@ class RegionIndexError(HdmfArrowError, IndexError):
     """A DynamicTableRegion value that points outside its target table."""
 
 
+class InvalidKeyError(HdmfArrowError, ValueError):
+    """A key of the wrong shape or kind for a region or table lookup (hdmf: ValueError)."""
+
+
 class UnsupportedKeyError(HdmfArrowError, KeyError):
     """A key of a type that ``DynamicTable.__getitem__`` does not accept."""
 

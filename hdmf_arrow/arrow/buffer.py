@@ -102,16 +102,29 @@ class ColumnBuffer:
             return make_checker(wider)(value)
 
     def check_many(self, values: object) -> Sequence[object]:
-        """Check a sequence of values (a ragged cell); return the values as a list/tuple."""
+        """Check a sequence of values (a ragged cell); return the values as a list/tuple.
+
+        On a column whose type is inferred, the values must also share one type with it:
+        ``extend`` will widen the column to that type and must not fail.
+        """
         try:
-            return self._seq_check(values)  # type: ignore[return-value]
+            out: Sequence[object] = self._seq_check(values)  # type: ignore[assignment]
         except CellTypeError:
             if self._declared or not isinstance(values, list | tuple | np.ndarray):
                 raise
-            wider = promote(pa.list_(self.type), infer_sequence_type(values))
-            if wider is None:
-                raise
-            return make_checker(wider)(values)  # type: ignore[return-value]
+            return make_checker(self._wider_seq(values))(values)  # type: ignore[return-value]
+        if not self._declared and out and not set(map(type, out)) <= self._fast:
+            self._wider_seq(out)
+        return out
+
+    def _wider_seq(self, values: object) -> pa.DataType:
+        """The list type that holds this column's values and ``values``, or raise."""
+        found = infer_sequence_type(values)
+        wider = promote(pa.list_(self.type), found)
+        if wider is None:
+            msg = f"expected {self.type} values, found {found.value_type} values"
+            raise CellTypeError(msg)
+        return wider
 
     # -- appends: values have passed a check ---------------------------------------------------
 
@@ -225,15 +238,15 @@ def _to_arrow(data: object, t: pa.DataType | None, *, name: str) -> pa.Array:
         try:  # pandas Series / Index / ExtensionArray
             return _to_arrow(pa.array(data, from_pandas=True), t, name=name)
         except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
-            msg = f"Column {name!r}: cannot convert {type(data).__name__} to Arrow ({exc})"
+            msg = f"cannot convert {type(data).__name__} to Arrow ({exc})"
             raise CellTypeError(msg) from None
     if isinstance(data, list | tuple) and data and isinstance(data[0], list | tuple | np.ndarray):
         arr = np.asarray(data) if _regular(data) else None
         if arr is None or arr.dtype.kind not in "biufUM":
             msg = (
-                f"Column {name!r}: cells have different lengths (or mixed types); a column "
-                f"without an index holds one value or one regular N-D array per row. "
-                f"Hint: add the column with index=True for ragged data."
+                "cells have different lengths (or mixed types); a column "
+                "without an index holds one value or one regular N-D array per row. "
+                "Hint: add the column with index=True for ragged data."
             )
             raise CellValueError(msg)
         data = arr
@@ -249,7 +262,7 @@ def _to_arrow(data: object, t: pa.DataType | None, *, name: str) -> pa.Array:
         return pa.array(seq, type=t, from_pandas=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError) as exc:
         expected = f"values of type {t}" if t is not None else "values of one type"
-        msg = f"Column {name!r}: expected {expected}, found {describe(data)} ({exc})"
+        msg = f"expected {expected}, found {describe(data)} ({exc})"
         raise CellTypeError(msg) from None
 
 
@@ -268,5 +281,5 @@ def _cast(arr: pa.Array, t: pa.DataType, *, name: str) -> pa.Array:
     try:
         return arr.cast(t)
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as exc:
-        msg = f"Column {name!r}: cannot store {arr.type} data as {t} ({exc})"
+        msg = f"cannot store {arr.type} data as {t} ({exc})"
         raise CellTypeError(msg) from None

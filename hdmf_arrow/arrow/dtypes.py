@@ -189,8 +189,15 @@ def infer_sequence_type(values: object) -> pa.DataType:
         if values.ndim == 1:
             return pa.list_(_numpy_type(values.dtype))
         return pa.list_(infer_type(values[0]))
+    items = list(values)  # type: ignore[call-overload]
+    if any(isinstance(v, list | tuple | np.ndarray) for v in items):  # N-D items: fixed-size
+        types = {infer_type(v) for v in items if v is not None}
+        if len(types) > 1:
+            msg = f"the values {describe(values)} have different shapes or types"
+            raise CellTypeError(msg)
+        return pa.list_(types.pop() if types else pa.null())
     try:
-        return pa.list_(normalize_type(pa.array(list(values)).type))  # type: ignore[call-overload]
+        return pa.list_(normalize_type(pa.array(items).type))
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
         msg = f"cannot store the values {describe(values)} as one typed sequence"
         raise CellTypeError(msg) from None

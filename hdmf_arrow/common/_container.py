@@ -3,15 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from hdmf_arrow.errors import InvalidNameError
-
-if TYPE_CHECKING:
-    from collections.abc import Iterator
-
-    import numpy as np
-    import pyarrow as pa
 
 CORE_NAMESPACE = "hdmf-common"
 EXP_NAMESPACE = "hdmf-experimental"
@@ -62,27 +56,3 @@ class Container:
 
     def __repr__(self) -> str:
         return f"{self.data_type} {self.name!r}"
-
-
-class Data(Container):
-    """A named array. Subclasses keep their values in Arrow (see VectorData)."""
-
-    data_type: ClassVar[str] = "Data"
-
-    @property
-    def data(self) -> np.ndarray:
-        raise NotImplementedError
-
-    def to_arrow(self) -> pa.Array:
-        raise NotImplementedError
-
-    def __len__(self) -> int:
-        raise NotImplementedError
-
-    def __iter__(self) -> Iterator[object]:
-        return iter(self.data)
-
-    @property
-    def shape(self) -> tuple[int, ...]:
-        """``(rows,)`` or ``(rows, k, ...)`` for N-D columns."""
-        return tuple(self.data.shape)

@@ -11,18 +11,19 @@ from hdmf_arrow.arrow import ragged
 from hdmf_arrow.arrow.buffer import ColumnBuffer, buffer_from_data
 from hdmf_arrow.arrow.dtypes import DtypeLike, parse_dtype
 from hdmf_arrow.common._container import Container
-from hdmf_arrow.errors import CellTypeError, CellValueError, HdmfArrowError
+from hdmf_arrow.errors import CellTypeError, CellValueError, HdmfArrowError, RowIndexError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Iterator, Sequence
 
 ArrayLike = Any  # list, tuple, numpy array, pandas Series, pyarrow Array
 _INT32_MAX = 2**31 - 1
 
 
 def with_context(exc: HdmfArrowError, where: str) -> HdmfArrowError:
-    """The same kind of error, its message prefixed with where it happened."""
-    return type(exc)(f"{where}: {exc}")
+    """The same kind of error, its message prefixed with where it happened (once)."""
+    text = str(exc)
+    return exc if text.startswith(where) else type(exc)(f"{where}: {text}")
 
 
 class Data(Container):
@@ -80,7 +81,25 @@ class Data(Container):
 
     def get(self, key: object) -> Any:
         """``data[key]`` with numpy semantics: a scalar for an int, an array otherwise."""
-        return self.data[key]  # type: ignore[call-overload]
+        return self.data[self._position(key)]  # type: ignore[call-overload]
+
+    def _position(self, key: object) -> object:
+        """``key``, checked when it is one row position (the error names this object)."""
+        if isinstance(key, int | np.integer) and not isinstance(key, bool):
+            n = len(self)
+            if not -n <= key < n:
+                msg = f"{self.data_type} {self.name!r}: row {key} out of range (length {n})"
+                raise RowIndexError(msg)
+            return int(key) + n if key < 0 else int(key)
+        return key
+
+    def __iter__(self) -> Iterator[object]:
+        return iter(self.data)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """``(rows,)``, or ``(rows, k, ...)`` for N-D columns."""
+        return tuple(self.data.shape)
 
     # -- appending -----------------------------------------------------------------------------
 
@@ -106,11 +125,10 @@ class Data(Container):
                 raise CellTypeError(msg) from None
             return
         try:
-            cells = [self._check_cell(v) for v in values]
+            cells = self._check_many(values if isinstance(values, list | tuple) else list(values))
         except HdmfArrowError as exc:
             raise with_context(exc, f"{self.data_type} {self.name!r}") from None
-        for cell in cells:
-            self._append_cell(cell)
+        self._extend_checked(cells)
 
     def _bulk_ok(self) -> bool:
         return True
@@ -297,7 +315,7 @@ class VectorIndex(VectorData):
         arr = self.to_arrow()
         region = self._region()
         if isinstance(key, int | np.integer):
-            cell = arr[int(key)]
+            cell = arr[self._position(key)]
             if region is not None:
                 return region._rows_frame(cell.values if cell.is_valid else pa.array([]))
             return cell.as_py()
@@ -305,6 +323,13 @@ class VectorIndex(VectorData):
         if region is not None:
             return [region._rows_frame(c.values if c.is_valid else pa.array([])) for c in rows]
         return rows.to_pylist()
+
+    def __iter__(self) -> Iterator[Any]:
+        """The rows: lists (DataFrames for region columns)."""
+        region = self._region()
+        if region is None:
+            return iter(self.to_arrow().to_pylist())
+        return (self.get(i) for i in range(len(self)))
 
     def _region(self) -> Any:
         from hdmf_arrow.common._region import DynamicTableRegion
@@ -410,7 +435,7 @@ class ElementIdentifiers(Data):
         if len(arr) and not integer:
             found = arr.type if isinstance(arr, pa.Array) else arr.dtype
             msg = f"ElementIdentifiers {name!r} must contain integers, found {found}"
-            raise CellTypeError(msg)
+            raise CellValueError(msg)
         super().__init__(name, arr if len(arr) else None, dtype=pa.int64(), object_id=object_id)
         self._refs: dict[str, int] = {}
 

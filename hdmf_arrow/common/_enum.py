@@ -14,7 +14,7 @@ from hdmf_arrow.common._data import ArrayLike, VectorData, take_rows
 from hdmf_arrow.errors import CellTypeError, CellValueError
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
 
 
 def code_type(n_elements: int) -> pa.DataType:
@@ -38,7 +38,9 @@ class EnumData(VectorData):
     """Categorical values: unsigned codes into ``elements`` (Arrow ``dictionary<uint, T>``).
 
     ``data`` may hold codes or element values. Indexing returns element values; ``data``
-    returns the codes. Appending a value that is not an element yet adds it, as in hdmf.
+    returns the codes. Without ``elements``, the elements are the distinct values of ``data``
+    in order of first appearance. Appending a value that is not an element yet adds it, as in
+    hdmf.
 
     Examples
     --------
@@ -69,6 +71,8 @@ class EnumData(VectorData):
             if elements is None:
                 elements = data.dictionary
             data = data.indices
+        if elements is None and data is not None:
+            elements = _distinct_values(data)
         if isinstance(elements, VectorData):
             self._elements = elements
         else:
@@ -208,6 +212,18 @@ class EnumData(VectorData):
         out = values.to_numpy(zero_copy_only=False)
         return "".join(out) if join else out
 
+    def __iter__(self) -> Iterator[Any]:
+        """The element values, row by row."""
+        return iter(self.to_arrow().to_pylist())
+
     @property
     def children(self) -> tuple[VectorData, ...]:
         return (self._elements,)
+
+
+def _distinct_values(data: ArrayLike) -> list[object]:
+    """The distinct non-null, non-code values of ``data``, in order of first appearance."""
+    arr = as_array(data) if isinstance(data, pa.Array | pa.ChunkedArray) else pa.array(list(data))
+    if pa.types.is_integer(arr.type) or pa.types.is_null(arr.type):
+        return []  # codes need elements
+    return list(pc.unique(arr.drop_null()).to_pylist())

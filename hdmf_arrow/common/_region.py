@@ -8,10 +8,10 @@ import numpy as np
 import pyarrow as pa
 
 from hdmf_arrow.common._data import ArrayLike, VectorData, VectorIndex
-from hdmf_arrow.errors import CellTypeError, CellValueError, RegionIndexError
+from hdmf_arrow.errors import CellTypeError, CellValueError, InvalidKeyError, RegionIndexError
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
 
     import pandas as pd
 
@@ -91,21 +91,22 @@ class DynamicTableRegion(VectorData):
                 f"found {type(table).__name__}"
             )
             raise TypeError(msg)
-        self._table = table
         arr = self.to_arrow()
         if len(arr) and arr.null_count < len(arr):
-            self._check_bounds(np.asarray(arr.drop_null()))
+            self._check_bounds(np.asarray(arr.drop_null()), table)
+        self._table = table
 
-    def _check_bounds(self, positions: np.ndarray) -> None:
-        if self._table is None or not self.validate_data or not positions.size:
+    def _check_bounds(self, positions: np.ndarray, table: DynamicTable | None = None) -> None:
+        table = table if table is not None else self._table
+        if table is None or not self.validate_data or not positions.size:
             return
-        n = len(self._table)
+        n = len(table)
         bad = positions[(positions < 0) | (positions >= n)]
         if bad.size:
             msg = (
                 f"DynamicTableRegion {self.name!r}: values {bad[:10].tolist()} are out of bounds "
-                f"for DynamicTable {self._table.name!r} ({n} rows). Hint: add the rows to "
-                f"{self._table.name!r} first, or use row positions in [0, {n})."
+                f"for DynamicTable {table.name!r} ({n} rows). Hint: add the rows to "
+                f"{table.name!r} first, or use row positions in [0, {n})."
             )
             raise RegionIndexError(msg)
 
@@ -158,10 +159,17 @@ class DynamicTableRegion(VectorData):
         if isinstance(key, bool | np.bool_) or not isinstance(
             key, int | np.integer | slice | list | np.ndarray | range
         ):
-            msg = f"DynamicTableRegion {self.name!r}: unsupported key {key!r:.40}"
-            raise CellTypeError(msg)
-        positions = self.data[key]
+            msg = (
+                f"DynamicTableRegion {self.name!r}: unsupported key {key!r:.40}; use a row "
+                f"position, a slice, a list of positions, (row, column) or a column name"
+            )
+            raise InvalidKeyError(msg)
+        positions = self.data[self._position(key)]  # type: ignore[call-overload]
         return table.get(positions if np.ndim(positions) else int(positions))
+
+    def __iter__(self) -> Iterator[Any]:
+        """One DataFrame (the referenced row) per value, as in hdmf."""
+        return (self.get(i) for i in range(len(self)))
 
     def _rows_frame(self, positions: pa.Array) -> pd.DataFrame:
         return self._require_table().get(np.asarray(positions, dtype=np.int64))  # type: ignore[no-any-return]

@@ -28,6 +28,7 @@ from hdmf_arrow.errors import (
     DuplicateColumnError,
     DuplicateIdError,
     HdmfArrowError,
+    InvalidKeyError,
     RowIndexError,
     SchemaMismatchError,
     TableShapeError,
@@ -91,7 +92,8 @@ class DynamicTable(Container):
         self.description = description
         self._cols: dict[str, VectorData] = {}
         self._parts: dict[str, Data] = {}
-        self._id_set: set[int] | None = None
+        self._id_set: set[int] | None = None  # for enforce_unique_id, built on first use
+        self._id_set_rows = 0  # how many ids the set was built from
         self._plan: list[tuple[str, Any, Any]] | None = None  # add_row's bound check/append
         if colnames is not None and not columns:
             msg = f"DynamicTable {name!r}: must supply 'columns' if specifying 'colnames'"
@@ -325,8 +327,9 @@ class DynamicTable(Container):
             msg = f"DynamicTable {self.name!r}: row id must be an int, found {type(id).__name__}"
             raise CellTypeError(msg)
         if enforce_unique_id:
-            if self._id_set is None:
-                self._id_set = set(self.id.data.tolist())
+            if self._id_set is None or self._id_set_rows != len(self.id):
+                self._id_set = set(self.id.data.tolist())  # rebuilt if ids changed elsewhere
+                self._id_set_rows = len(self.id)
             if row_id in self._id_set:
                 msg = f"DynamicTable {self.name!r}: id {row_id} already in the table"
                 raise DuplicateIdError(msg)
@@ -345,6 +348,7 @@ class DynamicTable(Container):
         self.id._append_cell(row_id)
         if self._id_set is not None:
             self._id_set.add(row_id)
+            self._id_set_rows += 1
 
     def _raise_row_keys(self, row: Mapping[str, object]) -> None:
         missing = [c for c in self._cols if c not in row]
@@ -629,7 +633,7 @@ class DynamicTable(Container):
             positions = np.asarray(key)
             if positions.ndim > 1:
                 msg = f"Cannot index DynamicTable {self.name!r} with multiple dimensions"
-                raise RowIndexError(msg)
+                raise InvalidKeyError(msg)
             if positions.dtype == bool:
                 if len(positions) != n:
                     msg = (
@@ -772,7 +776,7 @@ def _build_column(
             return cls(name, values, description, table=target)  # type: ignore[call-arg]
         if enum is not False:
             cls = col_cls or EnumData
-            elements = None if enum is True else enum
+            elements = None if enum is True else enum  # None: taken from the data
             return cls(name, description, values, elements)  # type: ignore[call-arg]
         cls = col_cls or VectorData
         kept = {k: v for k, v in attrs.items() if v is not None}
