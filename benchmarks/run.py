@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
 LIMIT = 60.0  # seconds: hdmf operations estimated to take longer are skipped
 SAMPLE = 20_000  # rows: hdmf add_row sample when the full run would exceed LIMIT
+HDMF_ADD_ROW_MAX = 200_000  # rows: above this, hdmf add_row is always timed on the sample
 TARGET_ROWS = 1_000
 MAX_RUNS = 5  # repeats of a quick operation (the median is reported)
 REPEAT_BUDGET = 3.0  # seconds: no more repeats once the runs so far took this long
@@ -229,8 +230,8 @@ def clock(fn: Callable[[], object]) -> float:
 def repeated(run: Callable[[], tuple[float, ...]]) -> tuple[float, ...]:
     """Element-wise medians over up to MAX_RUNS runs (fewer once REPEAT_BUDGET is spent)."""
     runs: list[tuple[float, ...]] = []
-    while len(runs) < MAX_RUNS and sum(r[0] for r in runs) < REPEAT_BUDGET:
-        gc.collect()
+    start = time.perf_counter()
+    while len(runs) < MAX_RUNS and time.perf_counter() - start < REPEAT_BUDGET:
         runs.append(run())
     return tuple(statistics.median(col) for col in zip(*runs, strict=True))
 
@@ -239,19 +240,24 @@ def median_seconds(fn: Callable[[], object]) -> float:
     return repeated(lambda: (clock(fn),))[0]
 
 
-def mean_call(fn: Callable[[int], object], starts: Sequence[int]) -> float:
-    """Mean seconds per call over ``starts`` (stopping early once CALL_BUDGET is spent)."""
+def mean_call(fn: Callable[[int], object], keys: Sequence[int]) -> float:
+    """Mean seconds per call over ``keys`` (stopping early once CALL_BUDGET is spent)."""
     gc.collect()
     total = 0.0
     calls = 0
-    for start in starts:
-        t0 = time.perf_counter()
-        fn(start)
-        total += time.perf_counter() - t0
+    for key in keys:
+        start = time.perf_counter()
+        fn(key)
+        total += time.perf_counter() - start
         calls += 1
         if total > CALL_BUDGET:
             break
     return total / calls
+
+
+def median_mean_call(fn: Callable[[int], object], keys: Sequence[int]) -> float:
+    """The median, over a few batches, of the mean seconds per call over ``keys``."""
+    return repeated(lambda: (mean_call(fn, keys),))[0]
 
 
 # -- results --------------------------------------------------------------------------------------
@@ -285,7 +291,6 @@ class SizeResult:
     n: int
     rows: dict[str, Row] = field(default_factory=dict)
     read_table_note: str = ""
-    checks: list[str] = field(default_factory=list)
 
 
 class Estimates:
@@ -389,8 +394,8 @@ class Bench:
     def hdmf_add_row(self) -> None:
         if self.estimates.estimate("add_row", self.n) is None and self.n > SAMPLE:
             self.seed_estimates(self.hdmf_rows(SAMPLE)[0])
-        estimate = self.estimates.estimate("add_row", self.n)
-        if estimate is not None and estimate > LIMIT:
+        estimate = self.estimates.estimate("add_row", self.n) or 0.0
+        if estimate > LIMIT or self.n > HDMF_ADD_ROW_MAX:
             seconds = self.hdmf_rows(SAMPLE)[1]
             note = f"{SAMPLE // 1000}k-row sample; full run est. {estimate:.0f} s"
             cell = Timing(seconds / SAMPLE, note)
@@ -494,11 +499,11 @@ class Bench:
         for key, label, keys, width, get in cases:
             self.row(key, label)
             with hdmf_quiet():
-                hdmf_seconds = mean_call(lambda i, g=get: g(hdmf_table, i), keys)
+                hdmf_seconds = median_mean_call(lambda i, g=get: g(hdmf_table, i), keys)
             self.report(key, "hdmf", Timing(hdmf_seconds))
-            arrow_seconds = mean_call(lambda i, g=get: g(arrow_table, i), keys)
+            arrow_seconds = median_mean_call(lambda i, g=get: g(arrow_table, i), keys)
             self.report(key, "arrow", Timing(arrow_seconds))
-            raw_seconds = mean_call(lambda i, w=width: raw.slice(i, w).to_pandas(), keys)
+            raw_seconds = median_mean_call(lambda i, w=width: raw.slice(i, w).to_pandas(), keys)
             self.report(key, "raw", Timing(raw_seconds))
 
 
@@ -555,9 +560,11 @@ def sanity_checks(bench: Bench) -> list[str]:
             region_cell_differences(hdmf_nested, arrow_nested, 50),
         ),
     ]
-    kinds = [f"{type(f['r'].iloc[0]).__name__} in {lib}" for lib, f in (
-        (HDMF.name, hdmf_index), (ARROW.name, arrow_index))]  # fmt: skip
-    out.append(f"note: a ragged cell of to_dataframe() is a {' and a '.join(kinds)}")
+    hdmf_cell, arrow_cell = hdmf_index["r"].iloc[0], arrow_index["r"].iloc[0]
+    out.append(
+        f"note: a ragged cell of to_dataframe() is a {type(hdmf_cell).__name__} in hdmf and a "
+        f"{type(arrow_cell).__name__} in hdmf-arrow"
+    )
     expected = arrow_table.to_arrow()
     data, target = bench.data, bench.targets[ARROW.name]
     pa_table = raw_from_arrays(data.arrays)
@@ -694,10 +701,12 @@ METHOD = f"""\
   {TARGET_ROWS:,}-row target table (a float and a string column). Both libraries get the same
   pre-generated (seeded) data and the same calls.
 - Times are medians of up to {MAX_RUNS} runs (fewer once {REPEAT_BUDGET:g} s have been spent),
-  with `gc.collect()` before each run; `table[i]` and slices are the mean per call over the
-  listed number of random positions. Per-row figures are total time / rows.
+  with `gc.collect()` before each run and the input data frozen out of the collector
+  (`gc.freeze()`); `table[i]` and slices are the mean per call over the listed number of
+  random positions (median of such batches). Per-row figures are total time / rows.
 - hdmf operations are skipped when their estimate (seconds per row at the previous size, x
-  rows) exceeds {LIMIT:g} s; hdmf's add_row is then timed on a {SAMPLE:,}-row sample.
+  rows) exceeds {LIMIT:g} s; hdmf's add_row is then (and always above {HDMF_ADD_ROW_MAX:,}
+  rows) timed on a {SAMPLE:,}-row sample and reported per row.
 - hdmf-arrow's add_row appends Python values to buffers; the first `to_arrow()` converts them
   to Arrow. That one-time conversion is shown on its own and included in the amortised add_row
   row. The reads (to_dataframe, table[...]) use the add_row-built tables, hdmf-arrow's warm
@@ -751,13 +760,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     checks: list[str] = []
     for n in sizes:
         log(f"== {n:,} rows ==")
-        bench = Bench(make_data(n), estimates)
+        data = make_data(n)
+        gc.freeze()  # keep the collector from scanning the input data during the timings
+        bench = Bench(data, estimates)
         results.append(bench.run())
         if not checks:
             checks = sanity_checks(bench)
             log("\n".join(checks))
         log("\n" + size_section(results[-1]) + "\n")
-        del bench
+        del bench, data
+        gc.unfreeze()
         gc.collect()
     log(targets_section(results))
     if args.write:
