@@ -31,7 +31,7 @@ from hdmf_arrow.arrow.dtypes import (
 from hdmf_arrow.errors import CellTypeError, CellValueError
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
 
 class ColumnBuffer:
@@ -132,13 +132,11 @@ class ColumnBuffer:
         if not self._declared and type(value) not in self._fast and value is not None:
             self._widen(infer_type(value))
         self._pending.append(value)
-        self._numpy = None
 
     def extend(self, values: Sequence[object]) -> None:
         if not self._declared and values and not set(map(type, values)) <= self._fast:
             self._widen(infer_sequence_type(values).value_type)
         self._pending.extend(values)
-        self._numpy = None
 
     def extend_array(self, values: pa.Array) -> None:
         """Append a whole Arrow array (cast to this column's type, or widening it)."""
@@ -167,6 +165,18 @@ class ColumnBuffer:
             self._array = self._array.cast(wider)
             self._retype(wider)
 
+    def row_ops(self) -> tuple[Checker, Callable[[object], None]]:
+        """The fastest ``(check, append)`` pair for appending one value at a time.
+
+        For a declared type these are the type's checker and the pending list's own
+        ``append``: both stay valid for the buffer's life (``array()`` empties the list in
+        place; a declared type changes only through ``cast``, which callers of ``row_ops``
+        do not use).
+        """
+        if self._declared:
+            return self._check, self._pending.append
+        return self.check, self.append
+
     # -- reads ---------------------------------------------------------------------------------
 
     def array(self) -> pa.Array:
@@ -174,7 +184,7 @@ class ColumnBuffer:
         if self._pending:
             new = pa.array(self._pending, type=self.type)
             self._array = new if len(self._array) == 0 else pa.concat_arrays([self._array, new])
-            self._pending = []
+            self._pending.clear()  # in place: row_ops() hands out its bound append
         return self._array
 
     def numpy(self) -> np.ndarray:
@@ -183,7 +193,7 @@ class ColumnBuffer:
         Fixed-size lists become N-D arrays; strings become object arrays of ``str``; integer and
         bool columns with nulls become object arrays holding ``None``.
         """
-        if self._numpy is None:
+        if self._numpy is None or len(self._numpy) != len(self):
             self._numpy = to_numpy(self.array())
         return self._numpy
 
@@ -207,8 +217,10 @@ def buffer_from_data(data: object, type: pa.DataType | None, *, name: str) -> Co
     """A buffer holding ``data``: None, a list, a numpy array (N-D allowed), pandas or Arrow.
 
     Numpy and Arrow data keep their type (it is *declared*); Python lists without ``type``
-    get an inferred type that later appends may widen. Lists of equal-length sequences and
-    N-D arrays become ``fixed_size_list`` columns (one row per first-axis entry).
+    get an inferred type that later appends may widen. 1-D numpy arrays are not copied, and
+    NaN stays NaN (only pandas input, whose NaN means "missing", becomes null). Lists of
+    equal-length sequences and N-D arrays become ``fixed_size_list`` columns (one row per
+    first-axis entry).
 
     Raises
     ------
@@ -259,7 +271,7 @@ def _to_arrow(data: object, t: pa.DataType | None, *, name: str) -> pa.Array:
         data = data.astype(object)
     try:
         seq = data if isinstance(data, np.ndarray | list | tuple) else list(data)  # type: ignore[call-overload]
-        return pa.array(seq, type=t, from_pandas=True)
+        return pa.array(seq, type=t)  # NaN stays NaN; only pandas input maps NaN to null
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError) as exc:
         expected = f"values of type {t}" if t is not None else "values of one type"
         msg = f"expected {expected}, found {describe(data)} ({exc})"

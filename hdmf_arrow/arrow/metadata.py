@@ -8,7 +8,7 @@ metadata. ``docs/format.md`` is the normative description.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from hdmf_arrow.errors import FormatVersionError, SchemaMismatchError
@@ -39,6 +39,26 @@ class ColumnMeta:
     elements_object_id: str | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
 
+    def to_dict(self) -> dict[str, Any]:
+        """The column's JSON object; keys with default values are left out."""
+        doc: dict[str, Any] = {
+            "data_type": self.data_type,
+            "namespace": self.namespace,
+            "description": self.description,
+        }
+        optional = {
+            "object_id": self.object_id,
+            "index": self.index,
+            "index_object_ids": list(self.index_object_ids),
+            "target": None if self.target is None else {
+                "name": self.target.name, "object_id": self.target.object_id
+            },
+            "elements_object_id": self.elements_object_id,
+            "attributes": self.attributes,
+        }  # fmt: skip
+        doc.update((k, v) for k, v in optional.items() if v not in (None, 0, [], {}))
+        return doc
+
 
 @dataclass(frozen=True, slots=True)
 class TableMeta:
@@ -59,8 +79,16 @@ class TableMeta:
         >>> TableMeta("t").to_json()[:40]
         '{"format_version": "0.1.0", "name": "t",'
         """
-        doc = {"format_version": self.format_version, **asdict(self)}
-        doc["columns"] = {k: _drop_defaults(asdict(v)) for k, v in self.columns.items()}
+        doc = {
+            "format_version": self.format_version,
+            "name": self.name,
+            "description": self.description,
+            "data_type": self.data_type,
+            "namespace": self.namespace,
+            "object_id": self.object_id,
+            "id_object_id": self.id_object_id,
+            "columns": {k: v.to_dict() for k, v in self.columns.items()},
+        }
         return json.dumps(doc, separators=(", ", ": "))
 
     @classmethod
@@ -129,9 +157,3 @@ def _parse_column(doc: dict[str, Any], *, source: str) -> ColumnMeta:
         elements_object_id=doc.get("elements_object_id"),
         attributes=dict(doc.get("attributes", {})),
     )
-
-
-def _drop_defaults(d: dict[str, Any]) -> dict[str, Any]:
-    empty: tuple[object, ...] = (None, (), [], {}, 0)
-    keep = {"data_type", "namespace", "description"}
-    return {k: v for k, v in d.items() if k in keep or v not in empty}

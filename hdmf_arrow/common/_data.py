@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
 
 ArrayLike = Any  # list, tuple, numpy array, pandas Series, pyarrow Array
+RowOps = tuple[Callable[[object], object], Callable[[object], None]]
 _INT32_MAX = 2**31 - 1
 
 
@@ -149,6 +151,16 @@ class Data(Container):
 
     def _fill_nulls(self, n: int) -> None:
         self._buf.extend([None] * n)
+
+    def _row_ops(self) -> RowOps:
+        """``(check, append)`` for one cell at a time, as direct as this column allows.
+
+        ``DynamicTable.add_row`` calls every column's check before any append; the pair
+        must behave exactly like ``_check_cell`` and ``_append_cell``.
+        """
+        if _plain(self, "_check_cell", "_append_cell"):
+            return self._buf.row_ops()
+        return self._check_cell, self._append_cell
 
     @property
     def index_depth(self) -> int:
@@ -373,6 +385,28 @@ class VectorIndex(VectorData):
             self._buf.cast(pa.int64())
         self._buf.append(self._last)
 
+    def _row_ops(self) -> RowOps:
+        target = self._target
+        if not _plain(target, "_check_many", "_extend_checked"):
+            return self._check_cell, self._append_cell  # regions, enums, nested indexes
+        values = target._buf
+        extend = values._pending.extend if values.declared else values.extend
+        offsets_append = self._buf.row_ops()[1]
+
+        def append(cell: object) -> None:
+            if cell is None or self._valid is not None:
+                self._append_cell(cell)  # null cells and validity: the general path
+                return
+            last = self._last + len(cell)  # type: ignore[arg-type]
+            if last > _INT32_MAX:
+                self._append_cell(cell)  # offsets switch to int64 there
+                return
+            extend(cell)  # type: ignore[arg-type]
+            self._last = last
+            offsets_append(last)
+
+        return values.check_many, append
+
     def _check_many(self, values: object) -> Sequence[object]:
         if not isinstance(values, list | tuple | np.ndarray):
             msg = f"expected a sequence of rows, found {type(values).__name__}"
@@ -386,6 +420,12 @@ class VectorIndex(VectorData):
     def _fill_nulls(self, n: int) -> None:
         for _ in range(n):
             self._append_cell(None)
+
+
+def _plain(obj: Data, *methods: str) -> bool:
+    """Whether ``obj``'s class keeps Data's own versions of ``methods`` (values go straight
+    into its buffer), so that the buffer's direct row ops may stand in for them."""
+    return all(getattr(type(obj), m) is getattr(Data, m) for m in methods)
 
 
 def _check_offsets(name: str, target: VectorData, ends: np.ndarray) -> None:

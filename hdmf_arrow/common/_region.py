@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 import pyarrow as pa
 
-from hdmf_arrow.common._data import ArrayLike, VectorData, VectorIndex
+from hdmf_arrow.common._data import ArrayLike, RowOps, VectorData, VectorIndex
 from hdmf_arrow.errors import CellTypeError, CellValueError, InvalidKeyError, RegionIndexError
 
 if TYPE_CHECKING:
@@ -127,6 +127,17 @@ class DynamicTableRegion(VectorData):
             return cell
         self._check_bounds(np.asarray([cell]))  # raises with the full message
         return cell
+
+    def _row_ops(self) -> RowOps:
+        _check_int, append = self._buf.row_ops()
+
+        def check(value: object) -> object:
+            table = self._table
+            if type(value) is int and table is not None and 0 <= value < len(table):
+                return value  # the common case, checked in one step
+            return self._check_cell(value)
+
+        return check, append
 
     def _check_many(self, values: object) -> Sequence[object]:
         if isinstance(values, DynamicTableRegion):

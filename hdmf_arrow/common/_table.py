@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Callable
+from operator import call
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
 import numpy as np
 import pyarrow as pa
@@ -42,6 +44,9 @@ if TYPE_CHECKING:
     import polars as pl
 
 _Rows = slice | np.ndarray  # a contiguous range, or positions
+_Check = Callable[[object], object]
+_Append = Callable[[object], None]
+_RowPlan = tuple[tuple[str, ...], tuple[_Check, ...], tuple[_Append, ...], _Append]
 
 
 class DynamicTable(Container):
@@ -94,7 +99,7 @@ class DynamicTable(Container):
         self._parts: dict[str, Data] = {}
         self._id_set: set[int] | None = None  # for enforce_unique_id, built on first use
         self._id_set_rows = 0  # how many ids the set was built from
-        self._plan: list[tuple[str, Any, Any]] | None = None  # add_row's bound check/append
+        self._plan: _RowPlan | None = None  # add_row's per-column (check, append), see _row_ops
         if colnames is not None and not columns:
             msg = f"DynamicTable {name!r}: must supply 'columns' if specifying 'colnames'"
             raise TableShapeError(msg)
@@ -148,7 +153,7 @@ class DynamicTable(Container):
         return (self.id, *self._cols.values())
 
     def __len__(self) -> int:
-        return len(self.id)
+        return len(self.id._buf)
 
     def __contains__(self, name: object) -> bool:
         return name in self._parts
@@ -316,11 +321,15 @@ class DynamicTable(Container):
         if "id" in row and id is None:
             row = dict(row)
             id = row.pop("id")  # type: ignore[assignment]
-        cols = self._cols
-        if row.keys() != cols.keys():
+        names, checks, appends, append_id = self._plan or self._make_plan()
+        if len(row) != len(names):
+            self._raise_row_keys(row)
+        try:
+            values = [row[n] for n in names]
+        except KeyError:
             self._raise_row_keys(row)
         if id is None:
-            row_id = len(self.id)
+            row_id = len(self.id._buf)
         elif type(id) is int or isinstance(id, np.integer):
             row_id = int(id)
         else:
@@ -333,24 +342,38 @@ class DynamicTable(Container):
             if row_id in self._id_set:
                 msg = f"DynamicTable {self.name!r}: id {row_id} already in the table"
                 raise DuplicateIdError(msg)
-        plan = self._plan
-        if plan is None:
-            plan = self._plan = [(n, c._check_cell, c._append_cell) for n, c in cols.items()]
-        cells = []
         try:
-            for name, check, _ in plan:
-                cells.append(check(row[name]))
-        except HdmfArrowError as exc:
-            where = f"DynamicTable {self.name!r}, column {name!r}"
-            raise with_context(exc, where) from None
-        for (_, _, append), cell in zip(plan, cells, strict=True):
+            cells = list(map(call, checks, values))  # every cell is checked first ...
+        except HdmfArrowError:
+            self._raise_cell_error(names, checks, values)
+        for append, cell in zip(appends, cells, strict=True):  # ... then all are appended
             append(cell)
-        self.id._append_cell(row_id)
+        append_id(row_id)
         if self._id_set is not None:
             self._id_set.add(row_id)
             self._id_set_rows += 1
 
-    def _raise_row_keys(self, row: Mapping[str, object]) -> None:
+    def _make_plan(self) -> _RowPlan:
+        ops = [col._row_ops() for col in self._cols.values()]
+        checks = tuple(check for check, _ in ops)
+        appends = tuple(append for _, append in ops)
+        self._plan = (tuple(self._cols), checks, appends, self.id._row_ops()[1])
+        return self._plan
+
+    def _raise_cell_error(
+        self, names: Sequence[str], checks: Sequence[_Check], values: list[object]
+    ) -> NoReturn:
+        """Re-run the checks one by one to name the column whose value was refused."""
+        for name, check, value in zip(names, checks, values, strict=True):
+            try:
+                check(value)
+            except HdmfArrowError as exc:
+                where = f"DynamicTable {self.name!r}, column {name!r}"
+                raise with_context(exc, where) from None
+        msg = f"DynamicTable {self.name!r}: a row value was refused, then accepted on re-check"
+        raise AssertionError(msg)
+
+    def _raise_row_keys(self, row: Mapping[str, object]) -> NoReturn:
         missing = [c for c in self._cols if c not in row]
         extra = sorted(set(row) - set(self._cols))
         if missing:
