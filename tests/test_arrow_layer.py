@@ -180,3 +180,45 @@ def test_from_arrow_refuses_metadata_that_contradicts_the_type() -> None:
     flat = arrow.set_column(1, "r", pa.array([1, 2]))  # metadata still says index 1
     with pytest.raises(SchemaMismatchError, match="says 1 index level"):
         DynamicTable.from_arrow(flat)
+
+
+# -- NaN is a value, not a null (except where pandas means "missing") ------------------------
+
+
+def test_nan_stays_nan_from_numpy_lists_and_rows() -> None:
+    import math
+
+    t = DynamicTable(name="t", description="d")
+    t.add_column("a", "from numpy", data=np.array([1.0, np.nan]))
+    t.add_column("b", "from a list", data=[1.0, float("nan")])
+    t.add_column("c", "by rows", dtype="float")
+    t.add_row(a=2.0, b=2.0, c=float("nan"))  # c's first two rows are null-filled
+    arrow = t.to_arrow()
+    assert [arrow.column(n).null_count for n in ("a", "b", "c")] == [0, 0, 2]
+    assert math.isnan(arrow.column("a")[1].as_py())
+    assert math.isnan(arrow.column("c")[2].as_py())
+
+
+def test_pandas_nan_means_missing() -> None:
+    import pandas as pd
+
+    t = DynamicTable.from_dataframe(pd.DataFrame({"x": [1.0, np.nan]}), name="t")
+    assert t.to_arrow().column("x").null_count == 1
+
+
+def test_to_dataframe_restores_the_garbage_collector() -> None:
+    import gc
+
+    target = DynamicTable(name="target", description="d")
+    target.add_column("v", "v", data=[1, 2])
+    t = DynamicTable(name="t", description="d")
+    t.add_column("r", "r", table=target, data=[0, 1, 1])
+    assert gc.isenabled()
+    t.to_dataframe()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        t.to_dataframe()
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()
