@@ -627,3 +627,12 @@ def test_enum_null() -> None:
     e = EnumData("n", "d", data=[0], elements=["a"])
     e.append(None)
     assert e.to_arrow().to_pylist() == ["a", None]
+
+
+def test_region_extend_with_numpy_is_bounds_checked(target: DynamicTable) -> None:
+    r = DynamicTableRegion("r", [0], "d", table=target)
+    with pytest.raises(RegionIndexError, match=r"values \[5, 9\] are out of bounds"):
+        r.extend(np.array([5, 9]))
+    assert r.data.tolist() == [0]
+    r.extend(np.array([1, 3]))
+    assert r.data.tolist() == [0, 1, 3]

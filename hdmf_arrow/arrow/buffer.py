@@ -147,6 +147,11 @@ class ColumnBuffer:
         self._array = pa.concat_arrays([self.array(), arr])
         self._numpy = None
 
+    def allow_widening(self) -> None:
+        """Treat the type as inferred (the values came from Python lists, not a dtype), so
+        that later values may widen it."""
+        self._declared = False
+
     def cast(self, t: pa.DataType) -> None:
         """Change the column's type (a lossless cast, e.g. int32 -> int64 offsets)."""
         self._array = self.array().cast(t)

@@ -366,9 +366,6 @@ def _list_checker(t: pa.DataType) -> Checker:
     label = f"a sequence of length {size}" if size is not None else "a sequence (list or array)"
 
     def check_list(v: object) -> object:
-        if type(v) is list and size is None and fast and set(map(type, v)) <= fast:
-            if bounds is None or _within(v, bounds):
-                return v  # the common case: a list of plain Python values
         if v is None:
             return None
         if isinstance(v, np.ndarray):

@@ -22,6 +22,14 @@ def check_name(name: object, *, kind: str) -> str:
     return name
 
 
+def check_text(value: object, *, arg: str, owner: str) -> str:
+    """Return ``value`` if it is a str; hdmf's docval wording otherwise."""
+    if not isinstance(value, str):
+        msg = f"{owner}: incorrect type for {arg!r} (got {type(value).__name__!r}, expected 'str')"
+        raise TypeError(msg)
+    return value
+
+
 class Container:
     """Base class of every HDMF object: a name, a uuid4 ``object_id`` and a parent.
 

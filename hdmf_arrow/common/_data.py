@@ -11,7 +11,7 @@ import pyarrow as pa
 from hdmf_arrow.arrow import ragged
 from hdmf_arrow.arrow.buffer import ColumnBuffer, buffer_from_data
 from hdmf_arrow.arrow.dtypes import DtypeLike, parse_dtype
-from hdmf_arrow.common._container import Container
+from hdmf_arrow.common._container import Container, check_text
 from hdmf_arrow.errors import CellTypeError, CellValueError, HdmfArrowError, RowIndexError
 
 if TYPE_CHECKING:
@@ -119,7 +119,8 @@ class Data(Container):
 
     def extend(self, values: Iterable[object]) -> None:
         """Append many values; numpy and Arrow input is converted in bulk."""
-        if isinstance(values, np.ndarray | pa.Array | pa.ChunkedArray) and self._bulk_ok():
+        bulk = isinstance(values, np.ndarray | pa.Array | pa.ChunkedArray)
+        if bulk and _plain(self, "_check_many", "_extend_checked"):
             try:
                 self._buf.extend_array(buffer_from_data(values, None, name=self.name).array())
             except (HdmfArrowError, pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
@@ -131,9 +132,6 @@ class Data(Container):
         except HdmfArrowError as exc:
             raise with_context(exc, f"{self.data_type} {self.name!r}") from None
         self._extend_checked(cells)
-
-    def _bulk_ok(self) -> bool:
-        return True
 
     # -- the protocol a table uses: check every cell of a row, then append them all ----------
 
@@ -192,12 +190,7 @@ class VectorData(Data):
         conversion: float | None = None,
         object_id: str | None = None,
     ) -> None:
-        if not isinstance(description, str):
-            msg = (
-                f"{type(self).__name__} {name!r}: incorrect type for 'description' "
-                f"(got {type(description).__name__!r}, expected 'str')"
-            )
-            raise TypeError(msg)
+        check_text(description, arg="description", owner=f"{type(self).__name__} {name!r}")
         super().__init__(name, data, dtype=dtype, object_id=object_id)
         self.description = description
         self.attributes: dict[str, object] = {
@@ -352,9 +345,6 @@ class VectorIndex(VectorData):
     def add_vector(self, values: object) -> None:
         """Append one row: ``values`` go to the target, their end offset to this index."""
         self.append(values)
-
-    def _bulk_ok(self) -> bool:
-        return False
 
     def _check_cell(self, value: object) -> object:
         if value is None:

@@ -192,9 +192,6 @@ class EnumData(VectorData):
     def _extend_checked(self, cells: Sequence[object]) -> None:
         super()._extend_checked([self._resolve(c) for c in cells])
 
-    def _bulk_ok(self) -> bool:
-        return False
-
     # -- reading -------------------------------------------------------------------------------
 
     def to_arrow(self) -> pa.Array:

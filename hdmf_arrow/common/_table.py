@@ -13,7 +13,7 @@ from hdmf_arrow.arrow import ragged
 from hdmf_arrow.arrow.dtypes import DtypeLike, as_array, parse_dtype
 from hdmf_arrow.arrow.metadata import METADATA_KEY, ColumnMeta, RegionTarget, TableMeta
 from hdmf_arrow.common import _frame
-from hdmf_arrow.common._container import Container
+from hdmf_arrow.common._container import Container, check_text
 from hdmf_arrow.common._data import (
     ArrayLike,
     Data,
@@ -88,13 +88,9 @@ class DynamicTable(Container):
         object_id: str | None = None,
     ) -> None:
         super().__init__(name, object_id=object_id)
-        if not isinstance(description, str):
-            msg = (
-                f"DynamicTable {name!r}: incorrect type for 'description' "
-                f"(got {type(description).__name__!r}, expected 'str')"
-            )
-            raise TypeError(msg)
-        self.description = description
+        self.description = check_text(
+            description, arg="description", owner=f"DynamicTable {name!r}"
+        )
         self._cols: dict[str, VectorData] = {}
         self._parts: dict[str, Data] = {}
         self._id_set: set[int] | None = None  # for enforce_unique_id, built on first use
@@ -820,7 +816,7 @@ def _build_column(
     values, levels = ragged.split(arr, depth)
     base = make_base(values)
     if t is None and not is_region and enum is False:
-        base._buf = type(base._buf)(array=base._buf.array(), declared=False)
+        base._buf.allow_widening()  # typed from Python lists, not declared
     top = base
     for k, level in enumerate(reversed(levels)):
         top = VectorIndex._from_level(name + "_index" * (k + 1), level, top)
