@@ -9,17 +9,23 @@ from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 import numpy as np
 import pyarrow as pa
 
-from hdmf_arrow.arrow import ragged
-from hdmf_arrow.arrow.dtypes import DtypeLike, as_array, parse_dtype
-from hdmf_arrow.arrow.metadata import METADATA_KEY, ColumnMeta, RegionTarget, TableMeta
+from hdmf_arrow.arrow.dtypes import DtypeLike, as_array
+from hdmf_arrow.arrow.metadata import METADATA_KEY, ColumnMeta, TableMeta
 from hdmf_arrow.common import _frame
+from hdmf_arrow.common._columns import (
+    build_column,
+    column_from_arrow,
+    column_meta,
+    parts,
+    top_columns,
+    type_label,
+)
 from hdmf_arrow.common._container import Container, check_text
 from hdmf_arrow.common._data import (
     ArrayLike,
     Data,
     ElementIdentifiers,
     VectorData,
-    VectorIndex,
     with_context,
 )
 from hdmf_arrow.common._enum import EnumData
@@ -32,7 +38,6 @@ from hdmf_arrow.errors import (
     HdmfArrowError,
     InvalidKeyError,
     RowIndexError,
-    SchemaMismatchError,
     TableShapeError,
     UnsupportedKeyError,
 )
@@ -99,7 +104,7 @@ class DynamicTable(Container):
         if colnames is not None and not columns:
             msg = f"DynamicTable {name!r}: must supply 'columns' if specifying 'colnames'"
             raise TableShapeError(msg)
-        tops = _top_columns(list(columns or []), colnames, table=name)
+        tops = top_columns(list(columns or []), colnames, table=name)
         lengths = {c.get_target_data().name: len(c) for c in tops}
         if len(set(lengths.values())) > 1:
             msg = f"DynamicTable {name!r}: columns must be the same length, found {lengths}"
@@ -130,7 +135,7 @@ class DynamicTable(Container):
     def _attach(self, top: VectorData) -> None:
         self._plan = None
         self._cols[top.get_target_data().name] = top
-        for part in _parts(top):
+        for part in parts(top):
             self._parts[part.name] = part
         self._adopt(top)
 
@@ -142,7 +147,7 @@ class DynamicTable(Container):
     @property
     def columns(self) -> tuple[VectorData, ...]:
         """Every column dataset, indexes before their targets, as hdmf lists them."""
-        return tuple(p for top in self._cols.values() for p in _parts(top))  # type: ignore[misc]
+        return tuple(p for top in self._cols.values() for p in parts(top))  # type: ignore[misc]
 
     @property
     def children(self) -> tuple[Container, ...]:
@@ -262,7 +267,7 @@ class DynamicTable(Container):
             msg = f"column {name!r} already exists in DynamicTable {self.name!r}"
             raise DuplicateColumnError(msg)
         try:
-            top = _build_column(
+            top = build_column(
                 name, description, data, table=table, index=index, enum=enum,
                 col_cls=col_cls, dtype=dtype,
                 attrs={"unit": unit, "resolution": resolution, "conversion": conversion},
@@ -283,7 +288,7 @@ class DynamicTable(Container):
             for col in self._cols.values():
                 col._fill_nulls(m)
             self.id.extend(np.arange(m))
-        clash = {p.name for p in _parts(top)} & set(self._parts)
+        clash = {p.name for p in parts(top)} & set(self._parts)
         if clash:
             msg = f"column(s) {sorted(clash)} already exist in DynamicTable {self.name!r}"
             raise DuplicateColumnError(msg)
@@ -408,7 +413,7 @@ class DynamicTable(Container):
             namespace=self.namespace,
             object_id=self.object_id,
             id_object_id=self.id.object_id,
-            columns={n: _column_meta(c) for n, c in self._cols.items()},
+            columns={n: column_meta(c) for n, c in self._cols.items()},
         )
 
     @classmethod
@@ -452,7 +457,7 @@ class DynamicTable(Container):
                 continue
             col_meta = meta.columns.get(col_name, ColumnMeta()) if meta else None
             arr = as_array(table.column(col_name))
-            columns.append(_column_from_arrow(col_name, arr, col_meta, targets.get(col_name)))
+            columns.append(column_from_arrow(col_name, arr, col_meta, targets.get(col_name)))
         ids = as_array(table.column(id_column)) if id_column in table.column_names else None
         id_obj = ElementIdentifiers(
             id_column,
@@ -681,7 +686,7 @@ class DynamicTable(Container):
     # -- display -------------------------------------------------------------------------------
 
     def __repr__(self) -> str:
-        cols = ", ".join(f"{n}: {_type_label(c)}" for n, c in self._cols.items())
+        cols = ", ".join(f"{n}: {type_label(c)}" for n, c in self._cols.items())
         head = f"{self.data_type} {self.name!r} ({len(self)} rows x {len(self._cols)} columns)"
         lines = [head, f"  description: {self.description}", f"  columns: {cols or '(none)'}"]
         if len(self) and self._cols:
@@ -698,194 +703,3 @@ class DynamicTable(Container):
             f"<b>{self.data_type} {self.name!r}</b> ({len(self)} rows): "
             f"{self.description}{shown}{more}"
         )
-
-
-# -- helpers: columns <-> parts, Arrow and metadata ----------------------------------------------
-
-
-def _parts(top: VectorData) -> list[Data]:
-    """The datasets of one column: its indexes (outermost first), base data, enum elements."""
-    out: list[Data] = []
-    col: VectorData = top
-    while isinstance(col, VectorIndex):
-        out.append(col)
-        col = col.target
-    out.append(col)
-    if isinstance(col, EnumData):
-        out.append(col.elements_data)
-    return out
-
-
-def _top_columns(
-    columns: list[VectorData], colnames: Sequence[str] | None, *, table: str
-) -> list[VectorData]:
-    """The user-facing columns among hdmf-style constructor columns (indexes, targets, ...)."""
-    for c in columns:
-        if not isinstance(c, VectorData):
-            msg = f"DynamicTable {table!r}: columns must be VectorData, found {type(c).__name__}"
-            raise CellTypeError(msg)
-    below = {id(p) for c in columns for p in _parts(c)[1:]}
-    tops = [c for c in columns if id(c) not in below]
-    names = [c.get_target_data().name for c in tops]
-    dup = sorted({n for n in names if names.count(n) > 1})
-    if dup:
-        msg = f"DynamicTable {table!r}: 'columns' contains columns with duplicate names: {dup}"
-        raise TableShapeError(msg)
-    if colnames is None:
-        return tops
-    by_name = dict(zip(names, tops, strict=True))
-    unknown = [n for n in colnames if n not in by_name]
-    if unknown or len(colnames) != len(tops):
-        msg = f"DynamicTable {table!r}: colnames {list(colnames)} do not match the columns {names}"
-        raise TableShapeError(msg)
-    return [by_name[n] for n in colnames]
-
-
-def _build_column(
-    name: str,
-    description: str,
-    data: ArrayLike,
-    *,
-    table: bool | DynamicTable,
-    index: bool | int | ArrayLike,
-    enum: bool | ArrayLike,
-    col_cls: type[VectorData] | None,
-    dtype: DtypeLike,
-    attrs: dict[str, Any],
-) -> VectorData:
-    """One column (a VectorData, or a VectorIndex chain over one) from add_column's options."""
-    if table is not False and enum is not False:
-        msg = f"column {name!r}: a column cannot be both a region (table=) and an enum (enum=)"
-        raise TableShapeError(msg)
-    if isinstance(index, VectorIndex):
-        msg = (
-            f"column {name!r}: passing a VectorIndex may lead to unexpected behavior; "
-            f"pass index=True or the end offsets"
-        )
-        raise TableShapeError(msg)
-    target = table if isinstance(table, DynamicTable) else None
-    is_region = table is True or target is not None
-    if (
-        isinstance(data, list | tuple)
-        and data
-        and all(isinstance(d, DynamicTableRegion) for d in data)
-    ):
-        targets = {id(d.table): d.table for d in data}
-        if len(targets) > 1 or (target is not None and id(target) not in targets):
-            msg = f"column {name!r}: the regions in 'data' point at different tables"
-            raise TableShapeError(msg)
-        target = next(iter(targets.values()))
-        is_region = True
-        index = index or True
-        data = [d.data for d in data]
-    ends = None
-    if index is True:
-        depth = 1
-    elif index is False or index is None:
-        depth = 0
-    elif isinstance(index, int | np.integer):
-        depth = int(index)
-    else:
-        depth, ends = 1, index
-    t = parse_dtype(dtype, name=name)
-
-    def make_base(values: ArrayLike) -> VectorData:
-        if is_region:
-            cls = col_cls or DynamicTableRegion
-            return cls(name, values, description, table=target)  # type: ignore[call-arg]
-        if enum is not False:
-            cls = col_cls or EnumData
-            elements = None if enum is True else enum  # None: taken from the data
-            return cls(name, description, values, elements)  # type: ignore[call-arg]
-        cls = col_cls or VectorData
-        kept = {k: v for k, v in attrs.items() if v is not None}
-        return cls(name, description, values, dtype=t, **kept)
-
-    if depth == 0:
-        return make_base(data)
-    if data is None:
-        top: VectorData = make_base(None)
-        for level in range(depth):
-            top = VectorIndex(name + "_index" * (level + 1), [], top)
-        return top
-    if ends is not None:
-        base = make_base(data)
-        return VectorIndex(f"{name}_index", ends, base)
-    value_type = pa.int64() if is_region else None if enum is not False else t
-    arr = ragged.encode(data, depth, value_type=value_type, name=name)
-    values, levels = ragged.split(arr, depth)
-    base = make_base(values)
-    if t is None and not is_region and enum is False:
-        base._buf.allow_widening()  # typed from Python lists, not declared
-    top = base
-    for k, level in enumerate(reversed(levels)):
-        top = VectorIndex._from_level(name + "_index" * (k + 1), level, top)
-    return top
-
-
-def _column_from_arrow(
-    name: str, arr: pa.Array, meta: ColumnMeta | None, target: DynamicTable | None
-) -> VectorData:
-    """One column from an Arrow array and (optionally) its ``hdmf`` metadata."""
-    depth = ragged.list_depth(arr.type)
-    if meta is not None and meta.index != depth:
-        msg = (
-            f"column {name!r}: the hdmf metadata says {meta.index} index level(s), but the "
-            f"Arrow type {arr.type} has {depth} list level(s)"
-        )
-        raise SchemaMismatchError(msg)
-    values, levels = ragged.split(arr, depth)
-    description = meta.description if meta is not None else ""
-    object_id = meta.object_id if meta is not None else None
-    is_region = target is not None or (meta is not None and meta.data_type == "DynamicTableRegion")
-    base: VectorData
-    if is_region:
-        base = DynamicTableRegion(name, values, description, table=target, object_id=object_id)
-    elif pa.types.is_dictionary(values.type):
-        base = EnumData(
-            name,
-            description,
-            values,
-            object_id=object_id,
-            elements_object_id=meta.elements_object_id if meta is not None else None,
-        )
-    else:
-        attrs = meta.attributes if meta is not None else {}
-        base = VectorData(name, description, values, object_id=object_id, **attrs)
-    ids = meta.index_object_ids if meta is not None else ()
-    top = base
-    for k, level in enumerate(reversed(levels)):
-        top = VectorIndex._from_level(name + "_index" * (k + 1), level, top)
-        position = len(levels) - 1 - k  # ids are stored outermost first
-        if position < len(ids):
-            top.object_id = ids[position]
-    return top
-
-
-def _column_meta(top: VectorData) -> ColumnMeta:
-    parts = _parts(top)
-    indexes = [p for p in parts if isinstance(p, VectorIndex)]
-    base = top.get_target_data()
-    region = base if isinstance(base, DynamicTableRegion) else None
-    target = None
-    if region is not None and region.table is not None:
-        target = RegionTarget(region.table.name, region.table.object_id)
-    return ColumnMeta(
-        data_type=base.data_type,
-        namespace=base.namespace,
-        description=base.description,
-        object_id=base.object_id,
-        index=len(indexes),
-        index_object_ids=tuple(i.object_id for i in indexes),
-        target=target,
-        elements_object_id=base.elements_data.object_id if isinstance(base, EnumData) else None,
-        attributes=dict(base.attributes),
-    )
-
-
-def _type_label(col: VectorData) -> str:
-    t = str(col.to_arrow().type)
-    region = region_of(col)
-    if region is not None and region.table is not None:
-        return f"{t} -> {region.table.name}"
-    return t

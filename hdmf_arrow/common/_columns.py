@@ -1,0 +1,212 @@
+"""How a table's columns are made: from add_column's options, from Arrow, and described.
+
+A *column* is what ``colnames`` lists: a VectorData (or DynamicTableRegion, EnumData), or the
+outermost VectorIndex of a ragged one. Its *parts* are every dataset hdmf would write for it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pyarrow as pa
+
+from hdmf_arrow.arrow import ragged
+from hdmf_arrow.arrow.dtypes import DtypeLike, parse_dtype
+from hdmf_arrow.arrow.metadata import ColumnMeta, RegionTarget
+from hdmf_arrow.common._data import ArrayLike, Data, VectorData, VectorIndex
+from hdmf_arrow.common._enum import EnumData
+from hdmf_arrow.common._region import DynamicTableRegion, region_of
+from hdmf_arrow.errors import CellTypeError, SchemaMismatchError, TableShapeError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from hdmf_arrow.common._table import DynamicTable
+
+
+def parts(top: VectorData) -> list[Data]:
+    """The datasets of one column: its indexes (outermost first), base data, enum elements."""
+    out: list[Data] = []
+    col: VectorData = top
+    while isinstance(col, VectorIndex):
+        out.append(col)
+        col = col.target
+    out.append(col)
+    if isinstance(col, EnumData):
+        out.append(col.elements_data)
+    return out
+
+
+def top_columns(
+    columns: list[VectorData], colnames: Sequence[str] | None, *, table: str
+) -> list[VectorData]:
+    """The user-facing columns among hdmf-style constructor columns (indexes, targets, ...)."""
+    for c in columns:
+        if not isinstance(c, VectorData):
+            msg = f"DynamicTable {table!r}: columns must be VectorData, found {type(c).__name__}"
+            raise CellTypeError(msg)
+    below = {id(p) for c in columns for p in parts(c)[1:]}
+    tops = [c for c in columns if id(c) not in below]
+    names = [c.get_target_data().name for c in tops]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        msg = f"DynamicTable {table!r}: 'columns' contains columns with duplicate names: {dup}"
+        raise TableShapeError(msg)
+    if colnames is None:
+        return tops
+    by_name = dict(zip(names, tops, strict=True))
+    unknown = [n for n in colnames if n not in by_name]
+    if unknown or len(colnames) != len(tops):
+        msg = f"DynamicTable {table!r}: colnames {list(colnames)} do not match the columns {names}"
+        raise TableShapeError(msg)
+    return [by_name[n] for n in colnames]
+
+
+def build_column(
+    name: str,
+    description: str,
+    data: ArrayLike,
+    *,
+    table: bool | DynamicTable,
+    index: bool | int | ArrayLike,
+    enum: bool | ArrayLike,
+    col_cls: type[VectorData] | None,
+    dtype: DtypeLike,
+    attrs: dict[str, Any],
+) -> VectorData:
+    """One column (a VectorData, or a VectorIndex chain over one) from add_column's options."""
+    if table is not False and enum is not False:
+        msg = f"column {name!r}: a column cannot be both a region (table=) and an enum (enum=)"
+        raise TableShapeError(msg)
+    if isinstance(index, VectorIndex):
+        msg = (
+            f"column {name!r}: passing a VectorIndex may lead to unexpected behavior; "
+            f"pass index=True or the end offsets"
+        )
+        raise TableShapeError(msg)
+    target = None if isinstance(table, bool) else table
+    is_region = table is True or target is not None
+    if (
+        isinstance(data, list | tuple)
+        and data
+        and all(isinstance(d, DynamicTableRegion) for d in data)
+    ):
+        targets = {id(d.table): d.table for d in data}
+        if len(targets) > 1 or (target is not None and id(target) not in targets):
+            msg = f"column {name!r}: the regions in 'data' point at different tables"
+            raise TableShapeError(msg)
+        target = next(iter(targets.values()))
+        is_region = True
+        index = index or True
+        data = [d.data for d in data]
+    ends = None
+    if index is True:
+        depth = 1
+    elif index is False or index is None:
+        depth = 0
+    elif isinstance(index, int | np.integer):
+        depth = int(index)
+    else:
+        depth, ends = 1, index
+    t = parse_dtype(dtype, name=name)
+
+    def make_base(values: ArrayLike) -> VectorData:
+        if is_region:
+            cls = col_cls or DynamicTableRegion
+            return cls(name, values, description, table=target)  # type: ignore[call-arg]
+        if enum is not False:
+            cls = col_cls or EnumData
+            elements = None if enum is True else enum  # None: taken from the data
+            return cls(name, description, values, elements)  # type: ignore[call-arg]
+        cls = col_cls or VectorData
+        kept = {k: v for k, v in attrs.items() if v is not None}
+        return cls(name, description, values, dtype=t, **kept)
+
+    if depth == 0:
+        return make_base(data)
+    if data is None:
+        top: VectorData = make_base(None)
+        for level in range(depth):
+            top = VectorIndex(name + "_index" * (level + 1), [], top)
+        return top
+    if ends is not None:
+        base = make_base(data)
+        return VectorIndex(f"{name}_index", ends, base)
+    value_type = pa.int64() if is_region else None if enum is not False else t
+    arr = ragged.encode(data, depth, value_type=value_type, name=name)
+    values, levels = ragged.split(arr, depth)
+    base = make_base(values)
+    if t is None and not is_region and enum is False:
+        base._buf.allow_widening()  # typed from Python lists, not declared
+    top = base
+    for k, level in enumerate(reversed(levels)):
+        top = VectorIndex._from_level(name + "_index" * (k + 1), level, top)
+    return top
+
+
+def column_from_arrow(
+    name: str, arr: pa.Array, meta: ColumnMeta | None, target: DynamicTable | None
+) -> VectorData:
+    """One column from an Arrow array and (optionally) its ``hdmf`` metadata."""
+    depth = ragged.list_depth(arr.type)
+    if meta is not None and meta.index != depth:
+        msg = (
+            f"column {name!r}: the hdmf metadata says {meta.index} index level(s), but the "
+            f"Arrow type {arr.type} has {depth} list level(s)"
+        )
+        raise SchemaMismatchError(msg)
+    values, levels = ragged.split(arr, depth)
+    description = meta.description if meta is not None else ""
+    object_id = meta.object_id if meta is not None else None
+    is_region = target is not None or (meta is not None and meta.data_type == "DynamicTableRegion")
+    base: VectorData
+    if is_region:
+        base = DynamicTableRegion(name, values, description, table=target, object_id=object_id)
+    elif pa.types.is_dictionary(values.type):
+        base = EnumData(
+            name,
+            description,
+            values,
+            object_id=object_id,
+            elements_object_id=meta.elements_object_id if meta is not None else None,
+        )
+    else:
+        attrs = meta.attributes if meta is not None else {}
+        base = VectorData(name, description, values, object_id=object_id, **attrs)
+    ids = meta.index_object_ids if meta is not None else ()
+    top = base
+    for k, level in enumerate(reversed(levels)):
+        top = VectorIndex._from_level(name + "_index" * (k + 1), level, top)
+        position = len(levels) - 1 - k  # ids are stored outermost first
+        if position < len(ids):
+            top.object_id = ids[position]
+    return top
+
+
+def column_meta(top: VectorData) -> ColumnMeta:
+    indexes = [p for p in parts(top) if isinstance(p, VectorIndex)]
+    base = top.get_target_data()
+    region = base if isinstance(base, DynamicTableRegion) else None
+    target = None
+    if region is not None and region.table is not None:
+        target = RegionTarget(region.table.name, region.table.object_id)
+    return ColumnMeta(
+        data_type=base.data_type,
+        namespace=base.namespace,
+        description=base.description,
+        object_id=base.object_id,
+        index=len(indexes),
+        index_object_ids=tuple(i.object_id for i in indexes),
+        target=target,
+        elements_object_id=base.elements_data.object_id if isinstance(base, EnumData) else None,
+        attributes=dict(base.attributes),
+    )
+
+
+def type_label(col: VectorData) -> str:
+    t = str(col.to_arrow().type)
+    region = region_of(col)
+    if region is not None and region.table is not None:
+        return f"{t} -> {region.table.name}"
+    return t
