@@ -32,6 +32,13 @@ class ColumnNotFoundError(HdmfArrowError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
+class ContainerNotFoundError(HdmfArrowError, KeyError):
+    """No container of that name in a group."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
 class DuplicateColumnError(HdmfArrowError, ValueError):
     """A column name that the table already has."""
 
@@ -69,6 +76,18 @@ class SchemaMismatchError(HdmfArrowError, ValueError):
 
 class FormatVersionError(HdmfArrowError):
     """Metadata written by a newer hdmf-arrow format than this version reads."""
+
+
+class ReadOnlyStoreError(HdmfArrowError, PermissionError):
+    """A write to a store or file opened read-only."""
+
+
+class StoreConflictError(HdmfArrowError, FileExistsError):
+    """Another writer committed the version this writer was about to create."""
+
+
+class CorruptStoreError(HdmfArrowError, OSError):
+    """A manifest or data file that is missing, truncated or does not parse."""
 
 
 class HdmfArrowWarning(UserWarning):

@@ -28,7 +28,7 @@ from hdmf_arrow.arrow.dtypes import (
     normalize_type,
     promote,
 )
-from hdmf_arrow.errors import CellTypeError, CellValueError
+from hdmf_arrow.errors import CellTypeError, CellValueError, CorruptStoreError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -48,7 +48,18 @@ class ColumnBuffer:
     ([1.0, 2.5], DataType(double))
     """
 
-    __slots__ = ("_array", "_check", "_declared", "_fast", "_numpy", "_pending", "_seq_check")
+    __slots__ = (
+        "_array",
+        "_check",
+        "_committed",
+        "_declared",
+        "_fast",
+        "_loader",
+        "_numpy",
+        "_pending",
+        "_seq_check",
+        "_stored_len",
+    )
 
     def __init__(
         self,
@@ -67,7 +78,25 @@ class ColumnBuffer:
             self._declared = type is not None
         self._pending: list[object] = []
         self._numpy: np.ndarray | None = None
+        self._loader: Callable[[], pa.Array] | None = None
+        self._stored_len = 0  # rows the loader will read
+        self._committed = 0  # rows already in a store (tail() is what comes after them)
         self._retype(t)
+
+    @classmethod
+    def stored(cls, t: pa.DataType, length: int, loader: Callable[[], pa.Array]) -> ColumnBuffer:
+        """A buffer whose first ``length`` rows live in a store and are read by ``loader``
+        on first use. Appends go after them without reading them."""
+        buf = cls(t)
+        buf._loader = loader
+        buf._stored_len = length
+        buf._committed = length
+        return buf
+
+    @property
+    def loaded(self) -> bool:
+        """False while stored rows have not been read yet."""
+        return self._loader is None
 
     def _retype(self, t: pa.DataType) -> None:
         self._check: Checker = make_checker(t)
@@ -85,7 +114,8 @@ class ColumnBuffer:
         return self._declared
 
     def __len__(self) -> int:
-        return len(self._array) + len(self._pending)
+        n = len(self._array) + len(self._pending)
+        return n if self._loader is None else n + self._stored_len
 
     # -- checks: raise, change nothing ---------------------------------------------------------
 
@@ -144,7 +174,8 @@ class ColumnBuffer:
         if not self._declared and t != self.type:
             self._widen(t)
         arr = values if values.type == self.type else values.cast(self.type)
-        self._array = pa.concat_arrays([self.array(), arr])
+        self._flush()
+        self._array = pa.concat_arrays([self._array, arr]) if len(self._array) else arr
         self._numpy = None
 
     def allow_widening(self) -> None:
@@ -167,6 +198,7 @@ class ColumnBuffer:
             msg = f"cannot store {t} values in a {self.type} column"
             raise CellTypeError(msg)
         if wider != self.type:
+            self._load()  # stored rows take the wider type too
             self._array = self._array.cast(wider)
             self._retype(wider)
 
@@ -185,12 +217,45 @@ class ColumnBuffer:
     # -- reads ---------------------------------------------------------------------------------
 
     def array(self) -> pa.Array:
-        """The whole column as one Arrow array (converts pending values once)."""
+        """The whole column as one Arrow array (reads stored rows and converts pending values
+        once)."""
+        self._flush()
+        self._load()
+        return self._array
+
+    def tail(self) -> pa.Array:
+        """The rows appended since the buffer was last committed (all rows if never),
+        without reading stored rows."""
+        self._flush()
+        if self._loader is not None:  # _array holds only what came after the stored rows
+            return self._array.slice(self._committed - self._stored_len)
+        return self._array.slice(self._committed)
+
+    @property
+    def committed(self) -> int:
+        return self._committed
+
+    def mark_committed(self) -> None:
+        """Every row is now in the store: the next tail() starts after them."""
+        self._committed = len(self)
+
+    def _flush(self) -> None:
         if self._pending:
             new = pa.array(self._pending, type=self.type)
             self._array = new if len(self._array) == 0 else pa.concat_arrays([self._array, new])
             self._pending.clear()  # in place: row_ops() hands out its bound append
-        return self._array
+
+    def _load(self) -> None:
+        if self._loader is None:
+            return
+        stored = self._loader()
+        if len(stored) != self._stored_len:
+            msg = f"stored column has {len(stored)} rows, the manifest says {self._stored_len}"
+            raise CorruptStoreError(msg)
+        if stored.type != self.type:
+            stored = stored.cast(self.type)
+        self._array = stored if len(self._array) == 0 else pa.concat_arrays([stored, self._array])
+        self._loader = None
 
     def numpy(self) -> np.ndarray:
         """The column as numpy: zero-copy for primitive types without nulls.

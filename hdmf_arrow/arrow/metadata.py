@@ -37,6 +37,7 @@ class ColumnMeta:
     index_object_ids: tuple[str, ...] = ()
     target: RegionTarget | None = None
     elements_object_id: str | None = None
+    elements: tuple[Any, ...] | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -54,9 +55,12 @@ class ColumnMeta:
                 "name": self.target.name, "object_id": self.target.object_id
             },
             "elements_object_id": self.elements_object_id,
+            "elements": None if self.elements is None else list(self.elements),
             "attributes": self.attributes,
         }  # fmt: skip
-        doc.update((k, v) for k, v in optional.items() if v not in (None, 0, [], {}))
+        doc.update((k, v) for k, v in optional.items() if v is not None and v not in (0, [], {}))
+        if self.elements is not None:
+            doc["elements"] = list(self.elements)  # an empty vocabulary is still one
         return doc
 
 
@@ -155,5 +159,6 @@ def _parse_column(doc: dict[str, Any], *, source: str) -> ColumnMeta:
         if target is None
         else RegionTarget(str(target["name"]), target.get("object_id")),
         elements_object_id=doc.get("elements_object_id"),
+        elements=None if doc.get("elements") is None else tuple(doc["elements"]),
         attributes=dict(doc.get("attributes", {})),
     )

@@ -3,6 +3,7 @@
 from hdmf_arrow.common._container import CORE_NAMESPACE, EXP_NAMESPACE, Container
 from hdmf_arrow.common._data import Data, ElementIdentifiers, VectorData, VectorIndex
 from hdmf_arrow.common._enum import EnumData
+from hdmf_arrow.common._multi import SimpleMultiContainer
 from hdmf_arrow.common._region import DynamicTableRegion
 from hdmf_arrow.common._table import DynamicTable
 
@@ -15,6 +16,7 @@ __all__ = [
     "DynamicTableRegion",
     "ElementIdentifiers",
     "EnumData",
+    "SimpleMultiContainer",
     "VectorData",
     "VectorIndex",
 ]

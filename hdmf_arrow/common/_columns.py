@@ -6,13 +6,15 @@ outermost VectorIndex of a ragged one. Its *parts* are every dataset hdmf would 
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
 
 from hdmf_arrow.arrow import ragged
-from hdmf_arrow.arrow.dtypes import DtypeLike, parse_dtype
+from hdmf_arrow.arrow.buffer import ColumnBuffer
+from hdmf_arrow.arrow.dtypes import DtypeLike, normalize_type, parse_dtype
 from hdmf_arrow.arrow.metadata import ColumnMeta, RegionTarget
 from hdmf_arrow.common._data import ArrayLike, Data, VectorData, VectorIndex
 from hdmf_arrow.common._enum import EnumData
@@ -20,7 +22,7 @@ from hdmf_arrow.common._region import DynamicTableRegion, region_of
 from hdmf_arrow.errors import CellTypeError, SchemaMismatchError, TableShapeError
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from hdmf_arrow.common._table import DynamicTable
 
@@ -200,6 +202,7 @@ def column_meta(top: VectorData) -> ColumnMeta:
         index_object_ids=tuple(i.object_id for i in indexes),
         target=target,
         elements_object_id=base.elements_data.object_id if isinstance(base, EnumData) else None,
+        elements=base.elements if isinstance(base, EnumData) else None,
         attributes=dict(base.attributes),
     )
 
@@ -210,3 +213,75 @@ def type_label(col: VectorData) -> str:
     if region is not None and region.table is not None:
         return f"{t} -> {region.table.name}"
     return t
+
+
+def column_from_stored(
+    name: str,
+    arrow_type: pa.DataType,
+    meta: ColumnMeta,
+    *,
+    num_rows: int,
+    value_counts: tuple[int, ...],
+    read: Callable[[], pa.Array],
+) -> VectorData:
+    """A column whose values stay in a store until first used.
+
+    ``read()`` returns the whole column (as written: ``list`` levels for ragged columns);
+    ``value_counts`` gives the number of values of each list level, outermost first, so that
+    every part knows its length without reading anything.
+    """
+    depth = ragged.list_depth(arrow_type)
+    if meta.index != depth or len(value_counts) != depth:
+        msg = (
+            f"column {name!r}: the metadata says {meta.index} index level(s) and "
+            f"{len(value_counts)} value count(s), but the stored type {arrow_type} has {depth}"
+        )
+        raise SchemaMismatchError(msg)
+    split = functools.cache(lambda: ragged.split(read(), depth))
+    inner = arrow_type
+    for _ in range(depth):
+        inner = inner.value_type
+    n_values = value_counts[-1] if depth else num_rows
+    base: VectorData
+    if meta.data_type == "DynamicTableRegion":
+        base = DynamicTableRegion(name, None, meta.description, object_id=meta.object_id)
+        base._buf = ColumnBuffer.stored(pa.int64(), n_values, lambda: split()[0])
+    elif pa.types.is_dictionary(inner):
+        enum = EnumData(
+            name,
+            meta.description,
+            None,
+            elements=list(meta.elements or ()),
+            object_id=meta.object_id,
+            elements_object_id=meta.elements_object_id,
+        )
+        enum._buf = ColumnBuffer.stored(enum._buf.type, n_values, lambda: enum.codes_of(split()[0]))
+        base = enum
+    else:
+        base = VectorData(name, meta.description, None, object_id=meta.object_id, **meta.attributes)
+        base._buf = ColumnBuffer.stored(normalize_type(inner), n_values, lambda: split()[0])
+    top: VectorData = base
+    for k in reversed(range(depth)):  # innermost level first
+        rows = num_rows if k == 0 else value_counts[k - 1]
+        top = VectorIndex._stored(
+            name + "_index" * (depth - k),
+            top,
+            rows=rows,
+            last=value_counts[k],
+            offsets=functools.partial(_level_offsets, split, k),
+            valid=functools.partial(_level_valid, split, k, rows),
+        )
+        if k < len(meta.index_object_ids):
+            top.object_id = meta.index_object_ids[k]
+    return top
+
+
+def _level_offsets(split: Callable[[], tuple[pa.Array, list[ragged.Level]]], k: int) -> pa.Array:
+    return split()[1][k].offsets
+
+
+def _level_valid(
+    split: Callable[[], tuple[pa.Array, list[ragged.Level]]], k: int, rows: int
+) -> pa.Array:
+    valid = split()[1][k].valid
+    return pa.array(np.ones(rows, dtype=bool)) if valid is None else valid

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from hdmf_arrow.arrow import ragged
 from hdmf_arrow.arrow.buffer import ColumnBuffer, buffer_from_data
@@ -165,6 +166,23 @@ class Data(Container):
         """How many VectorIndex levels sit on this column (0 for a plain column)."""
         return 0
 
+    # -- what a store needs: rows not committed yet, and marking them committed ---------------
+
+    @property
+    def _loaded(self) -> bool:
+        """False while some stored values have not been read."""
+        return self._buf.loaded
+
+    def _committed_rows(self) -> int:
+        return self._buf.committed
+
+    def _tail_arrow(self) -> pa.Array:
+        """The rows added since the last commit, as Arrow (the whole column if never)."""
+        return self._buf.tail()
+
+    def _mark_committed(self) -> None:
+        self._buf.mark_committed()
+
 
 class VectorData(Data):
     """A column of a table: a named, described array, one value (or N-D array) per row.
@@ -260,26 +278,60 @@ class VectorIndex(VectorData):
         _check_offsets(name, target, ends.astype(np.int64))
         wide = ends.size and int(ends[-1]) > _INT32_MAX
         offsets = np.concatenate([[0], ends]).astype(np.int64 if wide else np.int32)
-        self._setup(name, target, ragged.Level(pa.array(offsets), None), object_id)
+        self._setup(
+            name, target, ColumnBuffer(array=pa.array(offsets)), None, int(offsets[-1]), object_id
+        )
 
     @classmethod
     def _from_level(cls, name: str, level: ragged.Level, target: VectorData) -> VectorIndex:
         """An index over ``target`` from Arrow offsets (starting at 0), without copying them."""
         index = cls.__new__(cls)
-        index._setup(name, target, level, None)
+        valid = None if level.valid is None else ColumnBuffer(array=level.valid)
+        last = int(level.offsets[-1].as_py())
+        index._setup(name, target, ColumnBuffer(array=level.offsets), valid, last, None)
+        return index
+
+    @classmethod
+    def _stored(
+        cls,
+        name: str,
+        target: VectorData,
+        *,
+        rows: int,
+        last: int,
+        offsets: Callable[[], pa.Array],
+        valid: Callable[[], pa.Array],
+    ) -> VectorIndex:
+        """An index whose offsets (and validity) are read from a store on first use."""
+        index = cls.__new__(cls)
+        offsets_type = pa.int32() if last <= _INT32_MAX else pa.int64()
+        index._setup(
+            name,
+            target,
+            ColumnBuffer.stored(offsets_type, rows + 1, offsets),
+            ColumnBuffer.stored(pa.bool_(), rows, valid),
+            last,
+            None,
+        )
         return index
 
     def _setup(
-        self, name: str, target: VectorData, level: ragged.Level, object_id: str | None
+        self,
+        name: str,
+        target: VectorData,
+        offsets: ColumnBuffer,
+        valid: ColumnBuffer | None,
+        last: int,
+        object_id: str | None,
     ) -> None:
         Container.__init__(self, name, object_id=object_id)
         self.description = f"Index for VectorData {target.name!r}"
         self.attributes = {}
         self._target = target
         target.parent = self
-        self._buf = ColumnBuffer(array=level.offsets)
-        self._valid = None if level.valid is None else ColumnBuffer(array=level.valid)
-        self._last = int(level.offsets[-1].as_py())
+        self._buf = offsets
+        self._valid = valid
+        self._last = last
 
     @property
     def target(self) -> VectorData:
@@ -396,6 +448,35 @@ class VectorIndex(VectorData):
             offsets_append(last)
 
         return values.check_many, append
+
+    @property
+    def _loaded(self) -> bool:
+        return self._buf.loaded and self._target._loaded
+
+    def _committed_rows(self) -> int:
+        return max(self._buf.committed - 1, 0)  # the offsets start with a 0
+
+    def _tail_arrow(self) -> pa.Array:
+        values = self._target._tail_arrow()
+        if self._buf.committed == 0:
+            offsets = self._buf.array()  # never committed: all offsets, leading 0 included
+        else:
+            first = self._target._committed_rows()
+            ends = self._buf.tail()
+            offsets = pc.subtract(
+                pa.concat_arrays([pa.array([first], type=ends.type), ends]),
+                pa.scalar(first, ends.type),
+            )
+        if offsets.type == pa.int64() and int(offsets[-1].as_py()) <= _INT32_MAX:
+            offsets = offsets.cast(pa.int32())  # each file's offsets start at 0: keep list<T>
+        valid = None if self._valid is None else self._valid.tail()
+        return ragged.join(values, [ragged.Level(offsets, valid)])
+
+    def _mark_committed(self) -> None:
+        self._buf.mark_committed()
+        if self._valid is not None:
+            self._valid.mark_committed()
+        self._target._mark_committed()
 
     def _check_many(self, values: object) -> Sequence[object]:
         if not isinstance(values, list | tuple | np.ndarray):

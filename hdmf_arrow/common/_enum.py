@@ -192,6 +192,28 @@ class EnumData(VectorData):
     def _extend_checked(self, cells: Sequence[object]) -> None:
         super()._extend_checked([self._resolve(c) for c in cells])
 
+    def _tail_arrow(self) -> pa.Array:
+        return pa.DictionaryArray.from_arrays(self._buf.tail(), self._elements.to_arrow())
+
+    def codes_of(self, stored: pa.Array) -> pa.Array:
+        """Codes into this column's elements for values read back from a file.
+
+        A Parquet dictionary holds only the values used in its column chunk, in its own order,
+        so stored indices are not our codes: map the values onto ``elements``.
+        """
+        values = stored.dictionary if pa.types.is_dictionary(stored.type) else stored
+        mapped = pc.index_in(values, value_set=self._elements.to_arrow())
+        if mapped.null_count > values.null_count:
+            unknown = pc.filter(values, pc.and_(mapped.is_null(), values.is_valid()))
+            msg = (
+                f"EnumData {self.name!r}: stored values {unknown.to_pylist()[:5]} are not among "
+                f"the elements {list(self._lookup)[:10]}"
+            )
+            raise CellValueError(msg)
+        if pa.types.is_dictionary(stored.type):
+            mapped = pc.take(mapped, stored.indices)
+        return mapped.cast(self._buf.type)
+
     # -- reading -------------------------------------------------------------------------------
 
     def to_arrow(self) -> pa.Array:

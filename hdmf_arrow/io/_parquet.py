@@ -1,0 +1,262 @@
+"""One table <-> Parquet files: writing a file, and reading whole columns or a few rows.
+
+Row groups are capped by bytes, not only rows (DESIGN.md 3: nested columns over ~2 GB in one
+row group break pyarrow; small groups make ``table[i]`` read little). Every file carries the
+table's ``hdmf`` document in its footer, and a page index.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from hdmf_arrow.arrow import ragged
+from hdmf_arrow.errors import CorruptStoreError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from hdmf_arrow.storage import Store
+
+
+@dataclass(frozen=True, slots=True)
+class ParquetOptions:
+    """How data files are written.
+
+    ``row_group_bytes`` bounds the uncompressed size of a row group (rows per group are
+    derived from the table's average row size, within ``[min_row_group_rows,
+    max_row_group_rows]``): smaller groups make row access cheaper, larger ones scans.
+    """
+
+    compression: Literal["zstd", "snappy", "gzip", "lz4", "none"] = "zstd"
+    row_group_bytes: int = 4 * 2**20
+    min_row_group_rows: int = 1024
+    max_row_group_rows: int = 1_000_000
+    data_page_bytes: int = 256 * 2**10
+
+
+@dataclass(frozen=True, slots=True)
+class FileEntry:
+    """A data file as the manifest lists it."""
+
+    path: str
+    num_rows: int
+    num_bytes: int
+    row_groups: tuple[int, ...]  # rows per row group
+    value_counts: dict[str, tuple[int, ...]]  # ragged column -> values per list level
+
+    def to_dict(self) -> dict[str, object]:
+        doc: dict[str, object] = {
+            "path": self.path,
+            "num_rows": self.num_rows,
+            "num_bytes": self.num_bytes,
+            "row_groups": list(self.row_groups),
+        }
+        if self.value_counts:
+            doc["value_counts"] = {k: list(v) for k, v in self.value_counts.items()}
+        return doc
+
+    @classmethod
+    def parse(cls, doc: dict[str, object]) -> FileEntry:
+        counts = doc.get("value_counts") or {}
+        return cls(
+            path=str(doc["path"]),
+            num_rows=int(doc["num_rows"]),  # type: ignore[call-overload]
+            num_bytes=int(doc["num_bytes"]),  # type: ignore[call-overload]
+            row_groups=tuple(int(n) for n in doc["row_groups"]),  # type: ignore[attr-defined]
+            value_counts={str(k): tuple(int(n) for n in v) for k, v in counts.items()},  # type: ignore[attr-defined]
+        )
+
+
+def rows_per_group(table: pa.Table, options: ParquetOptions) -> int:
+    """Rows per row group so that a group holds about ``options.row_group_bytes``."""
+    if table.num_rows == 0:
+        return options.min_row_group_rows
+    per_row = max(1, table.nbytes // table.num_rows)
+    rows = options.row_group_bytes // per_row
+    return int(min(max(rows, options.min_row_group_rows), options.max_row_group_rows))
+
+
+def write_file(store: Store, directory: str, table: pa.Table, options: ParquetOptions) -> FileEntry:
+    """Write ``table`` (schema metadata included) as a new Parquet file under ``directory``."""
+    key = f"{directory}/{uuid.uuid4().hex}.parquet"
+    store.ensure_dir(directory)
+    path = store.arrow_path(key)
+    per_group = rows_per_group(table, options)
+    compression = None if options.compression == "none" else options.compression
+    with pq.ParquetWriter(
+        path,
+        table.schema,
+        filesystem=store.arrow_fs,
+        compression=compression,
+        write_page_index=True,
+        data_page_size=options.data_page_bytes,
+    ) as writer:
+        writer.write_table(table, row_group_size=per_group)
+    groups = [per_group] * (table.num_rows // per_group)
+    if table.num_rows % per_group or not groups:
+        groups.append(table.num_rows % per_group)
+    return FileEntry(
+        path=key,
+        num_rows=table.num_rows,
+        num_bytes=store.arrow_fs.get_file_info(path).size,
+        row_groups=tuple(groups),
+        value_counts=_value_counts(table),
+    )
+
+
+def _value_counts(table: pa.Table) -> dict[str, tuple[int, ...]]:
+    """For each ragged column, how many values each list level holds (outermost first)."""
+    counts: dict[str, tuple[int, ...]] = {}
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        depth = ragged.list_depth(column.type)
+        if depth:
+            levels = []
+            for chunk in column.chunks:
+                _, split = ragged.split(chunk, depth)
+                levels.append([int(lv.offsets[-1].as_py()) for lv in split])
+            counts[name] = (
+                tuple(int(sum(c)) for c in zip(*levels, strict=True)) if levels else (0,) * depth
+            )
+    return counts
+
+
+class TableFiles:
+    """Reads one stored table's columns: whole, or only the row groups holding some rows.
+
+    Opened Parquet footers and decoded row groups are cached (least recently used first out,
+    up to ``cache_bytes``), so a second look at the same rows does not read again.
+    """
+
+    def __init__(
+        self, store: Store, files: Sequence[FileEntry], *, name: str, cache_bytes: int = 64 * 2**20
+    ) -> None:
+        self.store = store
+        self.files = list(files)
+        self.name = name
+        self.num_rows = sum(f.num_rows for f in self.files)
+        # global first row of every row group, and which (file, group) it is
+        starts: list[int] = []
+        where: list[tuple[int, int]] = []
+        row = 0
+        for i, f in enumerate(self.files):
+            for g, n in enumerate(f.row_groups):
+                starts.append(row)
+                where.append((i, g))
+                row += n
+        self._starts = np.asarray([*starts, row], dtype=np.int64)
+        self._where = where
+        self._footers: dict[int, pq.ParquetFile] = {}
+        self._cache: OrderedDict[tuple[int, int, str], pa.Array] = OrderedDict()
+        self._cache_bytes = cache_bytes
+        self._cached = 0
+
+    def _file(self, i: int) -> pq.ParquetFile:
+        if i not in self._footers:
+            entry = self.files[i]
+            path = self.store.arrow_path(entry.path)
+            try:
+                self._footers[i] = pq.ParquetFile(self.store.arrow_fs.open_input_file(path))
+            except FileNotFoundError:
+                msg = (
+                    f"data file {entry.path!r} of table {self.name!r} is missing from store "
+                    f"{self.store.url}. Hint: open an older version, or restore the file."
+                )
+                raise CorruptStoreError(msg) from None
+            except (pa.ArrowInvalid, OSError) as exc:
+                msg = (
+                    f"data file {entry.path!r} of table {self.name!r} is not valid Parquet ({exc})"
+                )
+                raise CorruptStoreError(msg) from None
+        return self._footers[i]
+
+    def column(self, name: str) -> pa.Array:
+        """One whole column, all files, as one array (not cached: the caller keeps it)."""
+        parts = []
+        for i in range(len(self.files)):
+            try:
+                col = self._file(i).read(columns=[name]).column(0)
+            except (pa.ArrowInvalid, OSError) as exc:
+                msg = (
+                    f"cannot read column {name!r} of table {self.name!r} from data file "
+                    f"{self.files[i].path!r} ({exc})"
+                )
+                raise CorruptStoreError(msg) from None
+            parts.extend(col.chunks)
+        return self._concat(parts, name)
+
+    def rows(self, names: Sequence[str], rows: slice | np.ndarray) -> list[pa.Array]:
+        """``names`` at ``rows`` (a step-1 slice or positions), reading only the groups needed."""
+        if isinstance(rows, slice):
+            lo, hi = rows.start, rows.stop
+            if hi <= lo:
+                return [self._empty(n) for n in names]
+            first = int(np.searchsorted(self._starts, lo, side="right")) - 1
+            last = int(np.searchsorted(self._starts, hi - 1, side="right")) - 1
+            groups = range(first, last + 1)
+            offset = lo - int(self._starts[first])
+            out = []
+            for n in names:
+                arr = self._concat([self._group(k, n) for k in groups], n)
+                out.append(arr.slice(offset, hi - lo))
+            return out
+        positions = np.asarray(rows, dtype=np.int64)
+        if positions.size == 0:
+            return [self._empty(n) for n in names]
+        group_of = np.searchsorted(self._starts, positions, side="right") - 1
+        needed = np.unique(group_of)
+        base = np.searchsorted(needed, group_of)
+        # position inside the concatenation of the needed groups
+        sizes = self._starts[needed + 1] - self._starts[needed]
+        before = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        local = positions - self._starts[group_of] + before[base]
+        idx = pa.array(local)
+        return [self._concat([self._group(int(k), n) for k in needed], n).take(idx) for n in names]
+
+    def _concat(self, parts: list[pa.Array], name: str) -> pa.Array:
+        if not parts:
+            return self._empty(name)
+        return parts[0] if len(parts) == 1 else pa.concat_arrays(parts)
+
+    def _empty(self, name: str) -> pa.Array:
+        if not self.files:
+            msg = f"table {self.name!r} has no data files to read column {name!r} from"
+            raise CorruptStoreError(msg)
+        return pa.array([], type=self._file(0).schema_arrow.field(name).type)
+
+    def _group(self, k: int, name: str) -> pa.Array:
+        """Column ``name`` of row group ``k`` (counting over all files), cached."""
+        i, g = self._where[k]
+        key = (i, g, name)
+        hit = self._cache.get(key)
+        if hit is not None:
+            self._cache.move_to_end(key)
+            return hit
+        try:
+            table = self._file(i).read_row_group(g, columns=[name])
+        except (pa.ArrowInvalid, OSError) as exc:
+            msg = (
+                f"cannot read column {name!r} of table {self.name!r} from data file "
+                f"{self.files[i].path!r} ({exc})"
+            )
+            raise CorruptStoreError(msg) from None
+        col = table.column(0)
+        arr = col.chunk(0) if col.num_chunks == 1 else col.combine_chunks()
+        self._remember(key, arr)
+        return arr
+
+    def _remember(self, key: tuple[int, int, str], arr: pa.Array) -> None:
+        size = arr.nbytes
+        if size > self._cache_bytes:
+            return
+        self._cache[key] = arr
+        self._cached += size
+        while self._cached > self._cache_bytes:
+            _, old = self._cache.popitem(last=False)
+            self._cached -= old.nbytes

@@ -1,0 +1,62 @@
+"""Locations: turn what a user passes (a path, a URL, an fsspec filesystem) into a Store."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+from hdmf_arrow.storage._base import Store, check_key
+from hdmf_arrow.storage._fsspec import FsspecStore
+from hdmf_arrow.storage._local import LocalStore
+
+if TYPE_CHECKING:
+    import fsspec
+
+StoreLike: TypeAlias = "Store | str | os.PathLike[str] | fsspec.AbstractFileSystem"
+
+__all__ = ["FsspecStore", "LocalStore", "Store", "StoreLike", "check_key", "make_store"]
+
+
+def make_store(
+    location: StoreLike,
+    *,
+    storage_options: dict[str, Any] | None = None,
+    read_only: bool = False,
+) -> Store:
+    """Turn ``location`` into a Store. This is the one place locations are normalised.
+
+    - a ``Store`` is returned as is;
+    - a local path (``str`` or ``os.PathLike``) or a ``file://`` URL gives a LocalStore;
+    - any other URL (``memory://``, ``s3://bucket/key``, ...) gives an FsspecStore through
+      ``fsspec.core.url_to_fs(url, **storage_options)`` (s3fs for ``s3://``);
+    - an fsspec filesystem gives an FsspecStore rooted at its root.
+
+    Examples
+    --------
+    >>> make_store("memory://demo/store")
+    FsspecStore('memory://demo/store')
+    """
+    if isinstance(location, Store):
+        return location
+    if isinstance(location, os.PathLike):
+        return LocalStore(location, read_only=read_only)
+    if isinstance(location, str):
+        if location.startswith("file://"):
+            return LocalStore(location[len("file://") :], read_only=read_only)
+        if "://" not in location:
+            return LocalStore(location, read_only=read_only)
+        import fsspec.core
+
+        fs, root = fsspec.core.url_to_fs(location, **(storage_options or {}))
+        return FsspecStore(
+            fs, root, url=location, storage_options=storage_options, read_only=read_only
+        )
+    import fsspec
+
+    if isinstance(location, fsspec.AbstractFileSystem):
+        return FsspecStore(location, "", storage_options=storage_options, read_only=read_only)
+    msg = (
+        f"cannot use {type(location).__name__} {location!r:.60} as a location; pass a path, "
+        f"a URL (s3://..., memory://...) or an fsspec filesystem"
+    )
+    raise TypeError(msg)

@@ -1,0 +1,116 @@
+"""Store: where a file's objects live. Knows nothing of HDMF.
+
+A store has two faces. Parquet files are read and written through ``arrow_fs`` (a
+``pyarrow.fs.FileSystem``), with seekable reads. Small objects (manifests, cached specs) go
+through ``read``, ``create`` (create-only: the atomic step of a commit), ``list`` and
+``delete``. Keys are relative POSIX paths. A key that is absolute or contains ``..`` is
+refused, so nothing read from a manifest can reach outside the store.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING, Any
+
+from hdmf_arrow.errors import InvalidKeyError, ReadOnlyStoreError
+
+if TYPE_CHECKING:
+    import pyarrow.fs as pafs
+
+
+def check_key(key: str, *, store: str) -> str:
+    """``key`` as a normalised relative POSIX path; refuses anything that could escape.
+
+    >>> check_key("data/abc/1.parquet", store="s")
+    'data/abc/1.parquet'
+    >>> check_key("../etc/passwd", store="s")
+    Traceback (most recent call last):
+    hdmf_arrow.errors.InvalidKeyError: key '../etc/passwd' in store s leaves the store ...
+    """
+    norm = posixpath.normpath(key) if key else key
+    bad = (
+        not key
+        or "\\" in key
+        or key.startswith("/")
+        or ":" in key.split("/", 1)[0]
+        or norm == ".."
+        or norm.startswith("../")
+        or ".." in key.split("/")
+    )
+    if bad:
+        msg = (
+            f"key {key!r} in store {store} leaves the store or is not a relative path; "
+            f"refusing to use it (a manifest may be corrupt or hostile)"
+        )
+        raise InvalidKeyError(msg)
+    return norm
+
+
+class Store(ABC):
+    """A location: a pyarrow filesystem for Parquet plus create-only small objects."""
+
+    read_only: bool
+    supports_listing: bool = True
+    supports_deletes: bool = True
+
+    def __init__(self, url: str, *, read_only: bool = False) -> None:
+        self.url = url
+        self.read_only = read_only
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.url!r}{', read-only' if self.read_only else ''})"
+
+    @property
+    @abstractmethod
+    def arrow_fs(self) -> pafs.FileSystem:
+        """The filesystem Parquet files are read and written through."""
+
+    @abstractmethod
+    def arrow_path(self, key: str) -> str:
+        """The path of ``key`` inside ``arrow_fs``."""
+
+    @abstractmethod
+    def read(self, key: str) -> bytes:
+        """The bytes of ``key``; FileNotFoundError naming the store if it is missing."""
+
+    @abstractmethod
+    def _create(self, key: str, data: bytes) -> None: ...
+
+    @abstractmethod
+    def exists(self, key: str) -> bool: ...
+
+    @abstractmethod
+    def list(self, prefix: str) -> list[str]:
+        """Keys under ``prefix`` (a directory key), sorted; empty if there are none."""
+
+    @abstractmethod
+    def _delete(self, key: str) -> None: ...
+
+    def create(self, key: str, data: bytes) -> None:
+        """Write ``data`` at ``key`` only if nothing is there, atomically.
+
+        Raises FileExistsError if ``key`` exists (another writer won); readers never see a
+        partly written object.
+        """
+        self._check_writable()
+        self._create(check_key(key, store=self.url), data)
+
+    def delete(self, key: str) -> None:
+        self._check_writable()
+        self._delete(check_key(key, store=self.url))
+
+    def ensure_dir(self, key: str) -> None:
+        """Create the directory ``key`` where the filesystem has directories."""
+        self._check_writable()
+        self.arrow_fs.create_dir(self.arrow_path(key), recursive=True)
+
+    def _check_writable(self) -> None:
+        if self.read_only:
+            msg = f"store {self.url} is opened read-only; open it with mode='a' or 'w' to write"
+            raise ReadOnlyStoreError(msg)
+
+    def polars_options(self) -> tuple[str, dict[str, Any] | None] | None:
+        """``(url, storage_options)`` for ``polars.scan_parquet`` of this store's root, or
+        None when polars cannot reach the store itself (memory://)."""
+        return None

@@ -1,0 +1,106 @@
+"""Any fsspec filesystem: memory://, s3:// (s3fs), gcs://, ...
+
+``create`` uses fsspec's exclusive mode ``"xb"``. s3fs sends it as a conditional PUT
+(``If-None-Match: *``), which S3 (and moto's server) answers with 412 when the key exists.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from hdmf_arrow.storage._base import Store, check_key
+
+if TYPE_CHECKING:
+    import fsspec
+    import pyarrow.fs as pafs
+
+
+class FsspecStore(Store):
+    """A directory ``root`` inside an fsspec filesystem."""
+
+    def __init__(
+        self,
+        fs: fsspec.AbstractFileSystem,
+        root: str,
+        *,
+        url: str | None = None,
+        storage_options: dict[str, Any] | None = None,
+        read_only: bool = False,
+    ) -> None:
+        self.fs = fs
+        self.root = root.rstrip("/")
+        self.storage_options = dict(storage_options or {})
+        protocol = fs.protocol if isinstance(fs.protocol, str) else fs.protocol[0]
+        super().__init__(url or f"{protocol}://{self.root}", read_only=read_only)
+        self._arrow_fs: pafs.FileSystem | None = None
+
+    @property
+    def arrow_fs(self) -> pafs.FileSystem:
+        if self._arrow_fs is None:
+            from pyarrow.fs import FSSpecHandler, PyFileSystem
+
+            self._arrow_fs = PyFileSystem(FSSpecHandler(self.fs))
+        return self._arrow_fs
+
+    def arrow_path(self, key: str) -> str:
+        return f"{self.root}/{check_key(key, store=self.url)}"
+
+    def read(self, key: str) -> bytes:
+        try:
+            data: bytes = self.fs.cat_file(self.arrow_path(key))
+        except FileNotFoundError:
+            msg = f"{key!r} not found in store {self.url}"
+            raise FileNotFoundError(msg) from None
+        return data
+
+    def _create(self, key: str, data: bytes) -> None:
+        with self.fs.open(self.arrow_path(key), "xb") as f:
+            f.write(data)
+
+    def exists(self, key: str) -> bool:
+        return bool(self.fs.exists(self.arrow_path(key)))
+
+    def list(self, prefix: str) -> list[str]:
+        base = self.arrow_path(prefix)
+        try:
+            found = self.fs.find(base)
+        except FileNotFoundError:
+            return []
+        start = len(self.root) + 1
+        return sorted(p[start:] if p.startswith(self.root + "/") else p for p in found)
+
+    def _delete(self, key: str) -> None:
+        self.fs.rm_file(self.arrow_path(key))
+
+    def ensure_dir(self, key: str) -> None:
+        self._check_writable()
+        if self.fs.protocol in ("s3", ("s3", "s3a")) or "s3" in self.fs.protocol:
+            return  # object stores have no directories
+        self.fs.makedirs(self.arrow_path(key), exist_ok=True)
+
+    def polars_options(self) -> tuple[str, dict[str, Any] | None] | None:
+        protocols = (self.fs.protocol,) if isinstance(self.fs.protocol, str) else self.fs.protocol
+        if "s3" not in protocols:
+            return None
+        return f"s3://{self.root}", _polars_s3_options(self.storage_options)
+
+
+def _polars_s3_options(options: dict[str, Any]) -> dict[str, Any]:
+    """s3fs storage options -> the object_store keys polars understands."""
+    client = options.get("client_kwargs", {})
+    out: dict[str, Any] = {}
+    for ours, theirs in (("key", "aws_access_key_id"), ("secret", "aws_secret_access_key"),
+                         ("token", "aws_session_token")):  # fmt: skip
+        if options.get(ours) is not None:
+            out[theirs] = options[ours]
+    endpoint = options.get("endpoint_url") or client.get("endpoint_url")
+    if endpoint:
+        out["aws_endpoint_url"] = endpoint
+        if endpoint.startswith("http://"):
+            out["aws_allow_http"] = "true"
+    region = client.get("region_name") or options.get("region_name")
+    if region:
+        out["aws_region"] = region
+    if options.get("anon"):
+        out["aws_skip_signature"] = "true"
+    return out
