@@ -1,13 +1,17 @@
 """hdmf-arrow: the HDMF data model (DynamicTable, VectorData, ...) on Apache Arrow and Parquet.
 
-The model lives in :mod:`hdmf_arrow.common`, named as ``hdmf.common`` names it.
+The model lives in :mod:`hdmf_arrow.common`, named as ``hdmf.common`` names it. A container
+tree is stored with :func:`write` / :func:`read`, or :class:`ParquetIO` for more control.
 """
 
 from importlib.metadata import PackageNotFoundError, version
+
+from hdmf_arrow.api import data_files, read, write
+from hdmf_arrow.io import ParquetIO, ParquetOptions
 
 try:
     __version__ = version("hdmf-arrow")
 except PackageNotFoundError:  # running from a source tree that was not installed
     __version__ = "0.0.0"
 
-__all__ = ["__version__"]
+__all__ = ["ParquetIO", "ParquetOptions", "__version__", "data_files", "read", "write"]

@@ -25,6 +25,10 @@ class CellValueError(HdmfArrowError, ValueError):
     """A value of the right type that the column still cannot hold (out of range, bad shape)."""
 
 
+class UnresolvedReferenceError(HdmfArrowError, LookupError):
+    """A reference (region column) whose target is not where it should be."""
+
+
 class ColumnNotFoundError(HdmfArrowError, KeyError):
     """A column name that the table does not have."""
 

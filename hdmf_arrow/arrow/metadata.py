@@ -83,7 +83,11 @@ class TableMeta:
         >>> TableMeta("t").to_json()[:40]
         '{"format_version": "0.1.0", "name": "t",'
         """
-        doc = {
+        return json.dumps(self.to_dict(), separators=(", ", ": "))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The document as a JSON-ready dict."""
+        return {
             "format_version": self.format_version,
             "name": self.name,
             "description": self.description,
@@ -93,7 +97,6 @@ class TableMeta:
             "id_object_id": self.id_object_id,
             "columns": {k: v.to_dict() for k, v in self.columns.items()},
         }
-        return json.dumps(doc, separators=(", ", ": "))
 
     @classmethod
     def parse(cls, raw: bytes | str, *, source: str = "table") -> TableMeta:
@@ -108,6 +111,15 @@ class TableMeta:
         """
         try:
             doc = json.loads(raw)
+        except ValueError as exc:
+            msg = f"The 'hdmf' metadata of {source} does not parse: {exc!r}"
+            raise SchemaMismatchError(msg) from None
+        return cls.from_dict(doc, source=source)
+
+    @classmethod
+    def from_dict(cls, doc: Any, *, source: str = "table") -> TableMeta:
+        """The document from a parsed JSON object (see :meth:`parse`)."""
+        try:
             version = str(doc["format_version"])
             check_format_version(version, source=source)
             columns = {

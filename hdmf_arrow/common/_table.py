@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from operator import call
-from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, Protocol
 
 import numpy as np
 import pyarrow as pa
@@ -49,6 +49,18 @@ if TYPE_CHECKING:
     import polars as pl
 
 _Rows = slice | np.ndarray  # a contiguous range, or positions
+
+
+class RowSource(Protocol):
+    """Where a table read from a store gets rows of columns it has not read whole."""
+
+    num_rows: int
+
+    def rows(self, names: Sequence[str], rows: slice | np.ndarray) -> list[pa.Array]: ...
+
+    def has_nulls(self, name: str) -> bool: ...
+
+
 _Check = Callable[[object], object]
 _Append = Callable[[object], None]
 _RowPlan = tuple[tuple[str, ...], tuple[_Check, ...], tuple[_Append, ...], _Append]
@@ -101,6 +113,7 @@ class DynamicTable(Container):
         self._id_set: set[int] | None = None  # for enforce_unique_id, built on first use
         self._id_set_rows = 0  # how many ids the set was built from
         self._plan: _RowPlan | None = None  # add_row's per-column (check, append), see _row_ops
+        self._source: RowSource | None = None  # set by a store reader: rows of unread columns
         if colnames is not None and not columns:
             msg = f"DynamicTable {name!r}: must supply 'columns' if specifying 'colnames'"
             raise TableShapeError(msg)
@@ -398,11 +411,7 @@ class DynamicTable(Container):
         The schema metadata key ``hdmf`` holds the JSON document of docs/format.md (column
         descriptions, region targets, object ids), so ``from_arrow`` restores the table.
         """
-        arrays = [self.id.to_arrow(), *(c.to_arrow() for c in self._cols.values())]
-        fields = [pa.field(self.id.name, arrays[0].type, nullable=False)]
-        fields += [pa.field(n, a.type) for n, a in zip(self._cols, arrays[1:], strict=True)]
-        meta = {METADATA_KEY: self.table_meta().to_json().encode()}
-        return pa.Table.from_arrays(arrays, schema=pa.schema(fields, metadata=meta))
+        return self._arrow_table([self.id.to_arrow(), *(c.to_arrow() for c in self._cols.values())])
 
     def table_meta(self) -> TableMeta:
         """The ``hdmf`` metadata document of this table (docs/format.md)."""
@@ -529,20 +538,51 @@ class DynamicTable(Container):
         seen: frozenset[int] = frozenset(),
     ) -> pd.DataFrame:
         names = list(self._cols) if names is None else names
-        arrays = [self.id.to_arrow(), *(self._cols[n].to_arrow() for n in names)]
-        tbl = pa.Table.from_arrays(arrays, names=[self.id.name, *names])
-        if isinstance(rows, slice):
-            tbl = tbl.slice(rows.start, rows.stop - rows.start)
-        else:
-            tbl = tbl.take(pa.array(rows, type=pa.int64()))
+        columns: list[Data] = [self.id, *(self._cols[n] for n in names)]
+        labels = [self.id.name, *names]
+        arrays = self._rows_arrow(labels, columns, rows)
+        tbl = pa.Table.from_arrays(arrays, names=labels)
         regions = {n: r for n in names if (r := region_of(self._cols[n])) is not None}
         nullable = {
-            n for n, a in zip(names, arrays[1:], strict=True)
-            if a.null_count and a.type in _frame.NULLABLE
+            n for n, c, a in zip(labels[1:], columns[1:], arrays[1:], strict=True)
+            if a.type in _frame.NULLABLE and self._has_nulls(n, c)
         }  # fmt: skip
         return _frame.to_pandas(
             tbl, regions=regions, nullable=nullable, index=index, seen=seen | {id(self)}
         )
+
+    def _rows_arrow(self, labels: list[str], columns: list[Data], rows: _Rows) -> list[pa.Array]:
+        """The selected rows of each column. Columns not read yet from a store are not read
+        whole: the store hands over only the row groups that hold the rows."""
+        source = self._source
+        last = (rows.stop - 1) if isinstance(rows, slice) else (rows.max() if rows.size else -1)
+        fetched: dict[str, pa.Array] = {}
+        if source is not None and last < source.num_rows:
+            fetch = [n for n, c in zip(labels, columns, strict=True) if not c._loaded]
+            fetched = dict(zip(fetch, source.rows(fetch, rows), strict=True)) if fetch else {}
+        out = []
+        for name, col in zip(labels, columns, strict=True):
+            if name in fetched:
+                arr = fetched[name]
+                base = col.get_target_data() if isinstance(col, VectorData) else col
+                if isinstance(base, EnumData) and col is base:
+                    arr = pa.DictionaryArray.from_arrays(
+                        base.codes_of(arr), base.elements_data.to_arrow()
+                    )
+            else:
+                arr = col.to_arrow()
+                if isinstance(rows, slice):
+                    arr = arr.slice(rows.start, rows.stop - rows.start)
+                else:
+                    arr = arr.take(pa.array(rows, type=pa.int64()))
+            out.append(arr)
+        return out
+
+    def _has_nulls(self, name: str, col: Data) -> bool:
+        """Whether the whole column holds nulls, from the store's counts while unread."""
+        if not col._loaded and self._source is not None:
+            return self._source.has_nulls(name)
+        return bool(col.to_arrow().null_count)
 
     @classmethod
     def from_dataframe(
@@ -682,6 +722,28 @@ class DynamicTable(Container):
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._cols)
+
+    # -- what a store writer needs -------------------------------------------------------------
+
+    def _tail_arrow(self) -> pa.Table | None:
+        """The rows added since the last commit (as a table with the ``hdmf`` metadata), or
+        None when a column was added or changed since then and the table must be rewritten."""
+        done = self.id._committed_rows()
+        if any(c._committed_rows() != done for c in self._cols.values()):
+            return None
+        arrays = [self.id._tail_arrow(), *(c._tail_arrow() for c in self._cols.values())]
+        return self._arrow_table(arrays)
+
+    def _mark_committed(self) -> None:
+        self.id._mark_committed()
+        for col in self._cols.values():
+            col._mark_committed()
+
+    def _arrow_table(self, arrays: list[pa.Array]) -> pa.Table:
+        fields = [pa.field(self.id.name, arrays[0].type, nullable=False)]
+        fields += [pa.field(n, a.type) for n, a in zip(self._cols, arrays[1:], strict=True)]
+        meta = {METADATA_KEY: self.table_meta().to_json().encode()}
+        return pa.Table.from_arrays(arrays, schema=pa.schema(fields, metadata=meta))
 
     # -- display -------------------------------------------------------------------------------
 

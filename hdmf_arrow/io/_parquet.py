@@ -50,6 +50,7 @@ class FileEntry:
     num_bytes: int
     row_groups: tuple[int, ...]  # rows per row group
     value_counts: dict[str, tuple[int, ...]]  # ragged column -> values per list level
+    null_counts: dict[str, int]  # column -> nulls (only columns that have any)
 
     def to_dict(self) -> dict[str, object]:
         doc: dict[str, object] = {
@@ -60,17 +61,21 @@ class FileEntry:
         }
         if self.value_counts:
             doc["value_counts"] = {k: list(v) for k, v in self.value_counts.items()}
+        if self.null_counts:
+            doc["null_counts"] = dict(self.null_counts)
         return doc
 
     @classmethod
     def parse(cls, doc: dict[str, object]) -> FileEntry:
         counts = doc.get("value_counts") or {}
+        nulls = doc.get("null_counts") or {}
         return cls(
             path=str(doc["path"]),
             num_rows=int(doc["num_rows"]),  # type: ignore[call-overload]
             num_bytes=int(doc["num_bytes"]),  # type: ignore[call-overload]
             row_groups=tuple(int(n) for n in doc["row_groups"]),  # type: ignore[attr-defined]
             value_counts={str(k): tuple(int(n) for n in v) for k, v in counts.items()},  # type: ignore[attr-defined]
+            null_counts={str(k): int(v) for k, v in nulls.items()},  # type: ignore[attr-defined]
         )
 
 
@@ -108,6 +113,11 @@ def write_file(store: Store, directory: str, table: pa.Table, options: ParquetOp
         num_bytes=store.arrow_fs.get_file_info(path).size,
         row_groups=tuple(groups),
         value_counts=_value_counts(table),
+        null_counts={
+            n: c.null_count
+            for n, c in zip(table.column_names, table.columns, strict=True)
+            if c.null_count
+        },
     )
 
 
@@ -175,6 +185,17 @@ class TableFiles:
                 )
                 raise CorruptStoreError(msg) from None
         return self._footers[i]
+
+    def has_nulls(self, name: str) -> bool:
+        return any(f.null_counts.get(name) for f in self.files)
+
+    def value_counts(self, name: str, depth: int) -> tuple[int, ...]:
+        """Values of each list level of a ragged column, over all files."""
+        totals = [0] * depth
+        for f in self.files:
+            for k, n in enumerate(f.value_counts.get(name, (0,) * depth)):
+                totals[k] += n
+        return tuple(totals)
 
     def column(self, name: str) -> pa.Array:
         """One whole column, all files, as one array (not cached: the caller keeps it)."""

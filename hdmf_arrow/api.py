@@ -1,0 +1,72 @@
+"""The one-line functions: write a tree to a location, read it back, list a table's files."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from hdmf_arrow.io import ParquetIO, ParquetOptions, find_table
+from hdmf_arrow.storage import FsspecStore
+
+if TYPE_CHECKING:
+    from hdmf_arrow.common import Container
+    from hdmf_arrow.storage import StoreLike
+
+
+def write(
+    container: Container,
+    location: StoreLike,
+    *,
+    storage_options: dict[str, Any] | None = None,
+    options: ParquetOptions | None = None,
+) -> int:
+    """Write ``container`` (a table, or a SimpleMultiContainer of them) as a new version of
+    the store at ``location``; returns the version number.
+
+    Examples
+    --------
+    >>> from hdmf_arrow.common import DynamicTable
+    >>> t = DynamicTable(name="trials", description="trials")
+    >>> t.add_column("start", "start time", data=[0.0, 1.5])
+    >>> write(t, "memory://doc/api")
+    1
+    >>> read("memory://doc/api")["start"].data
+    array([0. , 1.5])
+    """
+    with ParquetIO(location, "w", storage_options=storage_options, options=options) as io:
+        return io.write(container)
+
+
+def read(
+    location: StoreLike,
+    *,
+    version: int | None = None,
+    storage_options: dict[str, Any] | None = None,
+) -> Any:
+    """The root container of the store at ``location`` (the newest version, or ``version``).
+
+    Only the manifest is read; table data is read when it is used.
+    """
+    with ParquetIO(location, "r", version=version, storage_options=storage_options) as io:
+        return io.read()
+
+
+def data_files(
+    location: StoreLike,
+    table: str = "",
+    *,
+    version: int | None = None,
+    storage_options: dict[str, Any] | None = None,
+) -> list[str]:
+    """The Parquet files holding ``table`` ("units", or "session/units") in that version,
+    as paths or URLs that DuckDB, pyarrow.dataset, Dask and Spark read directly.
+
+    >>> import duckdb  # doctest: +SKIP
+    >>> duckdb.read_parquet(data_files("session.hdmf", "units"))  # doctest: +SKIP
+    """
+    with ParquetIO(location, "r", version=version, storage_options=storage_options) as io:
+        found = find_table(io.read(), table)
+        source = found._source
+        assert source is not None
+        store = io.store
+        prefix = f"{store.url.split('://', 1)[0]}://" if isinstance(store, FsspecStore) else ""
+        return [prefix + store.arrow_path(f.path) for f in source.files]  # type: ignore[attr-defined]

@@ -1,0 +1,243 @@
+"""Containers <-> manifest nodes.
+
+A node is a JSON object with ``kind`` (``group``, ``table`` or ``data``), ``name``,
+``data_type``, ``namespace``, ``object_id`` and kind-specific keys (docs/format.md, section 5).
+Writing a table that was read from (or already written to) the same store writes only the
+rows added since; a table whose columns changed is rewritten.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from hdmf_arrow.arrow import ragged
+from hdmf_arrow.arrow.buffer import ColumnBuffer
+from hdmf_arrow.arrow.metadata import TableMeta
+from hdmf_arrow.common import (
+    Container,
+    Data,
+    DynamicTable,
+    ElementIdentifiers,
+    SimpleMultiContainer,
+    VectorData,
+)
+from hdmf_arrow.common._columns import column_from_stored
+from hdmf_arrow.common._region import DynamicTableRegion, region_of
+from hdmf_arrow.errors import CorruptStoreError, SchemaMismatchError, UnresolvedReferenceError
+from hdmf_arrow.io._parquet import FileEntry, ParquetOptions, TableFiles, write_file
+
+if TYPE_CHECKING:
+    from hdmf_arrow.storage import Store
+
+Node = dict[str, Any]
+
+
+def _schema_text(schema: pa.Schema) -> str:
+    return base64.b64encode(schema.remove_metadata().serialize().to_pybytes()).decode()
+
+
+def _schema_of(text: str, *, where: str) -> pa.Schema:
+    try:
+        return pa.ipc.read_schema(pa.py_buffer(base64.b64decode(text)))
+    except (ValueError, pa.ArrowInvalid) as exc:
+        msg = f"the Arrow schema of {where} in the manifest does not parse ({exc})"
+        raise CorruptStoreError(msg) from None
+
+
+class TreeWriter:
+    """Writes the data files of a container tree and returns its manifest node.
+
+    ``previous`` maps object ids to the nodes of the version this writer started from, so
+    tables already in this store keep their files. ``written`` collects the tables whose rows
+    are in files now; the caller marks them committed once the manifest is created.
+    """
+
+    def __init__(self, store: Store, options: ParquetOptions, previous: dict[str, Node]) -> None:
+        self.store = store
+        self.options = options
+        self.previous = previous
+        self.written: list[DynamicTable] = []
+        self.tables: dict[str, DynamicTable] = {}
+
+    def node(self, obj: Container) -> Node:
+        base: Node = {
+            "name": obj.name,
+            "data_type": obj.data_type,
+            "namespace": obj.namespace,
+            "object_id": obj.object_id,
+        }
+        if isinstance(obj, DynamicTable):
+            return {**base, "kind": "table", **self._table(obj)}
+        if isinstance(obj, Data):
+            return {**base, "kind": "data", **self._data(obj)}
+        attributes = getattr(obj, "attributes", {})
+        children = [self.node(c) for c in obj.children]
+        return {**base, "kind": "group", "attributes": dict(attributes), "children": children}
+
+    def check_references(self) -> None:
+        """Every region column must point at a table that is written in the same tree."""
+        for table in self.tables.values():
+            for name in table.get_foreign_columns():
+                region = region_of(table.get_column(name))
+                target = None if region is None else region.table
+                if target is None or target.object_id not in self.tables:
+                    found = "no table" if target is None else f"table {target.name!r}"
+                    msg = (
+                        f"region column {name!r} of table {table.name!r} points at {found}, "
+                        f"which is not in the container being written. Hint: add the target "
+                        f"table to the same SimpleMultiContainer."
+                    )
+                    raise UnresolvedReferenceError(msg)
+
+    def _table(self, table: DynamicTable) -> Node:
+        self.tables[table.object_id] = table
+        directory = f"data/{table.object_id}"
+        prev = self.previous.get(table.object_id)
+        tail = None
+        if prev is not None and getattr(table, "_store_url", None) == self.store.url:
+            schema = _schema_of(prev["schema"], where=f"table {table.name!r}")
+            tail = table._tail_arrow()  # None when a column was added since the last commit
+            if tail is not None and not tail.schema.remove_metadata().equals(schema):
+                tail = None  # a type changed: rewrite
+        if tail is not None and prev is not None:  # keep the files, add one for new rows
+            files = [FileEntry.parse(f) for f in prev["files"]]
+            if tail.num_rows:
+                files.append(write_file(self.store, directory, tail, self.options))
+        else:  # a table new to this store, or changed: write it whole
+            whole = table.to_arrow()
+            files = [write_file(self.store, directory, whole, self.options)]
+            schema = whole.schema
+        self.written.append(table)
+        return {
+            "table": table.table_meta().to_dict(),
+            "schema": _schema_text(schema),
+            "num_rows": len(table),
+            "files": [f.to_dict() for f in files],
+        }
+
+    def _data(self, data: Data) -> Node:
+        arr = data.to_arrow()
+        description = getattr(data, "description", None)
+        attributes = getattr(data, "attributes", {})
+        tbl = pa.table({data.name: arr})
+        entry = write_file(self.store, f"data/{data.object_id}", tbl, self.options)
+        return {
+            "description": description,
+            "attributes": dict(attributes),
+            "schema": _schema_text(tbl.schema),
+            "num_rows": len(arr),
+            "files": [entry.to_dict()],
+        }
+
+
+class TreeReader:
+    """Builds containers from manifest nodes; table data stays in the store until used."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.tables: dict[str, DynamicTable] = {}
+        self.nodes: dict[str, Node] = {}
+
+    def read(self, node: Node) -> Container:
+        root = self._container(node)
+        self._resolve_regions()
+        return root
+
+    def _container(self, node: Node) -> Container:
+        kind = node.get("kind")
+        self.nodes[str(node.get("object_id"))] = node
+        if kind == "table":
+            return self._table(node)
+        if kind == "data":
+            return self._data(node)
+        if kind == "group":
+            children = [self._container(c) for c in node.get("children", ())]
+            return SimpleMultiContainer(
+                str(node["name"]),
+                children,
+                attributes=dict(node.get("attributes", {})),
+                object_id=node.get("object_id"),
+            )
+        msg = f"manifest node {node.get('name')!r} has an unknown kind {kind!r}"
+        raise CorruptStoreError(msg)
+
+    def _table(self, node: Node) -> DynamicTable:
+        name = str(node["name"])
+        meta = TableMeta.from_dict(node["table"], source=f"table {name!r}")
+        schema = _schema_of(node["schema"], where=f"table {name!r}")
+        files = TableFiles(self.store, [FileEntry.parse(f) for f in node["files"]], name=name)
+        num_rows = int(node["num_rows"])
+        if files.num_rows != num_rows:
+            msg = (
+                f"table {name!r}: the manifest lists {num_rows} rows but its files hold "
+                f"{files.num_rows}"
+            )
+            raise CorruptStoreError(msg)
+        id_name = schema.names[0]
+        ids = ElementIdentifiers(id_name, None, object_id=meta.id_object_id)
+        ids._buf = ColumnBuffer.stored(
+            pa.int64(), num_rows, functools.partial(files.column, id_name)
+        )
+        columns: list[VectorData] = []
+        for col_name, col_meta in meta.columns.items():
+            if col_name not in schema.names:
+                msg = f"table {name!r}: column {col_name!r} is in the metadata but not the schema"
+                raise SchemaMismatchError(msg)
+            arrow_type = schema.field(col_name).type
+            columns.append(
+                column_from_stored(
+                    col_name,
+                    arrow_type,
+                    col_meta,
+                    num_rows=num_rows,
+                    value_counts=files.value_counts(col_name, ragged.list_depth(arrow_type)),
+                    read=functools.partial(files.column, col_name),
+                )
+            )
+        table = DynamicTable(
+            name, meta.description, id=ids, columns=columns, object_id=meta.object_id
+        )
+        table._source = files
+        table._store_url = self.store.url  # type: ignore[attr-defined]
+        self.tables[table.object_id] = table
+        return table
+
+    def _data(self, node: Node) -> Data:
+        name = str(node["name"])
+        schema = _schema_of(node["schema"], where=f"dataset {name!r}")
+        files = TableFiles(self.store, [FileEntry.parse(f) for f in node["files"]], name=name)
+        arrow_type = schema.field(0).type
+        data: Data
+        if node.get("description") is not None:
+            data = VectorData(
+                name, str(node["description"]), None, object_id=node.get("object_id"),
+                **dict(node.get("attributes", {})),
+            )  # fmt: skip
+        else:
+            data = Data(name, None, object_id=node.get("object_id"))
+        loader = functools.partial(files.column, schema.names[0])
+        data._buf = ColumnBuffer.stored(arrow_type, int(node["num_rows"]), loader)
+        return data
+
+    def _resolve_regions(self) -> None:
+        for table in self.tables.values():
+            node = self.nodes[table.object_id]
+            stored = TableMeta.from_dict(node["table"], source=f"table {table.name!r}")
+            for name, col_meta in stored.columns.items():
+                if col_meta.target is None:
+                    continue
+                target = self.tables.get(str(col_meta.target.object_id))
+                if target is None:
+                    msg = (
+                        f"region column {name!r} of table {table.name!r} points at table "
+                        f"{col_meta.target.name!r} (object id {col_meta.target.object_id}), "
+                        f"which is not in this store"
+                    )
+                    raise UnresolvedReferenceError(msg)
+                region = region_of(table.get_column(name))
+                if isinstance(region, DynamicTableRegion):
+                    region._table = target  # stored positions are trusted; validate() checks
