@@ -60,6 +60,8 @@ class RowSource(Protocol):
 
     def has_nulls(self, name: str) -> bool: ...
 
+    def scan(self) -> pl.LazyFrame: ...
+
 
 _Check = Callable[[object], object]
 _Append = Callable[[object], None]
@@ -490,12 +492,36 @@ class DynamicTable(Container):
         import polars as pl
 
         df: pl.DataFrame = pl.from_arrow(self.to_arrow())  # type: ignore[assignment]
-        enums = [
+        return df.with_columns(self._polars_enums()) if self._polars_enums() else df
+
+    def scan(self) -> pl.LazyFrame:
+        """A polars LazyFrame over the table.
+
+        For a table read from a store, with nothing added since, it scans the Parquet files
+        of that version, so polars pushes filters and projections down to them; otherwise it
+        is the in-memory table. Enum columns are ``pl.Enum``.
+
+        >>> import polars as pl
+        >>> t = DynamicTable(name="t", description="d"); t.add_column("x", "x", data=[1, 5])
+        >>> t.scan().filter(pl.col("x") > 2).collect()["x"].to_list()
+        [5]
+        """
+        source = self._source
+        committed = all(c._committed_rows() == len(c) for c in (self.id, *self._cols.values()))
+        if source is not None and committed and source.num_rows == len(self):
+            lazy = source.scan()
+            enums = self._polars_enums()
+            return lazy.with_columns(enums) if enums else lazy
+        return self.to_polars().lazy()
+
+    def _polars_enums(self) -> list[pl.Expr]:
+        import polars as pl
+
+        return [
             pl.col(n).cast(pl.Enum([str(e) for e in c.elements]))
             for n, c in self._cols.items()
             if isinstance(c, EnumData) and pa.types.is_string(c.elements_data.dtype)
         ]
-        return df.with_columns(enums) if enums else df
 
     @classmethod
     def from_polars(

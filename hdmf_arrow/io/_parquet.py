@@ -22,6 +22,8 @@ from hdmf_arrow.errors import CorruptStoreError
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    import polars as pl
+
     from hdmf_arrow.storage import Store
 
 
@@ -185,6 +187,19 @@ class TableFiles:
                 )
                 raise CorruptStoreError(msg) from None
         return self._footers[i]
+
+    def scan(self) -> pl.LazyFrame:
+        """A polars LazyFrame over the files (read through polars' own object store when it
+        can reach the store; memory:// stores are read into memory first)."""
+        import polars as pl
+
+        reach = self.store.polars_options()
+        if reach is None:
+            tables = [self._file(i).read() for i in range(len(self.files))]
+            return pl.from_arrow(pa.concat_tables(tables)).lazy()  # type: ignore[union-attr]
+        url, options = reach
+        paths = [f"{url}/{f.path}" for f in self.files]
+        return pl.scan_parquet(paths, storage_options=options)
 
     def has_nulls(self, name: str) -> bool:
         return any(f.null_counts.get(name) for f in self.files)

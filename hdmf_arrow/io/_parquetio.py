@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from hdmf_arrow.common import Container, DynamicTable
 from hdmf_arrow.errors import HdmfArrowError, ReadOnlyStoreError
 from hdmf_arrow.io import _layout
+from hdmf_arrow.io._describe import describe_tree
 from hdmf_arrow.io._parquet import FileEntry, ParquetOptions, TableFiles
 from hdmf_arrow.io._tree import Node, TreeReader, TreeWriter
 from hdmf_arrow.storage import make_store
@@ -125,6 +126,20 @@ class ParquetIO:
                 raise FileNotFoundError(msg)
             self._root = TreeReader(self.store).read(self._manifest.root)
         return self._root
+
+    def describe(self) -> str:
+        """The tree of the pinned version (types, rows, columns) and the versions, as text.
+
+        Only manifests are read.
+        """
+        if self._manifest is None:
+            return f"{self.store.url}: no version yet"
+        infos = self.versions()
+        lines = [f"store {self.store.url}, version {self.version} of {infos[-1].version}"]
+        lines += describe_tree(self._manifest.root)
+        lines.append("versions:")
+        lines += [f"  {v.version:>4}  {v.created}  {v.summary}" for v in infos]
+        return "\n".join(lines)
 
     def versions(self) -> list[VersionInfo]:
         """Every committed version, oldest first, with its time and summary."""

@@ -1,0 +1,47 @@
+"""The ``hdmf-arrow`` command: look into stores from the shell."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from hdmf_arrow.errors import HdmfArrowError
+from hdmf_arrow.io import ParquetIO
+
+
+def _options(pairs: tuple[str, ...]) -> dict[str, str] | None:
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            msg = f"storage option {pair!r} is not key=value"
+            raise click.BadParameter(msg)
+        out[key] = value
+    return out or None
+
+
+@click.group()
+@click.version_option(package_name="hdmf-arrow")
+def main() -> None:
+    """Inspect hdmf-arrow stores (local paths, file://, s3://, memory://, ...)."""
+
+
+@main.command()
+@click.argument("location")
+@click.option("--version", "version", type=int, default=None, help="Show this version.")
+@click.option(
+    "-o", "--storage-option", "storage", multiple=True, help="key=value for the filesystem."
+)
+def info(location: str, version: int | None, storage: tuple[str, ...]) -> None:
+    """Print the tree of LOCATION (types, rows, columns) and its versions."""
+    try:
+        with ParquetIO(location, "r", version=version, storage_options=_options(storage)) as io:
+            click.echo(io.describe())
+    except (HdmfArrowError, FileNotFoundError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

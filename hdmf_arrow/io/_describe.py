@@ -1,0 +1,71 @@
+"""A text description of a stored tree, from its manifest alone (no data is read)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from hdmf_arrow.arrow import ragged
+from hdmf_arrow.io._tree import _schema_of
+
+if TYPE_CHECKING:
+    from hdmf_arrow.io._tree import Node
+
+
+def describe_tree(root: Node) -> list[str]:
+    """One line per container, and one per table column with its Arrow type.
+
+    >>> node = {"kind": "group", "name": "s", "data_type": "SimpleMultiContainer",
+    ...         "children": []}
+    >>> describe_tree(node)
+    ['s  SimpleMultiContainer']
+    """
+    lines: list[str] = []
+    _describe(root, "", "", lines)
+    return lines
+
+
+def _describe(node: Node, lead: str, child_lead: str, lines: list[str]) -> None:
+    head = f"{lead}{node['name']}  {node['data_type']}"
+    if node.get("kind") in ("table", "data"):
+        files = node.get("files", ())
+        size = sum(int(f.get("num_bytes", 0)) for f in files)
+        head += f"  {node['num_rows']} rows, {len(files)} file(s), {_bytes(size)}"
+    lines.append(head)
+    if node.get("kind") == "table":
+        schema = _schema_of(node["schema"], where=str(node["name"]))
+        columns: dict[str, Any] = node["table"].get("columns", {})
+        for field in schema:
+            meta = columns.get(field.name, {})
+            lines.append(f"{child_lead}    {field.name}: {field.type}{_note(field.type, meta)}")
+    children = node.get("children", ())
+    for i, child in enumerate(children):
+        last = i == len(children) - 1
+        _describe(
+            child,
+            child_lead + ("└── " if last else "├── "),
+            child_lead + ("    " if last else "│   "),
+            lines,
+        )
+
+
+def _note(arrow_type: Any, meta: dict[str, Any]) -> str:
+    notes = []
+    depth = ragged.list_depth(arrow_type)
+    if depth:
+        notes.append("ragged" if depth == 1 else f"ragged x{depth}")
+    target = meta.get("target")
+    if target:
+        notes.append(f"-> {target['name']}")
+    if meta.get("elements") is not None:
+        shown = ", ".join(map(str, meta["elements"][:5]))
+        notes.append(f"enum: {shown}{', ...' if len(meta['elements']) > 5 else ''}")
+    return f"  ({'; '.join(notes)})" if notes else ""
+
+
+def _bytes(n: int) -> str:
+    size = float(n)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if size < 1024 or unit == "GiB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{n} B"
