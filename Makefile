@@ -19,8 +19,8 @@ test: $(STAMP)  ## run the whole test suite (with lint, types and layer contract
 	$(VENV)/bin/mypy hdmf_arrow
 	$(PY) -m pytest -q
 
-demo: $(STAMP)  ## build the seed tables and hand them to pandas and polars
-	$(PY) examples/demo.py
+demo: $(STAMP)  ## write the seed tables to ./demo.hdmf, reopen, query with polars and DuckDB
+	$(PY) examples/demo.py demo.hdmf
 
 bench: $(STAMP)  ## hdmf-arrow vs hdmf 6.2 vs raw pyarrow; writes benchmarks/RESULTS.md
 	$(PY) benchmarks/run.py --write benchmarks/RESULTS.md

@@ -1,17 +1,23 @@
-"""The demo `make demo` runs: the seed tables, their DataFrames, and one handed to polars.
+"""The demo `make demo` runs: the seed tables, written to a local Parquet store, reopened,
+and queried with polars and DuckDB.
 
-Run it with ``python examples/demo.py``.
+Run it with ``python examples/demo.py [STORE]`` (default: ``demo.hdmf`` in the current
+directory; each run adds a version).
 """
 
 from __future__ import annotations
 
 import runpy
+import sys
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import polars as pl
 
-from hdmf_arrow.common import DynamicTable
+import hdmf_arrow
+from hdmf_arrow import ParquetIO
+from hdmf_arrow.common import DynamicTable, SimpleMultiContainer
 
 HERE = Path(__file__).parent
 SEEDS = ["subjects_table.py", "ragged_spike_times.py", "table_regions.py", "enum_data.py"]
@@ -38,29 +44,52 @@ def units_table(n_units: int = 8, seed: int = 0) -> DynamicTable:
     return units
 
 
-def main() -> None:
+def main(store: str = "demo.hdmf") -> None:
     for name in SEEDS:
         print(f"\n=== seed example: {name} ===")
         runpy.run_path(str(HERE / name), run_name="__main__")
 
     print("\n=== a units table (ragged spikes, region, enum) ===")
     units = units_table()
+    electrodes = units["electrode"].table
     print(units)
-    print("\nto_dataframe(index=True):")
-    print(units.to_dataframe(index=True))
     print("\nto_dataframe(): region cells are the referenced rows")
     print(units.to_dataframe()["electrode"].iloc[0])
 
-    print("\n=== handed to polars: spikes per unit for good units ===")
+    print(f"\n=== written to the Parquet store {store} ===")
+    session = SimpleMultiContainer("session", [electrodes, units])
+    version = hdmf_arrow.write(session, store)
+    with ParquetIO(store, "r") as io:
+        print(io.describe())
+        stored = io.read()["units"]
+    print(f"\nreopened version {version}: {len(stored)} units; row 3 read alone:")
+    print(stored[3])
+
+    print("\n=== queried with polars (scan of the Parquet files): spikes per good unit ===")
     summary = (
-        units.to_polars()
+        stored.scan()
         .filter(pl.col("quality") == "good")
         .with_columns(pl.col("spike_times").list.len().alias("n_spikes"))
         .select("id", "electrode", "n_spikes")
+        .collect()
     )
     print(summary)
-    print(f"\nArrow schema:\n{units.to_arrow().schema.remove_metadata()}")
+
+    print("\n=== queried with DuckDB (no hdmf-arrow code): units per brain area ===")
+    units_files = hdmf_arrow.data_files(store, "units")
+    electrode_files = hdmf_arrow.data_files(store, "electrodes")
+    print(
+        duckdb.sql(
+            f"""
+            SELECT e.location, count(*) AS units, sum(len(u.spike_times)) AS spikes
+            FROM read_parquet({units_files}) u
+            JOIN read_parquet({electrode_files}, file_row_number = true) e
+              ON u.electrode = e.file_row_number  -- region values are row positions
+            GROUP BY e.location ORDER BY e.location
+            """
+        )
+    )
 
 
 if __name__ == "__main__":
-    main()
+    main(*sys.argv[1:2])

@@ -54,10 +54,18 @@ def test_enum_data(capsys: pytest.CaptureFixture[str]) -> None:
     assert "As values: ['rest', 'locomotion', 'grooming', 'locomotion']" in out
 
 
-def test_demo(capsys: pytest.CaptureFixture[str]) -> None:
-    out = run("demo.py", capsys)
+def test_demo(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    demo = runpy.run_path(str(EXAMPLES / "demo.py"), run_name="demo")
+    store = tmp_path / "demo.hdmf"
+    demo["main"](str(store))
+    out = capsys.readouterr().out
     for name in ("subjects_table.py", "ragged_spike_times.py", "table_regions.py"):
         assert f"=== seed example: {name} ===" in out
     assert "DynamicTable 'units' (8 rows x 3 columns)" in out
-    assert "quality: dictionary<values=string, indices=uint8, ordered=0>" in out
+    assert f"store {store}, version 1 of 1" in out
+    assert "electrode: int64  (-> electrodes)" in out
+    assert "reopened version 1: 8 units" in out
     assert "shape: (7, 3)" in out  # the polars query: good units only
+    assert "│ CA1      │     2 │     38 │" in out  # the DuckDB join over the region column
+    demo["main"](str(store))  # a second run adds a version
+    assert "version 2 of 2" in capsys.readouterr().out
