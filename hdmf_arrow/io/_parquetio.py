@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from hdmf_arrow.common import Container, DynamicTable
-from hdmf_arrow.errors import HdmfArrowError, ReadOnlyStoreError
+from hdmf_arrow.errors import CorruptStoreError, HdmfArrowError, ReadOnlyStoreError
 from hdmf_arrow.io import _layout
 from hdmf_arrow.io._describe import describe_tree
 from hdmf_arrow.io._parquet import FileEntry, ParquetOptions, TableFiles
@@ -124,7 +124,17 @@ class ParquetIO:
             if self._manifest is None:
                 msg = f"{self.store.url} holds no version yet; write() something first"
                 raise FileNotFoundError(msg)
-            self._root = TreeReader(self.store).read(self._manifest.root)
+            try:
+                self._root = TreeReader(self.store).read(self._manifest.root)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                if isinstance(exc, HdmfArrowError):
+                    raise
+                where = _layout.version_key(self._manifest.version)
+                msg = (
+                    f"manifest {where} of store {self.store.url} describes a tree that does "
+                    f"not parse ({type(exc).__name__}: {exc}). Hint: open an older version."
+                )
+                raise CorruptStoreError(msg) from None
         return self._root
 
     def describe(self) -> str:
@@ -180,6 +190,9 @@ class ParquetIO:
         )
         _layout.commit(self.store, manifest)
         nodes = _nodes(root)
+        for data in writer.written_data:
+            data._mark_committed()
+            data._store_url = self.store.url  # type: ignore[attr-defined]
         for table in writer.written:
             table._mark_committed()
             table._store_url = self.store.url  # type: ignore[attr-defined]

@@ -61,6 +61,7 @@ class TreeWriter:
         self.options = options
         self.previous = previous
         self.written: list[DynamicTable] = []
+        self.written_data: list[Data] = []
         self.tables: dict[str, DynamicTable] = {}
 
     def node(self, obj: Container) -> Node:
@@ -120,16 +121,26 @@ class TreeWriter:
         }
 
     def _data(self, data: Data) -> Node:
-        arr = data.to_arrow()
-        description = getattr(data, "description", None)
-        attributes = getattr(data, "attributes", {})
-        tbl = pa.table({data.name: arr})
+        node: Node = {
+            "description": getattr(data, "description", None),
+            "attributes": dict(getattr(data, "attributes", {})),
+        }
+        self.written_data.append(data)
+        prev = self.previous.get(data.object_id)
+        unchanged = data._committed_rows() == len(data)
+        if prev is not None and unchanged and getattr(data, "_store_url", None) == self.store.url:
+            return {
+                **node,
+                "schema": prev["schema"],
+                "num_rows": prev["num_rows"],
+                "files": prev["files"],
+            }
+        tbl = pa.table({data.name: data.to_arrow()})
         entry = write_file(self.store, f"data/{data.object_id}", tbl, self.options)
         return {
-            "description": description,
-            "attributes": dict(attributes),
+            **node,
             "schema": _schema_text(tbl.schema),
-            "num_rows": len(arr),
+            "num_rows": tbl.num_rows,
             "files": [entry.to_dict()],
         }
 
@@ -221,6 +232,7 @@ class TreeReader:
             data = Data(name, None, object_id=node.get("object_id"))
         loader = functools.partial(files.column, schema.names[0])
         data._buf = ColumnBuffer.stored(arrow_type, int(node["num_rows"]), loader)
+        data._store_url = self.store.url  # type: ignore[attr-defined]
         return data
 
     def _resolve_regions(self) -> None:

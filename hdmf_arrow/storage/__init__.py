@@ -26,7 +26,8 @@ def make_store(
     """Turn ``location`` into a Store. This is the one place locations are normalised.
 
     - a ``Store`` is returned as is;
-    - a local path (``str`` or ``os.PathLike``) or a ``file://`` URL gives a LocalStore;
+    - a local path (``str`` or ``os.PathLike``) or a ``file://`` / ``local://`` URL gives a
+      LocalStore;
     - any other URL (``memory://``, ``s3://bucket/key``, ...) gives an FsspecStore through
       ``fsspec.core.url_to_fs(url, **storage_options)`` (s3fs for ``s3://``);
     - an fsspec filesystem gives an FsspecStore rooted at its root.
@@ -41,8 +42,9 @@ def make_store(
     if isinstance(location, os.PathLike):
         return LocalStore(location, read_only=read_only)
     if isinstance(location, str):
-        if location.startswith("file://"):
-            return LocalStore(location[len("file://") :], read_only=read_only)
+        for prefix in ("file://", "local://"):
+            if location.startswith(prefix):
+                return LocalStore(location[len(prefix) :], read_only=read_only)
         if "://" not in location:
             return LocalStore(location, read_only=read_only)
         import fsspec.core

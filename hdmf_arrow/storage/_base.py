@@ -34,7 +34,7 @@ def check_key(key: str, *, store: str) -> str:
         or "\\" in key
         or key.startswith("/")
         or ":" in key.split("/", 1)[0]
-        or norm == ".."
+        or norm in ("..", ".")
         or norm.startswith("../")
         or ".." in key.split("/")
     )

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from typing import TYPE_CHECKING, Any
 
 from hdmf_arrow.storage._base import Store, check_key
@@ -13,6 +15,10 @@ from hdmf_arrow.storage._base import Store, check_key
 if TYPE_CHECKING:
     import fsspec
     import pyarrow.fs as pafs
+
+
+_MEMORY_LOCK = threading.Lock()
+_OBJECT_STORES = {"s3", "s3a", "gs", "gcs", "az", "abfs", "abfss"}
 
 
 class FsspecStore(Store):
@@ -54,8 +60,28 @@ class FsspecStore(Store):
         return data
 
     def _create(self, key: str, data: bytes) -> None:
-        with self.fs.open(self.arrow_path(key), "xb") as f:
+        path = self.arrow_path(key)
+        if self._protocols & {"memory"}:
+            # one process holds a memory filesystem: a lock makes check-and-write atomic, and
+            # pipe_file makes the object appear whole
+            with _MEMORY_LOCK:
+                if self.fs.exists(path):
+                    msg = f"{key!r} already exists in store {self.url}"
+                    raise FileExistsError(msg)
+                self.fs.pipe_file(path, data)
+            return
+        if self._protocols & {"s3", "s3a"}:
+            self.fs.pipe_file(path, data, mode="create")  # one PUT with If-None-Match: *
+            return
+        if not self._protocols & _OBJECT_STORES:
+            self.fs.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
+        with self.fs.open(path, "xb") as f:
             f.write(data)
+
+    @property
+    def _protocols(self) -> set[str]:
+        p = self.fs.protocol
+        return {p} if isinstance(p, str) else set(p)
 
     def exists(self, key: str) -> bool:
         return bool(self.fs.exists(self.arrow_path(key)))
@@ -70,17 +96,18 @@ class FsspecStore(Store):
         return sorted(p[start:] if p.startswith(self.root + "/") else p for p in found)
 
     def _delete(self, key: str) -> None:
-        self.fs.rm_file(self.arrow_path(key))
+        with contextlib.suppress(FileNotFoundError):  # deleting what is gone is done
+            self.fs.rm_file(self.arrow_path(key))
 
     def ensure_dir(self, key: str) -> None:
         self._check_writable()
-        if self.fs.protocol in ("s3", ("s3", "s3a")) or "s3" in self.fs.protocol:
+        path = self.arrow_path(key)  # checks the key
+        if self._protocols & _OBJECT_STORES:
             return  # object stores have no directories
-        self.fs.makedirs(self.arrow_path(key), exist_ok=True)
+        self.fs.makedirs(path, exist_ok=True)
 
     def polars_options(self) -> tuple[str, dict[str, Any] | None] | None:
-        protocols = (self.fs.protocol,) if isinstance(self.fs.protocol, str) else self.fs.protocol
-        if "s3" not in protocols:
+        if not self._protocols & {"s3", "s3a"}:
             return None
         return f"s3://{self.root}", _polars_s3_options(self.storage_options)
 

@@ -267,7 +267,11 @@ class StoreTests:
         for round_ in range(20):
             key = f"_hdmf/versions/{round_:020d}.json"
             payloads = [f"writer {i} round {round_}".encode() for i in range(2)]
-            outcomes = race(lambda i, key=key, payloads=payloads: store.create(key, payloads[i]))
+
+            def write(i: int, key: str = key, payloads: list[bytes] = payloads) -> None:
+                store.create(key, payloads[i])
+
+            outcomes = race(write)
             winners = [i for i, outcome in enumerate(outcomes) if outcome is None]
             assert len(winners) == 1, f"round {round_}: {outcomes!r}"
             loser = outcomes[1 - winners[0]]
