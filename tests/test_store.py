@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -359,3 +360,37 @@ def test_region_rows_survive_a_store(location: str) -> None:
     for a, b in zip(expected, got, strict=True):
         assert a.equals(b)
     assert pa.types.is_int64(region.to_arrow().type)
+
+
+# -- the same store on S3 (moto's server on 127.0.0.1, real s3fs over HTTP) ---------------------
+
+
+def test_s3_write_read_lazy_append_and_conflict(s3_server: Any, s3_bucket: str) -> None:
+    from hdmf_arrow.errors import StoreConflictError
+
+    options = s3_server.storage_options
+    root = session()
+    assert hdmf_arrow.write(root, s3_bucket, storage_options=options) == 1
+    back = hdmf_arrow.read(s3_bucket, storage_options=options)
+    units = back["units"]
+    assert not units["spikes"]._loaded
+    assert units[5].index.tolist() == [5]  # one row group, not the column
+    assert not units["spikes"]._loaded
+    for name, table in tables(root).items():
+        assert_table_equal(table, tables(back)[name])
+    assert units["electrode"].table is back["electrodes"]
+    # polars reads the files through its own object store, with the options translated
+    assert units.scan().select(pl.len()).collect().item() == 30
+
+    first = ParquetIO(s3_bucket, "a", storage_options=options)
+    second = ParquetIO(s3_bucket, "a", storage_options=options)
+    a, b = first.read(), second.read()
+    a["units"].add_row(spikes=[1.0], electrode=0, quality="good", note="first")
+    b["units"].add_row(spikes=[2.0], electrode=1, quality="mua", note="second")
+    assert first.write(a) == 2
+    with pytest.raises(StoreConflictError, match="another writer committed version 2"):
+        second.write(b)
+    latest = hdmf_arrow.read(s3_bucket, storage_options=options)["units"]
+    assert len(latest) == 31
+    assert latest[30, "note"] == "first"
+    assert len(hdmf_arrow.read(s3_bucket, version=1, storage_options=options)["units"]) == 30
