@@ -106,6 +106,7 @@ def write_file(store: Store, directory: str, table: pa.Table, options: ParquetOp
         data_page_size=options.data_page_bytes,
     ) as writer:
         writer.write_table(table, row_group_size=per_group)
+    store.sync(key)  # durable before any manifest refers to it
     groups = [per_group] * (table.num_rows // per_group)
     if table.num_rows % per_group or not groups:
         groups.append(table.num_rows % per_group)

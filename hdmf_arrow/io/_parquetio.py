@@ -6,7 +6,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from hdmf_arrow.common import Container, DynamicTable
-from hdmf_arrow.errors import CorruptStoreError, HdmfArrowError, ReadOnlyStoreError
+from hdmf_arrow.errors import (
+    CorruptStoreError,
+    FormatVersionError,
+    HdmfArrowError,
+    ReadOnlyStoreError,
+)
 from hdmf_arrow.io import _layout
 from hdmf_arrow.io._describe import describe_tree
 from hdmf_arrow.io._parquet import FileEntry, ParquetOptions, TableFiles
@@ -124,15 +129,18 @@ class ParquetIO:
             if self._manifest is None:
                 msg = f"{self.store.url} holds no version yet; write() something first"
                 raise FileNotFoundError(msg)
+            where = _layout.version_key(self._manifest.version)
             try:
                 self._root = TreeReader(self.store).read(self._manifest.root)
-            except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                if isinstance(exc, HdmfArrowError):
-                    raise
-                where = _layout.version_key(self._manifest.version)
+            except FormatVersionError as exc:
+                exc.add_note(f"in manifest {where} of store {self.store.url}")
+                raise
+            except (LookupError, TypeError, ValueError, AttributeError, OSError) as exc:
+                # building the tree reads no data: anything wrong here is in the manifest
                 msg = (
                     f"manifest {where} of store {self.store.url} describes a tree that does "
-                    f"not parse ({type(exc).__name__}: {exc}). Hint: open an older version."
+                    f"not parse ({type(exc).__name__}: {exc}). Hint: open an older version "
+                    f"with version=N; `hdmf-arrow info` lists them."
                 )
                 raise CorruptStoreError(msg) from None
         return self._root
@@ -152,10 +160,15 @@ class ParquetIO:
         return "\n".join(lines)
 
     def versions(self) -> list[VersionInfo]:
-        """Every committed version, oldest first, with its time and summary."""
+        """Every committed version, oldest first, with its time and summary. A manifest that
+        cannot be read is listed with the reason, so that the others can still be found."""
         out = []
         for n in _layout.versions(self.store):
-            m = _layout.read_manifest(self.store, n)
+            try:
+                m = _layout.read_manifest(self.store, n)
+            except (CorruptStoreError, FormatVersionError) as exc:
+                out.append(VersionInfo(n, "?", f"unreadable: {exc}"))
+                continue
             out.append(VersionInfo(m.version, m.created, m.summary))
         return out
 

@@ -100,6 +100,11 @@ class Store(ABC):
         self._check_writable()
         self._delete(check_key(key, store=self.url))
 
+    def sync(self, key: str) -> None:
+        """Make ``key`` durable before a manifest refers to it (a no-op where writes are
+        durable once they return, as on object stores)."""
+        check_key(key, store=self.url)
+
     def ensure_dir(self, key: str) -> None:
         """Create the directory ``key`` where the filesystem has directories."""
         self._check_writable()

@@ -50,9 +50,19 @@ class LocalStore(Store):
                 f.flush()
                 os.fsync(f.fileno())
             os.link(tmp, path)  # atomic, and refuses an existing path
+            _fsync_dir(path.parent)
         finally:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
+
+    def sync(self, key: str) -> None:
+        path = self._path(key)
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        _fsync_dir(path.parent)
 
     def exists(self, key: str) -> bool:
         return self._path(key).exists()
@@ -69,3 +79,17 @@ class LocalStore(Store):
 
     def polars_options(self) -> tuple[str, dict[str, Any] | None]:
         return str(self.root), None
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make a new directory entry durable (POSIX; other systems have no directory fds)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
