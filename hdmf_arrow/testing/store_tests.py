@@ -281,3 +281,30 @@ class StoreTests:
             loser = outcomes[1 - winners[0]]
             assert isinstance(loser, FileExistsError), f"round {round_}: {loser!r}"
             assert store.read(key) == payloads[winners[0]], f"round {round_}"
+
+    def test_readers_never_see_a_partial_object(self, store: Store) -> None:
+        data = bytes(range(256)) * (4 * 2**20 // 256)
+        for round_ in range(5):
+            key = f"partial/{round_}.bin"
+            started = threading.Event()
+            seen: list[bytes] = []
+
+            def read_until_found(
+                key: str = key, started: threading.Event = started, seen: list[bytes] = seen
+            ) -> None:
+                started.set()
+                for _ in range(100_000):
+                    try:
+                        seen.append(store.read(key))
+                    except FileNotFoundError:
+                        continue
+                    return
+
+            reader = threading.Thread(target=read_until_found, daemon=True)
+            reader.start()
+            started.wait(10)
+            store.create(key, data)
+            reader.join(30)
+            assert not reader.is_alive()
+            assert [len(got) for got in seen] == [len(data)], f"round {round_}"
+            assert seen[0] == data
