@@ -394,3 +394,16 @@ def test_s3_write_read_lazy_append_and_conflict(s3_server: Any, s3_bucket: str) 
     assert len(latest) == 31
     assert latest[30, "note"] == "first"
     assert len(hdmf_arrow.read(s3_bucket, version=1, storage_options=options)["units"]) == 30
+
+
+def test_vacuum_in_mode_r_refuses_even_with_a_writable_store_object(tmp_path: Path) -> None:
+    from hdmf_arrow.storage import make_store
+
+    store = make_store(tmp_path / "s")  # writable
+    hdmf_arrow.write(session(), store)
+    (tmp_path / "s" / "data" / "stray.parquet").write_bytes(b"x")
+    with ParquetIO(store, "r") as io:
+        assert io.vacuum(dry_run=True) == ["data/stray.parquet"]
+        with pytest.raises(ReadOnlyStoreError, match="vacuum needs mode='a'"):
+            io.vacuum()
+    assert (tmp_path / "s" / "data" / "stray.parquet").exists()

@@ -222,6 +222,9 @@ class ParquetIO:
         Do not run it while another process is writing: its new files are not referenced
         until its commit. Returns the keys deleted (or that would be, with ``dry_run``).
         """
+        if self.mode == "r" and not dry_run:
+            msg = f"{self.store.url} is opened with mode='r'; vacuum needs mode='a'"
+            raise ReadOnlyStoreError(msg)
         referenced: set[str] = set()
         for n in _layout.versions(self.store):
             referenced.update(_layout.data_files(_layout.read_manifest(self.store, n).root))
