@@ -7,6 +7,10 @@ libraries get the same pre-generated Python (or numpy) data and the same calls.
     python benchmarks/run.py --write benchmarks/RESULTS.md   # 10k, 100k and 1M rows
     python benchmarks/run.py --quick                         # 10k rows only
     python benchmarks/run.py --sizes 10000,100000
+    python benchmarks/run.py --store-only --write benchmarks/RESULTS.md   # store.py's part only
+
+After the in-memory tables it runs benchmarks/store.py (the Parquet store: write / read vs
+hdmf's HDF5IO) and appends its section (``--no-store`` skips it; ``--quick`` runs it small).
 
 hdmf operations whose estimated time (from a smaller size) exceeds ``LIMIT`` seconds are
 skipped; hdmf's add_row is then timed on a ``SAMPLE``-row sample and reported per row.
@@ -155,9 +159,9 @@ def target_table(lib: Lib, data: BenchData) -> Table:
         return lib.table(name="target", description="rows regions point at", columns=columns)
 
 
-def empty_table(lib: Lib, target: Table) -> Table:
+def empty_table(lib: Lib, target: Table, name: str = "main") -> Table:
     with lib.quiet():
-        t = lib.table(name="main", description="benchmark table")
+        t = lib.table(name=name, description="benchmark table")
         t.add_column(name="i", description="int64")
         t.add_column(name="f", description="float64")
         t.add_column(name="s", description="short strings")
@@ -748,12 +752,27 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="comma-separated row counts (default: %(default)s)",
     )
     parser.add_argument("--quick", action="store_true", help="a fast smoke run at 10,000 rows")
+    store = parser.add_mutually_exclusive_group()
+    store.add_argument(
+        "--store-only",
+        action="store_true",
+        help="run only the store benchmark (store.py); with --write, replace its section",
+    )
+    store.add_argument("--no-store", action="store_true", help="skip the store benchmark")
     return parser.parse_args(argv)
+
+
+def with_store_section(report: str, section: str) -> str:
+    """``report`` with its store section (if any) replaced by ``section``."""
+    import store  # benchmarks/store.py (it imports this module, so only when needed)
+
+    kept = report.split(store.MARKER, 1)[0].rstrip()
+    return f"{kept}\n\n{section}" if kept else section
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
-    sizes = [10_000] if args.quick else args.sizes
+    sizes = [] if args.store_only else [10_000] if args.quick else args.sizes
     command = shlex.join(["python", *sys.argv])
     estimates = Estimates()
     results: list[SizeResult] = []
@@ -771,9 +790,18 @@ def main(argv: Sequence[str] | None = None) -> None:
         del bench, data
         gc.unfreeze()
         gc.collect()
-    log(targets_section(results))
+    report = ""
+    if results:
+        log(targets_section(results))
+        report = render(results, command, checks)
+    elif args.write and args.write.exists():
+        report = args.write.read_text()  # --store-only: keep the in-memory section
+    if not args.no_store:
+        import store
+
+        report = with_store_section(report, store.run_store(quick=args.quick, command=command))
     if args.write:
-        args.write.write_text(render(results, command, checks))
+        args.write.write_text(report)
         log(f"wrote {args.write}")
 
 
