@@ -90,6 +90,15 @@ def rows_per_group(table: pa.Table, options: ParquetOptions) -> int:
     return int(min(max(rows, options.min_row_group_rows), options.max_row_group_rows))
 
 
+_DICTIONARY_WORTHY = (
+    pa.types.is_dictionary,
+    pa.types.is_string,
+    pa.types.is_large_string,
+    pa.types.is_binary,
+    pa.types.is_large_binary,
+)
+
+
 def dictionary_columns(schema: pa.Schema) -> list[str]:
     """Parquet leaf paths worth dictionary encoding: strings, binaries and enums.
 
@@ -103,9 +112,7 @@ def dictionary_columns(schema: pa.Schema) -> list[str]:
     out: list[str] = []
 
     def walk(path: str, t: pa.DataType) -> None:
-        if pa.types.is_dictionary(t) or pa.types.is_string(t) or pa.types.is_large_string(t):
-            out.append(path)
-        elif pa.types.is_binary(t) or pa.types.is_large_binary(t):
+        if any(test(t) for test in _DICTIONARY_WORTHY):
             out.append(path)
         elif pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_fixed_size_list(t):
             walk(f"{path}.list.element", t.value_type)
