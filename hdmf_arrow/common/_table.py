@@ -62,6 +62,8 @@ class RowSource(Protocol):
 
     def scan(self) -> pl.LazyFrame: ...
 
+    def prefetch(self, names: Sequence[str]) -> None: ...
+
 
 _Check = Callable[[object], object]
 _Append = Callable[[object], None]
@@ -583,7 +585,10 @@ class DynamicTable(Container):
         source = self._source
         last = (rows.stop - 1) if isinstance(rows, slice) else (rows.max() if rows.size else -1)
         fetched: dict[str, pa.Array] = {}
-        if source is not None and last < source.num_rows:
+        whole = isinstance(rows, slice) and rows.start == 0 and rows.stop >= len(self)
+        if source is not None and whole:  # every row: read the columns once, and keep them
+            source.prefetch([n for n, c in zip(labels, columns, strict=True) if not c._loaded])
+        elif source is not None and last < source.num_rows:
             fetch = [n for n, c in zip(labels, columns, strict=True) if not c._loaded]
             fetched = dict(zip(fetch, source.rows(fetch, rows), strict=True)) if fetch else {}
         out = []

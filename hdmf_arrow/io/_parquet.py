@@ -37,7 +37,7 @@ class ParquetOptions:
     """
 
     compression: Literal["zstd", "snappy", "gzip", "lz4", "none"] = "zstd"
-    row_group_bytes: int = 4 * 2**20
+    row_group_bytes: int = 2**20
     min_row_group_rows: int = 1024
     max_row_group_rows: int = 1_000_000
     data_page_bytes: int = 256 * 2**10
@@ -205,13 +205,15 @@ class TableFiles:
         self._cache: OrderedDict[tuple[int, int, str], pa.Array] = OrderedDict()
         self._cache_bytes = cache_bytes
         self._cached = 0
+        self._whole: dict[str, pa.Array] = {}  # prefetched whole columns, handed out once
 
     def _file(self, i: int) -> pq.ParquetFile:
         if i not in self._footers:
             entry = self.files[i]
-            path = self.store.arrow_path(entry.path)
             try:
-                self._footers[i] = pq.ParquetFile(self.store.arrow_fs.open_input_file(path))
+                self._footers[i] = pq.ParquetFile(
+                    self.store.open_input(entry.path, entry.num_bytes)
+                )
             except FileNotFoundError:
                 msg = (
                     f"data file {entry.path!r} of table {self.name!r} is missing from store "
@@ -251,18 +253,31 @@ class TableFiles:
 
     def column(self, name: str) -> pa.Array:
         """One whole column, all files, as one array (not cached: the caller keeps it)."""
-        parts = []
+        if name in self._whole:
+            return self._whole.pop(name)
+        return self._read_whole([name])[name]
+
+    def prefetch(self, names: Sequence[str]) -> None:
+        """Read whole columns in one pass per file (columns decoded in parallel); the next
+        ``column(name)`` of each returns it without reading again."""
+        wanted = [n for n in names if n not in self._whole]
+        if wanted:
+            self._whole.update(self._read_whole(wanted))
+
+    def _read_whole(self, names: Sequence[str]) -> dict[str, pa.Array]:
+        parts: dict[str, list[pa.Array]] = {n: [] for n in names}
         for i in range(len(self.files)):
             try:
-                col = self._file(i).read(columns=[name]).column(0)
+                table = self._file(i).read(columns=list(names))
             except (pa.ArrowInvalid, OSError) as exc:
                 msg = (
-                    f"cannot read column {name!r} of table {self.name!r} from data file "
+                    f"cannot read columns {list(names)} of table {self.name!r} from data file "
                     f"{self.files[i].path!r} ({exc})"
                 )
                 raise CorruptStoreError(msg) from None
-            parts.extend(col.chunks)
-        return self._concat(parts, name)
+            for n in names:
+                parts[n].extend(table.column(n).chunks)
+        return {n: self._concat(p, n) for n, p in parts.items()}
 
     def rows(self, names: Sequence[str], rows: slice | np.ndarray) -> list[pa.Array]:
         """``names`` at ``rows`` (a step-1 slice or positions), reading only the groups needed."""

@@ -94,7 +94,8 @@ class ParquetIO:
         self._manifest: _layout.Manifest | None = None
         self._latest = have[-1] if have else None
         if mode in ("r", "a") and (have or mode == "r"):
-            self._manifest = _layout.read_manifest(self.store, version)
+            newest = have[-1] if have else None  # listed once: opening is list + get
+            self._manifest = _layout.read_manifest(self.store, version or newest)
         self._root: Container | None = None
 
     # -- context manager -----------------------------------------------------------------------

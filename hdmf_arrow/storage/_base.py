@@ -100,6 +100,10 @@ class Store(ABC):
         self._check_writable()
         self._delete(check_key(key, store=self.url))
 
+    def open_input(self, key: str, size: int | None = None) -> Any:
+        """A seekable file for reading ``key``; ``size`` (if known) spares a lookup."""
+        return self.arrow_fs.open_input_file(self.arrow_path(key))
+
     def sync(self, key: str) -> None:
         """Make ``key`` durable before a manifest refers to it (a no-op where writes are
         durable once they return, as on object stores)."""

@@ -51,6 +51,14 @@ class FsspecStore(Store):
     def arrow_path(self, key: str) -> str:
         return f"{self.root}/{check_key(key, store=self.url)}"
 
+    def open_input(self, key: str, size: int | None = None) -> Any:
+        """Open through fsspec directly: with the size from the manifest, s3fs makes no HEAD
+        request (pyarrow's FSSpecHandler would make two)."""
+        import pyarrow as pa
+
+        kwargs = {"size": size} if size is not None and self._protocols & _OBJECT_STORES else {}
+        return pa.PythonFile(self.fs.open(self.arrow_path(key), "rb", **kwargs), mode="r")
+
     def read(self, key: str) -> bytes:
         try:
             data: bytes = self.fs.cat_file(self.arrow_path(key))
