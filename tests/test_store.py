@@ -407,3 +407,13 @@ def test_vacuum_in_mode_r_refuses_even_with_a_writable_store_object(tmp_path: Pa
         with pytest.raises(ReadOnlyStoreError, match="vacuum needs mode='a'"):
             io.vacuum()
     assert (tmp_path / "s" / "data" / "stray.parquet").exists()
+
+
+def test_a_refused_write_leaves_no_files(tmp_path: Path) -> None:
+    target = DynamicTable(name="target", description="d")
+    target.add_column("v", "v", data=[1, 2])
+    t = DynamicTable(name="t", description="d")
+    t.add_column("r", "r", table=target, data=[0, 1])
+    with pytest.raises(UnresolvedReferenceError):
+        hdmf_arrow.write(t, tmp_path / "s")
+    assert not list((tmp_path / "s").rglob("*.parquet"))

@@ -193,8 +193,8 @@ class ParquetIO:
         if self.mode == "w" and self._root is None:
             previous = {}  # 'w' writes everything anew
         writer = TreeWriter(self.store, self.options, previous)
+        writer.check_references(container)
         root = writer.node(container)
-        writer.check_references()
         manifest = _layout.Manifest(
             version=(parent or 0) + 1,
             root=root,

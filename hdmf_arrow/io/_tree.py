@@ -62,7 +62,6 @@ class TreeWriter:
         self.previous = previous
         self.written: list[DynamicTable] = []
         self.written_data: list[Data] = []
-        self.tables: dict[str, DynamicTable] = {}
 
     def node(self, obj: Container) -> Node:
         base: Node = {
@@ -79,13 +78,15 @@ class TreeWriter:
         children = [self.node(c) for c in obj.children]
         return {**base, "kind": "group", "attributes": dict(attributes), "children": children}
 
-    def check_references(self) -> None:
-        """Every region column must point at a table that is written in the same tree."""
-        for table in self.tables.values():
+    def check_references(self, root: Container) -> None:
+        """Every region column must point at a table of the same tree (checked before any
+        file is written)."""
+        tables = {t.object_id: t for t in _tables_in(root)}
+        for table in tables.values():
             for name in table.get_foreign_columns():
                 region = region_of(table.get_column(name))
                 target = None if region is None else region.table
-                if target is None or target.object_id not in self.tables:
+                if target is None or target.object_id not in tables:
                     found = "no table" if target is None else f"table {target.name!r}"
                     msg = (
                         f"region column {name!r} of table {table.name!r} points at {found}, "
@@ -95,7 +96,6 @@ class TreeWriter:
                     raise UnresolvedReferenceError(msg)
 
     def _table(self, table: DynamicTable) -> Node:
-        self.tables[table.object_id] = table
         directory = f"data/{table.object_id}"
         prev = self.previous.get(table.object_id)
         tail = None
@@ -143,6 +143,12 @@ class TreeWriter:
             "num_rows": tbl.num_rows,
             "files": [entry.to_dict()],
         }
+
+
+def _tables_in(node: Container) -> list[DynamicTable]:
+    if isinstance(node, DynamicTable):
+        return [node]
+    return [t for child in node.children for t in _tables_in(child)]
 
 
 class TreeReader:
