@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from operator import call
 from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, Protocol
 
@@ -43,7 +43,7 @@ from hdmf_arrow.errors import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Mapping, Sequence
+    from collections.abc import Iterable, Iterator, Sequence
 
     import pandas as pd
     import polars as pl
@@ -140,12 +140,61 @@ class DynamicTable(Container):
         self._adopt(self.id)
         for col in tops:
             self._attach(col)
+        predefined = self._predefined()
+        for col_name, spec in predefined.items():
+            if spec.get("required") and col_name not in self._cols:
+                self._add_predefined(col_name)
         for col_name, target in (target_tables or {}).items():
+            if col_name not in self._cols and col_name in predefined:
+                self._add_predefined(col_name, table=target)
+                continue
+            if col_name not in self._cols:
+                msg = f"{col_name!r} is not the name of a predefined column of table {name!r}"
+                raise TableShapeError(msg)
             region = region_of(self[col_name])
             if region is None:
-                msg = f"DynamicTable {name!r}: column {col_name!r} is not a DynamicTableRegion"
+                msg = (
+                    f"DynamicTable {name!r}: column {col_name!r} must be a DynamicTableRegion "
+                    f"to have a target table"
+                )
                 raise TableShapeError(msg)
             region.table = target
+
+    # -- predefined columns (``__columns__``, as in hdmf) -----------------------------------
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("__columns__", ())
+        if not isinstance(own, tuple):
+            msg = f"'__columns__' must be of type tuple, found {type(own)}"
+            raise TypeError(msg)
+        for spec in own:
+            if not isinstance(spec, Mapping) or "name" not in spec:
+                msg = f"{cls.__name__}.__columns__: each entry must be a dict with a 'name'"
+                raise TypeError(msg)
+
+    @classmethod
+    def _predefined(cls) -> dict[str, Mapping[str, Any]]:
+        """The ``__columns__`` of this class and its bases (bases first), by name."""
+        out: dict[str, Mapping[str, Any]] = {}
+        for klass in reversed(cls.__mro__):
+            for spec in klass.__dict__.get("__columns__", ()):
+                out[spec["name"]] = spec
+        return out
+
+    def _add_predefined(
+        self, name: str, *, table: DynamicTable | None = None, data: ArrayLike = None
+    ) -> None:
+        spec = self._predefined()[name]
+        self.add_column(
+            name,
+            str(spec.get("description", "")),
+            data,
+            table=table if table is not None else bool(spec.get("table", False)),
+            index=spec.get("index", False),
+            enum=spec.get("enum", False),
+            col_cls=spec.get("class"),
+        )
 
     # -- structure -----------------------------------------------------------------------------
 
@@ -184,6 +233,8 @@ class DynamicTable(Container):
         parts = self.__dict__.get("_parts", {})
         if name in parts:
             return parts[name]
+        if "_cols" in self.__dict__ and name in self._predefined():
+            return None  # an optional predefined column not added yet (hdmf sets None)
         msg = f"{type(self).__name__!r} object has no attribute or column {name!r}"
         raise AttributeError(msg)
 
@@ -283,6 +334,12 @@ class DynamicTable(Container):
         if name in self._parts or name == self.id.name:
             msg = f"column {name!r} already exists in DynamicTable {self.name!r}"
             raise DuplicateColumnError(msg)
+        spec = self._predefined().get(name)
+        if spec is not None:  # a predefined column: its definition fills what is not given
+            table = table if table is not False else bool(spec.get("table", False))
+            index = index if index is not False else spec.get("index", False)
+            enum = enum if enum is not False else spec.get("enum", False)
+            col_cls = col_cls or spec.get("class")
         try:
             top = build_column(
                 name, description, data, table=table, index=index, enum=enum,
@@ -339,6 +396,10 @@ class DynamicTable(Container):
         if "id" in row and id is None:
             row = dict(row)
             id = row.pop("id")  # type: ignore[assignment]
+        added = [k for k in row if k not in self._cols and k in self._predefined()]
+        if added:  # add them (null-filled), append, and take them back if the row is refused
+            self._add_row_with_new_columns(row, added, id, enforce_unique_id=enforce_unique_id)
+            return
         names, checks, appends, append_id = self._plan or self._make_plan()
         if len(row) != len(names):
             self._raise_row_keys(row)
@@ -370,6 +431,29 @@ class DynamicTable(Container):
         if self._id_set is not None:
             self._id_set.add(row_id)
             self._id_set_rows += 1
+
+    def _add_row_with_new_columns(
+        self,
+        row: Mapping[str, object],
+        added: list[str],
+        row_id: int | None,
+        *,
+        enforce_unique_id: bool,
+    ) -> None:
+        for name in added:
+            self._add_predefined(name)
+        try:
+            self.add_row(row, id=row_id, enforce_unique_id=enforce_unique_id)
+        except BaseException:
+            for name in added:
+                self._detach(name)
+            raise
+
+    def _detach(self, name: str) -> None:
+        top = self._cols.pop(name)
+        for part in parts(top):
+            self._parts.pop(part.name, None)
+        self._plan = None
 
     def _make_plan(self) -> _RowPlan:
         ops = [col._row_ops() for col in self._cols.values()]
