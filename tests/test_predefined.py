@@ -93,7 +93,7 @@ def test_columns_must_be_a_tuple() -> None:
     with pytest.raises(TypeError, match="'__columns__' must be of type tuple"):
 
         class Bad(DynamicTable):
-            __columns__ = [{"name": "x"}]  # type: ignore[assignment]
+            __columns__ = [{"name": "x"}]  # type: ignore[assignment]  # noqa: RUF012
 
 
 def test_a_subclass_round_trips_through_a_store(tmp_path: Any) -> None:
