@@ -6,7 +6,7 @@ tree is stored with :func:`write` / :func:`read`, or :class:`ParquetIO` for more
 
 from importlib.metadata import PackageNotFoundError, version
 
-from hdmf_arrow.api import data_files, read, write
+from hdmf_arrow.api import data_files, read, validate, write
 from hdmf_arrow.io import ParquetIO, ParquetOptions
 
 try:
@@ -14,4 +14,12 @@ try:
 except PackageNotFoundError:  # running from a source tree that was not installed
     __version__ = "0.0.0"
 
-__all__ = ["ParquetIO", "ParquetOptions", "__version__", "data_files", "read", "write"]
+__all__ = [
+    "ParquetIO",
+    "ParquetOptions",
+    "__version__",
+    "data_files",
+    "read",
+    "validate",
+    "write",
+]

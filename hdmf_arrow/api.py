@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from hdmf_arrow.errors import ValidationError
 from hdmf_arrow.io import ParquetIO, ParquetOptions, find_table
 from hdmf_arrow.storage import FsspecStore
+from hdmf_arrow.validate import Issue, check
 
 if TYPE_CHECKING:
     from hdmf_arrow.common import Container
@@ -70,3 +72,38 @@ def data_files(
         store = io.store
         prefix = f"{store.url.split('://', 1)[0]}://" if isinstance(store, FsspecStore) else ""
         return [prefix + store.arrow_path(f.path) for f in source.files]  # type: ignore[attr-defined]
+
+
+def validate(
+    obj: Container | StoreLike,
+    *,
+    version: int | None = None,
+    storage_options: dict[str, Any] | None = None,
+    raise_on_error: bool = False,
+) -> list[Issue]:
+    """Every problem found in a container, or in a stored location (all of its data is read).
+
+    Returns an empty list when everything is valid. With ``raise_on_error``, problems raise
+    :class:`~hdmf_arrow.errors.ValidationError` carrying them as ``.issues``. A location that
+    cannot be opened at all (not a store, manifest unreadable) raises as ``read`` does.
+
+    Examples
+    --------
+    >>> from hdmf_arrow.common import DynamicTable
+    >>> t = DynamicTable(name="t", description="d"); t.add_column("x", "x", data=[1, 2])
+    >>> validate(t)
+    []
+    """
+    from hdmf_arrow.common import Container as _Container
+
+    root = (
+        obj
+        if isinstance(obj, _Container)
+        else read(obj, version=version, storage_options=storage_options)
+    )
+    issues = check(root)
+    if issues and raise_on_error:
+        shown = "\n  ".join(str(i) for i in issues[:20])
+        msg = f"{len(issues)} problem(s) in {root.name!r}:\n  {shown}"
+        raise ValidationError(msg, list(issues))
+    return issues

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import sys
 
 import click
 
+from hdmf_arrow import api
 from hdmf_arrow.errors import HdmfArrowError
 from hdmf_arrow.io import ParquetIO
 
@@ -41,6 +43,33 @@ def info(location: str, version: int | None, storage: tuple[str, ...]) -> None:
     except (HdmfArrowError, FileNotFoundError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
+
+
+@main.command(name="validate")
+@click.argument("location")
+@click.option("--version", "version", type=int, default=None, help="Check this version.")
+@click.option("--json", "as_json", is_flag=True, help="Print the issues as JSON.")
+@click.option(
+    "-o", "--storage-option", "storage", multiple=True, help="key=value for the filesystem."
+)
+def validate_command(
+    location: str, version: int | None, as_json: bool, storage: tuple[str, ...]
+) -> None:
+    """Check LOCATION's data; exit 0 when valid, 1 with the issues listed, 2 if unreadable."""
+    try:
+        issues = api.validate(location, version=version, storage_options=_options(storage))
+    except (HdmfArrowError, FileNotFoundError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    if as_json:
+        click.echo(json.dumps([i.to_dict() for i in issues], indent=2))
+    elif issues:
+        click.echo(f"{location}: {len(issues)} problem(s)")
+        for issue in issues:
+            click.echo(f"  {issue}")
+    else:
+        click.echo(f"{location}: valid")
+    sys.exit(1 if issues else 0)
 
 
 if __name__ == "__main__":

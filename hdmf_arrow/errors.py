@@ -74,6 +74,14 @@ class UnsupportedKeyError(HdmfArrowError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
+class SpecError(HdmfArrowError, ValueError):
+    """A spec (YAML schema or spec object) that breaks the HDMF schema language.
+
+    The message names the file, the data type and the key path, e.g.
+    ``"ext.yaml: type 'TrialsTable', datasets[2].quantity: expected ..."``.
+    """
+
+
 class SchemaMismatchError(HdmfArrowError, ValueError):
     """An Arrow schema or metadata document that does not describe an HDMF table."""
 
@@ -92,6 +100,14 @@ class StoreConflictError(HdmfArrowError, FileExistsError):
 
 class CorruptStoreError(HdmfArrowError, OSError):
     """A manifest or data file that is missing, truncated or does not parse."""
+
+
+class ValidationError(HdmfArrowError, ValueError):
+    """Validation found problems; ``.issues`` lists them all."""
+
+    def __init__(self, message: str, issues: list[object]) -> None:
+        super().__init__(message)
+        self.issues = issues
 
 
 class HdmfArrowWarning(UserWarning):

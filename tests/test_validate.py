@@ -1,0 +1,228 @@
+"""The data validator: a corpus of broken containers, one defect each, and valid ones."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+
+import hdmf_arrow
+from hdmf_arrow.arrow.buffer import ColumnBuffer
+from hdmf_arrow.cli import main
+from hdmf_arrow.common import (
+    DynamicTable,
+    DynamicTableRegion,
+    SimpleMultiContainer,
+    VectorData,
+)
+from hdmf_arrow.errors import ValidationError
+from hdmf_arrow.testing.strategies import dynamic_tables
+from hdmf_arrow.validate import Issue, check
+
+
+def base() -> SimpleMultiContainer:
+    """A valid tree: electrodes, and units with ragged, region, enum and plain columns."""
+    electrodes = DynamicTable(name="electrodes", description="sites")
+    electrodes.add_column("x", "x", data=[0.0, 1.0, 2.0])
+    units = DynamicTable(name="units", description="units")
+    units.add_column("spikes", "spike times", data=[[0.1, 0.2], [0.3], []], index=True)
+    units.add_column("site", "site", data=[0, 2, 1], table=electrodes)
+    units.add_column("quality", "quality", data=["good", "mua", "good"], enum=["good", "mua"])
+    units.add_column("depth", "depth", data=[1.0, 2.0, 3.0])
+    return SimpleMultiContainer("session", [electrodes, units])
+
+
+def units(root: SimpleMultiContainer) -> DynamicTable:
+    return root["units"]  # type: ignore[return-value]
+
+
+def duplicate_ids(root: SimpleMultiContainer) -> None:
+    u = units(root)
+    u.id._buf = ColumnBuffer(array=pa.array([0, 1, 1]))
+
+
+def null_id(root: SimpleMultiContainer) -> None:
+    units(root).id._buf = ColumnBuffer(array=pa.array([0, None, 2], type=pa.int64()))
+
+
+def short_column(root: SimpleMultiContainer) -> None:
+    units(root)["depth"]._buf = ColumnBuffer(array=pa.array([1.0, 2.0]))
+
+
+def offsets_decrease(root: SimpleMultiContainer) -> None:
+    units(root)["spikes"]._buf = ColumnBuffer(array=pa.array([0, 2, 1, 3], pa.int32()))
+
+
+def offsets_not_from_zero(root: SimpleMultiContainer) -> None:
+    units(root)["spikes"]._buf = ColumnBuffer(array=pa.array([1, 2, 3, 3], pa.int32()))
+
+
+def offsets_short_of_data(root: SimpleMultiContainer) -> None:
+    units(root)["spikes"].target._buf.append(9.9)  # a value no row owns
+
+
+def region_out_of_range(root: SimpleMultiContainer) -> None:
+    units(root)["site"]._buf = ColumnBuffer(array=pa.array([0, 2, 7]))
+
+
+def region_negative(root: SimpleMultiContainer) -> None:
+    units(root)["site"]._buf = ColumnBuffer(array=pa.array([0, -1, 1]))
+
+
+def region_without_target(root: SimpleMultiContainer) -> None:
+    units(root)["site"]._table = None
+
+
+def enum_code_out_of_range(root: SimpleMultiContainer) -> None:
+    units(root)["quality"]._buf = ColumnBuffer(array=pa.array([0, 1, 5], pa.uint8()))
+
+
+def bad_name(root: SimpleMultiContainer) -> None:
+    units(root)._name = "units/2"
+
+
+def dataset_bad_name(root: SimpleMultiContainer) -> None:
+    trace = VectorData("trace", "t", [1.0, 2.0])
+    trace._name = "tr:ace"
+    root.add_container(trace)
+
+
+def depth_column_wrong_rows_and_dup_ids(root: SimpleMultiContainer) -> None:
+    duplicate_ids(root)
+    short_column(root)
+
+
+CORPUS: dict[str, tuple[Callable[[SimpleMultiContainer], None], list[tuple[str, str, str]]]] = {
+    "duplicate ids": (
+        duplicate_ids,
+        [("session/units/id", "ElementIdentifiers", "2 rows share an id (first: 1)")],
+    ),
+    "null id": (null_id, [("session/units/id", "ElementIdentifiers", "1 id(s) are null")]),
+    "short column": (
+        short_column,
+        [("session/units/depth", "VectorData", "has 2 rows, the table has 3 ids")],
+    ),
+    "offsets decrease": (
+        offsets_decrease,
+        [("session/units/spikes/spikes_index", "VectorIndex", "offsets decrease at 1 place")],
+    ),
+    "offsets not from 0": (
+        offsets_not_from_zero,
+        [("session/units/spikes/spikes_index", "VectorIndex", "offsets start at 1")],
+    ),
+    "offsets short of the data": (
+        offsets_short_of_data,
+        [("session/units/spikes/spikes_index", "VectorIndex", "offsets end at 3, but the target")],
+    ),
+    "region out of range": (
+        region_out_of_range,
+        [("session/units/site", "DynamicTableRegion", "1 value(s) out of range for table")],
+    ),
+    "region negative": (
+        region_negative,
+        [("session/units/site", "DynamicTableRegion", "(first: -1)")],
+    ),
+    "region without target": (
+        region_without_target,
+        [("session/units/site", "DynamicTableRegion", "has no target table")],
+    ),
+    "enum code out of range": (
+        enum_code_out_of_range,
+        [("session/units/quality", "EnumData", "code 5 is out of range for 2 elements")],
+    ),
+    "name with a slash": (bad_name, [("session/units/2", "DynamicTable", "contains '/' or ':'")]),
+    "dataset name with a colon": (
+        dataset_bad_name,
+        [("session/tr:ace", "VectorData", "contains '/' or ':'")],
+    ),
+    "two defects, both reported": (
+        depth_column_wrong_rows_and_dup_ids,
+        [
+            ("session/units/id", "ElementIdentifiers", "share an id"),
+            ("session/units/depth", "VectorData", "has 2 rows"),
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("defect", list(CORPUS))
+def test_each_defect_gives_exactly_its_issue(defect: str) -> None:
+    damage, expected = CORPUS[defect]
+    root = base()
+    assert check(root) == []
+    damage(root)
+    issues = check(root)
+    assert len(issues) == len(expected), [str(i) for i in issues]
+    for issue, (path, data_type, text) in zip(issues, expected, strict=True):
+        assert issue.path == path
+        assert issue.data_type == data_type
+        assert text in issue.message, issue.message
+
+
+def test_unreadable_stored_data_is_an_issue(tmp_path: Path) -> None:
+    location = tmp_path / "s.hdmf"
+    hdmf_arrow.write(base(), location)
+    next((location / "data").rglob("*.parquet")).unlink()  # one table's only file
+    issues = hdmf_arrow.validate(location)
+    assert issues
+    assert all("cannot be read" in i.message for i in issues)
+    assert any("is missing from store" in i.message for i in issues)
+
+
+def test_raise_on_error_carries_every_issue() -> None:
+    root = base()
+    depth_column_wrong_rows_and_dup_ids(root)
+    with pytest.raises(ValidationError, match="2 problem") as info:
+        hdmf_arrow.validate(root, raise_on_error=True)
+    assert [i.path for i in info.value.issues] == ["session/units/id", "session/units/depth"]  # type: ignore[attr-defined]
+
+
+@settings(max_examples=30, deadline=None)
+@given(dynamic_tables())
+def test_whatever_we_build_we_accept(table: DynamicTable) -> None:
+    assert check(table) == []
+
+
+def test_whatever_we_write_we_accept(tmp_path: Path) -> None:
+    hdmf_arrow.write(base(), tmp_path / "s")
+    assert hdmf_arrow.validate(tmp_path / "s") == []
+
+
+def test_issue_text() -> None:
+    issue = Issue("session/units/site", "DynamicTableRegion", "has no target table")
+    assert str(issue) == "DynamicTableRegion (session/units/site): has no target table"
+
+
+# -- the command line --------------------------------------------------------------------------
+
+
+def test_cli_validate_exit_codes_and_output(tmp_path: Path) -> None:
+    good = tmp_path / "good.hdmf"
+    hdmf_arrow.write(base(), good)
+    runner = CliRunner()
+    result = runner.invoke(main, ["validate", str(good)])
+    assert result.exit_code == 0, result.output
+    assert f"{good}: valid" in result.output
+
+    bad_root = base()
+    region_out_of_range(bad_root)
+    region = units(bad_root)["site"]
+    assert isinstance(region, DynamicTableRegion)
+    bad = tmp_path / "bad.hdmf"
+    hdmf_arrow.write(bad_root, bad)
+    result = runner.invoke(main, ["validate", str(bad)])
+    assert result.exit_code == 1
+    assert "1 problem(s)" in result.output
+    assert "DynamicTableRegion (session/units/site): 1 value(s) out of range" in result.output
+    result = runner.invoke(main, ["validate", "--json", str(bad)])
+    assert result.exit_code == 1
+    assert json.loads(result.output)[0]["path"] == "session/units/site"
+
+    result = runner.invoke(main, ["validate", str(tmp_path / "nothing")])
+    assert result.exit_code == 2
+    assert "not an hdmf-arrow store" in result.output
