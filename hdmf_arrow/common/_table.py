@@ -30,13 +30,13 @@ from hdmf_arrow.common._data import (
 )
 from hdmf_arrow.common._enum import EnumData
 from hdmf_arrow.common._region import DynamicTableRegion, region_of
+from hdmf_arrow.common._select import Rows, select_rows
 from hdmf_arrow.errors import (
     CellTypeError,
     ColumnNotFoundError,
     DuplicateColumnError,
     DuplicateIdError,
     HdmfArrowError,
-    InvalidKeyError,
     RowIndexError,
     TableShapeError,
     UnsupportedKeyError,
@@ -47,8 +47,6 @@ if TYPE_CHECKING:
 
     import pandas as pd
     import polars as pl
-
-_Rows = slice | np.ndarray  # a contiguous range, or positions
 
 
 class RowSource(Protocol):
@@ -643,7 +641,7 @@ class DynamicTable(Container):
 
     def _frame(
         self,
-        rows: _Rows,
+        rows: Rows,
         *,
         index: bool,
         names: Sequence[str] | None = None,
@@ -663,7 +661,7 @@ class DynamicTable(Container):
             tbl, regions=regions, nullable=nullable, index=index, seen=seen | {id(self)}
         )
 
-    def _rows_arrow(self, labels: list[str], columns: list[Data], rows: _Rows) -> list[pa.Array]:
+    def _rows_arrow(self, labels: list[str], columns: list[Data], rows: Rows) -> list[pa.Array]:
         """The selected rows of each column. Columns not read yet from a store are not read
         whole: the store hands over only the row groups that hold the rows."""
         source = self._source
@@ -792,48 +790,9 @@ class DynamicTable(Container):
             return arr.slice(rows.start, rows.stop - rows.start).to_pylist()
         return arr.take(pa.array(rows, type=pa.int64())).to_pylist()
 
-    def _rows(self, key: object) -> _Rows:
+    def _rows(self, key: object) -> Rows:
         """A row key -> a contiguous slice (step 1) or an array of non-negative positions."""
-        n = len(self)
-        if isinstance(key, bool | np.bool_):
-            pass  # falls through to "not supported", as in hdmf
-        elif isinstance(key, int | np.integer):
-            i = int(key) + n if key < 0 else int(key)
-            if not 0 <= i < n:
-                msg = f"Row index out of range for DynamicTable {self.name!r} (length {n})."
-                raise RowIndexError(msg)
-            return slice(i, i + 1)
-        elif isinstance(key, slice):
-            start, stop, step = key.indices(n)
-            if step == 1:
-                return slice(start, max(start, stop))
-            return np.arange(start, stop, step)
-        elif isinstance(key, list | np.ndarray | range | pa.Array):
-            positions = np.asarray(key)
-            if positions.ndim > 1:
-                msg = f"Cannot index DynamicTable {self.name!r} with multiple dimensions"
-                raise InvalidKeyError(msg)
-            if positions.dtype == bool:
-                if len(positions) != n:
-                    msg = (
-                        f"DynamicTable {self.name!r}: boolean mask has {len(positions)} entries "
-                        f"for {n} rows"
-                    )
-                    raise RowIndexError(msg)
-                return np.flatnonzero(positions)
-            if positions.size == 0:
-                return positions.astype(np.int64)
-            if positions.dtype.kind not in "iu":
-                found = positions.dtype
-                msg = f"DynamicTable {self.name!r}: row positions must be integers, found {found}"
-                raise UnsupportedKeyError(msg)
-            positions = np.where(positions < 0, positions + n, positions)
-            if positions.min() < 0 or positions.max() >= n:
-                msg = f"Row index out of range for DynamicTable {self.name!r} (length {n})."
-                raise RowIndexError(msg)
-            return positions
-        msg = f"Key type not supported by DynamicTable {type(key)}"
-        raise UnsupportedKeyError(msg)
+        return select_rows(key, len(self), table=self.name)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._cols)
