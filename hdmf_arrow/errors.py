@@ -29,6 +29,13 @@ class UnresolvedReferenceError(HdmfArrowError, LookupError):
     """A reference (region column) whose target is not where it should be."""
 
 
+class NamespaceNotFoundError(HdmfArrowError, KeyError):
+    """A namespace name that the catalog has not loaded (hdmf raises KeyError too)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
 class ColumnNotFoundError(HdmfArrowError, KeyError):
     """A column name that the table does not have."""
 

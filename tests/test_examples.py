@@ -18,6 +18,7 @@ def run(name: str, capsys: pytest.CaptureFixture[str]) -> str:
 def test_every_example_is_tested() -> None:
     tested = {"subjects_table.py", "ragged_spike_times.py", "table_regions.py", "enum_data.py"}
     tested |= {"demo.py"}
+    tested |= {"spec_extension.py"}
     assert {p.name for p in EXAMPLES.glob("*.py")} == tested
 
 
@@ -69,3 +70,14 @@ def test_demo(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert "│ CA1      │     2 │     38 │" in out  # the DuckDB join over the region column
     demo["main"](str(store))  # a second run adds a version
     assert "version 2 of 2" in capsys.readouterr().out
+
+
+def test_spec_extension(capsys: pytest.CaptureFixture[str]) -> None:
+    out = run("spec_extension.py", capsys)
+    assert "MyType: A custom data type; dataset 'data' of dtype 'float'" in out
+    assert "Wrote my_extension.yaml, my_extension.namespace.yaml" in out
+    assert "Loaded namespaces: ['my_extension']" in out
+    assert "My Custom Extension 0.1.0: types ('MyType',)" in out
+    assert "Round trip equal: True" in out
+    assert "Table 'example_table': 1 row(s), columns ('column1',)" in out
+    assert "column1: ['example data']" in out
