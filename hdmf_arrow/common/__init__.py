@@ -5,9 +5,21 @@ from hdmf_arrow.common._data import Data, ElementIdentifiers, VectorData, Vector
 from hdmf_arrow.common._enum import EnumData
 from hdmf_arrow.common._multi import SimpleMultiContainer
 from hdmf_arrow.common._region import DynamicTableRegion
+from hdmf_arrow.common._registry import (
+    BuildManager,
+    TypeMap,
+    UnknownTypeError,
+    available_namespaces,
+    get_class,
+    get_manager,
+    get_type_map,
+    load_namespaces,
+    register_class,
+)
 from hdmf_arrow.common._table import DynamicTable
 
 __all__ = [
+    "BuildManager",
     "CORE_NAMESPACE",
     "EXP_NAMESPACE",
     "Container",
@@ -17,6 +29,14 @@ __all__ = [
     "ElementIdentifiers",
     "EnumData",
     "SimpleMultiContainer",
+    "TypeMap",
+    "UnknownTypeError",
     "VectorData",
     "VectorIndex",
+    "available_namespaces",
+    "get_class",
+    "get_manager",
+    "get_type_map",
+    "load_namespaces",
+    "register_class",
 ]

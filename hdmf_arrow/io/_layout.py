@@ -44,6 +44,7 @@ class Manifest:
     created: str
     summary: str
     parent: int | None
+    namespaces: tuple[dict[str, str], ...] = ()  # cached specs (io/_specs.py)
     format_version: str = FORMAT_VERSION
 
     def to_json(self) -> bytes:
@@ -53,6 +54,7 @@ class Manifest:
             "parent": self.parent,
             "created": self.created,
             "summary": self.summary,
+            "namespaces": list(self.namespaces),
             "root": self.root,
         }
         return json.dumps(doc, separators=(",", ":")).encode()
@@ -68,6 +70,7 @@ class Manifest:
                 created=str(doc.get("created", "")),
                 summary=str(doc.get("summary", "")),
                 parent=None if doc.get("parent") is None else int(doc["parent"]),
+                namespaces=tuple(dict(e) for e in doc.get("namespaces", ())),
                 format_version=str(doc["format_version"]),
             )
         except FormatVersionError:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from hdmf_arrow.common import Container, DynamicTable
+from hdmf_arrow.common import BuildManager, Container, DynamicTable, get_manager
 from hdmf_arrow.errors import (
     CorruptStoreError,
     FormatVersionError,
@@ -15,6 +15,7 @@ from hdmf_arrow.errors import (
 from hdmf_arrow.io import _layout
 from hdmf_arrow.io._describe import describe_tree
 from hdmf_arrow.io._parquet import FileEntry, ParquetOptions, TableFiles
+from hdmf_arrow.io._specs import cache_namespaces, load_cached, used_namespaces
 from hdmf_arrow.io._tree import Node, TreeReader, TreeWriter
 from hdmf_arrow.storage import make_store
 
@@ -74,12 +75,16 @@ class ParquetIO:
         version: int | None = None,
         storage_options: dict[str, Any] | None = None,
         options: ParquetOptions | None = None,
+        manager: BuildManager | None = None,
     ) -> None:
         if mode not in _MODES:
             msg = f"ParquetIO: mode must be one of {_MODES}, found {mode!r}"
             raise ValueError(msg)
         self.mode = mode
         self.options = options or ParquetOptions()
+        # the classes of data types: the caller's, or the loaded extensions (a copy, which
+        # the store's cached namespaces may extend)
+        self.type_map = (manager or get_manager()).type_map
         self.store = make_store(location, storage_options=storage_options, read_only=mode == "r")
         have = _layout.versions(self.store)
         if mode == "w-" and have:
@@ -131,8 +136,9 @@ class ParquetIO:
                 msg = f"{self.store.url} holds no version yet; write() something first"
                 raise FileNotFoundError(msg)
             where = _layout.version_key(self._manifest.version)
+            load_cached(self.store, self.type_map, list(self._manifest.namespaces))
             try:
-                self._root = TreeReader(self.store).read(self._manifest.root)
+                self._root = TreeReader(self.store, self.type_map).read(self._manifest.root)
             except FormatVersionError as exc:
                 exc.add_note(f"in manifest {where} of store {self.store.url}")
                 raise
@@ -195,12 +201,14 @@ class ParquetIO:
         writer = TreeWriter(self.store, self.options, previous)
         writer.check_references(container)
         root = writer.node(container)
+        cached = cache_namespaces(self.store, self.type_map, used_namespaces(container))
         manifest = _layout.Manifest(
             version=(parent or 0) + 1,
             root=root,
             created=_layout.now(),
             summary=summary or _summary(root),
             parent=parent,
+            namespaces=tuple(cached),
         )
         _layout.commit(self.store, manifest)
         nodes = _nodes(root)

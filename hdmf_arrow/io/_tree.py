@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import warnings
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
@@ -27,10 +28,17 @@ from hdmf_arrow.common import (
 )
 from hdmf_arrow.common._columns import column_from_stored
 from hdmf_arrow.common._region import DynamicTableRegion, region_of
-from hdmf_arrow.errors import CorruptStoreError, SchemaMismatchError, UnresolvedReferenceError
+from hdmf_arrow.errors import (
+    CorruptStoreError,
+    HdmfArrowError,
+    HdmfArrowWarning,
+    SchemaMismatchError,
+    UnresolvedReferenceError,
+)
 from hdmf_arrow.io._parquet import FileEntry, ParquetOptions, TableFiles, write_file
 
 if TYPE_CHECKING:
+    from hdmf_arrow.common import TypeMap
     from hdmf_arrow.storage import Store
 
 Node = dict[str, Any]
@@ -154,8 +162,9 @@ def _tables_in(node: Container) -> list[DynamicTable]:
 class TreeReader:
     """Builds containers from manifest nodes; table data stays in the store until used."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, type_map: TypeMap) -> None:
         self.store = store
+        self.type_map = type_map
         self.tables: dict[str, DynamicTable] = {}
         self.nodes: dict[str, Node] = {}
 
@@ -215,13 +224,29 @@ class TreeReader:
                     read=functools.partial(files.column, col_name),
                 )
             )
-        table = DynamicTable(
-            name, meta.description, id=ids, columns=columns, object_id=meta.object_id
-        )
+        cls = self._table_class(name, str(node["data_type"]), str(node["namespace"]))
+        table = cls(name, meta.description, id=ids, columns=columns, object_id=meta.object_id)
         table._source = files
         table._store_url = self.store.url  # type: ignore[attr-defined]
         self.tables[table.object_id] = table
         return table
+
+    def _table_class(self, name: str, data_type: str, namespace: str) -> type[DynamicTable]:
+        """The class for a stored table's type; an unknown type is read as a DynamicTable,
+        with a warning that names it (never silently)."""
+        try:
+            cls = self.type_map.get_class(data_type, namespace)
+        except (HdmfArrowError, KeyError) as exc:
+            msg = (
+                f"table {name!r} has data type {data_type!r} of namespace {namespace!r}, "
+                f"which this reader cannot resolve ({exc}); it is read as a DynamicTable"
+            )
+            warnings.warn(HdmfArrowWarning(msg), stacklevel=4)
+            return DynamicTable
+        if not (isinstance(cls, type) and issubclass(cls, DynamicTable)):
+            msg = f"table {name!r}: data type {data_type!r} is not a DynamicTable type"
+            raise CorruptStoreError(msg)
+        return cls
 
     def _data(self, node: Node) -> Data:
         name = str(node["name"])

@@ -1,0 +1,222 @@
+"""The type registry: data types of namespaces <-> Python classes, as hdmf.common has it.
+
+A :class:`TypeMap` pairs a :class:`~hdmf_arrow.spec.NamespaceCatalog` with the classes of its
+data types. Classes come from :func:`register_class`, or are generated from the spec on first
+request by :func:`get_class` (a ``DynamicTable`` extension gets ``__columns__`` built from its
+``VectorData`` datasets). The default map (hdmf-common and hdmf-experimental, and whatever
+:func:`load_namespaces` adds) is built on first use, never at import.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from hdmf_arrow.common._container import CORE_NAMESPACE, EXP_NAMESPACE, Container
+from hdmf_arrow.common._data import Data, ElementIdentifiers, VectorData, VectorIndex
+from hdmf_arrow.common._enum import EnumData
+from hdmf_arrow.common._multi import SimpleMultiContainer
+from hdmf_arrow.common._region import DynamicTableRegion
+from hdmf_arrow.common._table import DynamicTable
+from hdmf_arrow.errors import HdmfArrowError
+from hdmf_arrow.spec import DatasetSpec, GroupSpec, NamespaceCatalog, core_catalog
+
+if TYPE_CHECKING:
+    import os
+
+C = TypeVar("C", bound=type[Container])
+
+_BUILT_IN: dict[tuple[str, str], type[Container]] = {
+    (CORE_NAMESPACE, "Container"): Container,
+    (CORE_NAMESPACE, "Data"): Data,
+    (CORE_NAMESPACE, "VectorData"): VectorData,
+    (CORE_NAMESPACE, "VectorIndex"): VectorIndex,
+    (CORE_NAMESPACE, "ElementIdentifiers"): ElementIdentifiers,
+    (CORE_NAMESPACE, "DynamicTableRegion"): DynamicTableRegion,
+    (CORE_NAMESPACE, "DynamicTable"): DynamicTable,
+    (CORE_NAMESPACE, "SimpleMultiContainer"): SimpleMultiContainer,
+    (EXP_NAMESPACE, "EnumData"): EnumData,
+}
+
+
+class UnknownTypeError(HdmfArrowError, LookupError):
+    """A data type that no loaded namespace defines."""
+
+
+class TypeMap:
+    """Namespaces and the classes of their data types (hdmf's TypeMap, without mappers)."""
+
+    def __init__(self, catalog: NamespaceCatalog | None = None) -> None:
+        self.namespace_catalog = catalog if catalog is not None else core_catalog()
+        self._classes: dict[tuple[str, str], type[Container]] = dict(_BUILT_IN)
+
+    def copy(self) -> TypeMap:
+        new = TypeMap(self.namespace_catalog.copy())
+        new._classes = dict(self._classes)
+        return new
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> TypeMap:
+        return self.copy()
+
+    def register_class(self, data_type: str, namespace: str, cls: type[Container]) -> None:
+        """Use ``cls`` for ``data_type`` of ``namespace`` (when building and when reading)."""
+        if not (isinstance(cls, type) and issubclass(cls, Container)):
+            msg = f"register_class: {cls!r} is not a Container class"
+            raise TypeError(msg)
+        cls.data_type = data_type  # type: ignore[misc]
+        cls.namespace = namespace  # type: ignore[misc]
+        self._classes[(namespace, data_type)] = cls
+
+    def load_namespaces(self, namespace_path: str | os.PathLike[str]) -> dict[str, Any]:
+        """Load an extension's namespace file; returns ``{ns: {included_ns: (types...)}}``."""
+        return dict(self.namespace_catalog.load_namespaces(namespace_path))
+
+    def namespace_of(self, data_type: str, namespace: str) -> str:
+        """The namespace that defines ``data_type`` as seen from ``namespace``."""
+        ns = self.namespace_catalog.get_namespace(namespace)
+        record = ns.get_type_record(data_type)
+        if record is None:
+            if (namespace, data_type) in self._classes:
+                return namespace
+            msg = (
+                f"data type {data_type!r} is not defined in namespace {namespace!r} (nor in "
+                f"the namespaces it includes). Hint: load its namespace with load_namespaces()."
+            )
+            raise UnknownTypeError(msg)
+        return record.namespace
+
+    def get_class(self, data_type: str, namespace: str = CORE_NAMESPACE) -> type[Container]:
+        """The class for ``data_type``: registered, or generated from its spec (and cached)."""
+        key = (namespace, data_type)
+        if key in self._classes:
+            return self._classes[key]
+        home = self.namespace_of(data_type, namespace)
+        if (home, data_type) not in self._classes:
+            self._classes[(home, data_type)] = self._generate(data_type, home)
+        self._classes[key] = self._classes[(home, data_type)]
+        return self._classes[key]
+
+    def _generate(self, data_type: str, namespace: str) -> type[Container]:
+        spec = self.namespace_catalog.get_spec(namespace, data_type)
+        parent_type = spec.data_type_inc
+        if parent_type is None:
+            parent: type[Container] = Container if isinstance(spec, GroupSpec) else Data
+        else:
+            parent = self.get_class(parent_type, namespace)
+        attrs: dict[str, Any] = {
+            "data_type": data_type,
+            "namespace": namespace,
+            "__doc__": spec.doc,
+            "__module__": __name__,
+        }
+        if isinstance(parent, type) and issubclass(parent, DynamicTable):
+            assert isinstance(spec, GroupSpec)
+            attrs["__columns__"] = self._columns(spec, namespace)
+        return type(data_type, (parent,), attrs)
+
+    def _columns(self, spec: GroupSpec, namespace: str) -> tuple[dict[str, Any], ...]:
+        """``__columns__`` from a DynamicTable spec: its VectorData datasets, ragged when a
+        ``<name>_index`` dataset sits beside them, regions for DynamicTableRegion types."""
+        datasets = {d.name: d for d in spec.datasets if d.name is not None}
+        declared = self.namespace_catalog.get_namespace(namespace).get_spec(
+            spec.data_type_def or "", resolved=False
+        )
+        own = {d.name for d in declared.datasets} if isinstance(declared, GroupSpec) else set()
+        columns = []
+        for name, d in datasets.items():
+            if name == "id" or name not in own or _is_index_of(name, datasets):
+                continue
+            dtype = d.data_type_def or d.data_type_inc
+            if dtype is None or not self._is_a(dtype, "VectorData", namespace):
+                continue
+            depth = 0
+            while f"{name}{'_index' * (depth + 1)}" in datasets:
+                depth += 1
+            entry: dict[str, Any] = {
+                "name": name,
+                "description": d.doc,
+                "required": d.quantity not in ("?", "*"),
+            }
+            if depth:
+                entry["index"] = True if depth == 1 else depth
+            if self._is_a(dtype, "DynamicTableRegion", namespace):
+                entry["table"] = True
+            elif self._is_a(dtype, "EnumData", namespace):
+                entry["enum"] = True
+            if dtype not in ("VectorData", "DynamicTableRegion", "EnumData"):
+                entry["class"] = self.get_class(dtype, namespace)
+            columns.append(entry)
+        return tuple(columns)
+
+    def _is_a(self, data_type: str, base: str, namespace: str) -> bool:
+        try:
+            home = self.namespace_of(data_type, namespace)
+            hierarchy = self.namespace_catalog.get_hierarchy(home, data_type)
+        except (HdmfArrowError, KeyError):
+            return False
+        return base in hierarchy
+
+
+def _is_index_of(name: str, datasets: dict[str, DatasetSpec | Any]) -> bool:
+    return name.endswith("_index") and name[: -len("_index")] in datasets
+
+
+class BuildManager:
+    """What IO classes accept as ``manager=``: it carries the TypeMap used to pick classes
+    when reading (hdmf's BuildManager also builds; hdmf-arrow needs no builder tree)."""
+
+    def __init__(self, type_map: TypeMap) -> None:
+        self.type_map = type_map
+
+
+@functools.cache
+def _default_type_map() -> TypeMap:
+    return TypeMap()
+
+
+def get_type_map(*, copy: bool = True) -> TypeMap:
+    """The type map with hdmf-common, hdmf-experimental and loaded extensions (a copy by
+    default, as in hdmf)."""
+    type_map = _default_type_map()
+    return type_map.copy() if copy else type_map
+
+
+def get_manager(*, copy: bool = True) -> BuildManager:
+    """A BuildManager over :func:`get_type_map` (pass it to ``ParquetIO(..., manager=)``)."""
+    return BuildManager(get_type_map(copy=copy))
+
+
+def register_class(
+    data_type: str, namespace: str = CORE_NAMESPACE, container_cls: C | None = None
+) -> Any:
+    """Register ``container_cls`` for ``data_type``; used as a decorator when it is omitted.
+
+    Examples
+    --------
+    >>> @register_class("MyTable", "ndx-doc")
+    ... class MyTable(DynamicTable):
+    ...     __columns__ = ({"name": "x", "description": "x", "required": True},)
+    >>> MyTable(name="t", description="d").colnames, MyTable.data_type
+    (('x',), 'MyTable')
+    """
+
+    def register(cls: C) -> C:
+        _default_type_map().register_class(data_type, namespace, cls)
+        return cls
+
+    return register if container_cls is None else register(container_cls)
+
+
+def get_class(data_type: str, namespace: str = CORE_NAMESPACE) -> type[Container]:
+    """The class for a data type: registered, or generated from its spec on first request."""
+    return _default_type_map().get_class(data_type, namespace)
+
+
+def load_namespaces(namespace_path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Load an extension (a namespace YAML file) into the default type map."""
+    return _default_type_map().load_namespaces(namespace_path)
+
+
+def available_namespaces() -> tuple[str, ...]:
+    """The namespaces loaded in the default type map."""
+    return tuple(_default_type_map().namespace_catalog.namespaces)

@@ -1,0 +1,109 @@
+"""The namespaces a store's data types come from, cached in the store (``_hdmf/specs/``).
+
+Writing caches every namespace the tree uses, and those it includes, as YAML:
+``_hdmf/specs/<namespace>/<version>/namespace.yaml`` plus one file per source. The files are
+created once and never changed (a version's specs do not change). Reading loads the cached
+namespaces that the reader's type map lacks, so extension tables come back as their classes
+in a process that never saw the extension's YAML files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import TYPE_CHECKING, Any
+
+from hdmf_arrow.common import Container, DynamicTable
+from hdmf_arrow.errors import CorruptStoreError, HdmfArrowError
+from hdmf_arrow.spec import dump_specs
+from hdmf_arrow.spec._yaml import dump_yaml, load_yaml
+
+if TYPE_CHECKING:
+    from hdmf_arrow.common import TypeMap
+    from hdmf_arrow.storage import Store
+
+SPECS = "_hdmf/specs"
+
+
+def used_namespaces(root: Container) -> set[str]:
+    """The namespaces of every container, table and column in the tree."""
+    found = {root.namespace}
+    if isinstance(root, DynamicTable):
+        for col in root.columns:
+            found.add(col.namespace)
+        return found
+    for child in root.children:
+        found |= used_namespaces(child)
+    return found
+
+
+def cache_namespaces(store: Store, type_map: TypeMap, names: set[str]) -> list[dict[str, str]]:
+    """Cache ``names`` and the namespaces they include; returns the manifest entries.
+
+    Namespaces the type map does not know (a class registered without a spec) are skipped:
+    readers then report those types as unknown.
+    """
+    catalog = type_map.namespace_catalog
+    known = set(catalog.namespaces)
+    todo = sorted(n for n in names if n in known)
+    entries: dict[str, dict[str, str]] = {}
+    while todo:
+        name = todo.pop()
+        if name in entries:
+            continue
+        ns = catalog.get_namespace(name)
+        base = f"{SPECS}/{name}/{ns.version or 'unversioned'}"
+        _create(store, f"{base}/namespace.yaml", dump_yaml({"namespaces": [ns.to_dict()]}))
+        for source, specs in ns.own_sources().items():
+            _create(store, f"{base}/{source}", dump_specs(specs))
+        entries[name] = {"name": name, "version": ns.version or "", "path": base}
+        todo += [e.namespace for e in ns.schema if e.namespace and e.namespace not in entries]
+    return sorted(entries.values(), key=lambda e: e["name"])
+
+
+def _create(store: Store, key: str, text: str) -> None:
+    # cached by an earlier commit already: a namespace version's specs do not change
+    with contextlib.suppress(FileExistsError):
+        store.create(key, text.encode())
+
+
+def load_cached(store: Store, type_map: TypeMap, entries: list[dict[str, Any]]) -> None:
+    """Load the cached namespaces ``type_map`` lacks (those an entry includes first)."""
+    catalog = type_map.namespace_catalog
+    pending = [e for e in entries if e.get("name") not in catalog.namespaces]
+    while pending:
+        progress = False
+        for entry in list(pending):
+            base = str(entry["path"])
+            doc = _read(store, f"{base}/namespace.yaml")
+            includes = [
+                s.get("namespace")
+                for n in doc.get("namespaces", ())
+                for s in n.get("schema", ())
+                if isinstance(s, dict) and s.get("namespace")
+            ]
+            if any(i not in catalog.namespaces for i in includes):
+                continue
+            sources = {
+                str(s["source"]): _read(store, f"{base}/{s['source']}")
+                for n in doc.get("namespaces", ())
+                for s in n.get("schema", ())
+                if isinstance(s, dict) and s.get("source")
+            }
+            catalog.load_namespace_documents(doc, sources, origin=f"{store.url}/{base}")
+            pending.remove(entry)
+            progress = True
+        if not progress:
+            names = [str(e.get("name")) for e in pending]
+            msg = (
+                f"store {store.url}: cached namespaces {names} include namespaces that are "
+                f"neither cached nor loaded"
+            )
+            raise CorruptStoreError(msg)
+
+
+def _read(store: Store, key: str) -> Any:
+    try:
+        return load_yaml(store.read(key).decode())
+    except (FileNotFoundError, UnicodeDecodeError, HdmfArrowError, ValueError) as exc:
+        msg = f"cached spec {key!r} of store {store.url} cannot be read ({exc})"
+        raise CorruptStoreError(msg) from None

@@ -1,0 +1,119 @@
+"""Extension types through the store: specs cached, classes back in a fresh process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import hdmf_arrow
+from hdmf_arrow.common import DynamicTable, TypeMap, get_class, load_namespaces, register_class
+from hdmf_arrow.spec import DatasetSpec, GroupSpec, NamespaceBuilder
+
+
+@pytest.fixture(scope="module")
+def extension(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """ndx-trials: a TrialsTable (DynamicTable) with a required, a ragged and a region column."""
+    out = tmp_path_factory.mktemp("ndx")
+    ns = NamespaceBuilder(
+        doc="trials extension", name="ndx-trials", full_name="trials", version="0.1.0",
+        author="tests", contact="tests@example.org",
+    )  # fmt: skip
+    ns.include_namespace("hdmf-common")
+    ns.add_spec(
+        "ndx-trials.extensions.yaml",
+        GroupSpec(
+            doc="A table of trials",
+            data_type_def="TrialsTable",
+            data_type_inc="DynamicTable",
+            datasets=[
+                DatasetSpec(
+                    doc="start time", name="start", data_type_inc="VectorData", dtype="float64"
+                ),
+                DatasetSpec(
+                    doc="tags", name="tags", data_type_inc="VectorData", dtype="text", quantity="?"
+                ),
+                DatasetSpec(
+                    doc="index of tags",
+                    name="tags_index",
+                    data_type_inc="VectorIndex",
+                    quantity="?",
+                ),
+            ],
+        ),
+    )
+    ns.export("ndx-trials.namespace.yaml", outdir=out)
+    return out / "ndx-trials.namespace.yaml"
+
+
+def test_get_class_builds_predefined_columns(extension: Path) -> None:
+    load_namespaces(extension)
+    trials_cls = get_class("TrialsTable", "ndx-trials")
+    assert issubclass(trials_cls, DynamicTable)
+    assert trials_cls.data_type == "TrialsTable"
+    assert trials_cls.namespace == "ndx-trials"
+    assert get_class("TrialsTable", "ndx-trials") is trials_cls  # cached
+    t = trials_cls(name="trials", description="d")
+    assert t.colnames == ("start",)  # required at init
+    t.add_row(start=0.5, tags=["go"])  # the optional ragged column, from its spec
+    assert t["tags"].data_type == "VectorIndex"
+    assert t.colnames == ("start", "tags")
+
+
+def test_extension_table_reads_back_in_a_fresh_process(extension: Path, tmp_path: Path) -> None:
+    load_namespaces(extension)
+    t = get_class("TrialsTable", "ndx-trials")(name="trials", description="d")
+    t.add_row(start=0.5, tags=["go", "left"])
+    t.add_row(start=1.5, tags=[])
+    store = tmp_path / "s.hdmf"
+    hdmf_arrow.write(t, store)
+    assert (store / "_hdmf" / "specs" / "ndx-trials" / "0.1.0" / "namespace.yaml").exists()
+    script = f"""
+import json, hdmf_arrow
+from hdmf_arrow.common import available_namespaces
+assert "ndx-trials" not in available_namespaces()
+t = hdmf_arrow.read({str(store)!r})
+print(json.dumps({{
+    "class": type(t).__name__, "bases": [c.__name__ for c in type(t).__mro__[1:3]],
+    "data_type": t.data_type, "namespace": t.namespace, "colnames": list(t.colnames),
+    "predefined": [c["name"] for c in type(t).__columns__],
+    "tags": t[:, "tags"], "start": t["start"].data.tolist(),
+}}))
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    got = json.loads(out.stdout)
+    assert got == {
+        "class": "TrialsTable",
+        "bases": ["DynamicTable", "Container"],
+        "data_type": "TrialsTable",
+        "namespace": "ndx-trials",
+        "colnames": ["start", "tags"],
+        "predefined": ["start", "tags"],
+        "tags": [["go", "left"], []],
+        "start": [0.5, 1.5],
+    }
+
+
+def test_a_type_the_reader_cannot_resolve_is_reported(tmp_path: Path) -> None:
+    @register_class("Private", "ndx-unpublished")
+    class Private(DynamicTable):
+        pass
+
+    t = Private(name="p", description="d")
+    t.add_column("x", "x", data=[1, 2])
+    hdmf_arrow.write(t, tmp_path / "s")
+    reader = TypeMap()  # knows hdmf-common only, like a process that never saw Private
+    with (
+        pytest.warns(UserWarning, match="'Private' of namespace 'ndx-unpublished'"),
+        hdmf_arrow.ParquetIO(
+            tmp_path / "s", "r", manager=hdmf_arrow.common.BuildManager(reader)
+        ) as io,
+    ):
+        back = io.read()
+    assert type(back) is DynamicTable
+    assert back["x"].data.tolist() == [1, 2]
