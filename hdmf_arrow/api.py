@@ -6,10 +6,13 @@ from typing import TYPE_CHECKING, Any
 
 from hdmf_arrow.errors import ValidationError
 from hdmf_arrow.io import ParquetIO, ParquetOptions, find_table
+from hdmf_arrow.spec import core_catalog
 from hdmf_arrow.storage import FsspecStore
 from hdmf_arrow.validate import Issue, check
 
 if TYPE_CHECKING:
+    import os
+
     from hdmf_arrow.common import Container
     from hdmf_arrow.storage import StoreLike
 
@@ -96,14 +99,36 @@ def validate(
     """
     from hdmf_arrow.common import Container as _Container
 
-    root = (
-        obj
-        if isinstance(obj, _Container)
-        else read(obj, version=version, storage_options=storage_options)
-    )
-    issues = check(root)
+    if isinstance(obj, _Container):
+        root, type_map = obj, None
+    else:
+        with ParquetIO(obj, "r", version=version, storage_options=storage_options) as io:
+            root, type_map = io.read(), io.type_map  # with the store's cached namespaces
+    issues = check(root, type_map)
     if issues and raise_on_error:
         shown = "\n  ".join(str(i) for i in issues[:20])
         msg = f"{len(issues)} problem(s) in {root.name!r}:\n  {shown}"
         raise ValidationError(msg, list(issues))
     return issues
+
+
+def validate_spec(namespace_path: str | os.PathLike[str]) -> dict[str, tuple[str, ...]]:
+    """Load a namespace file (and the spec files it names) next to hdmf-common and
+    hdmf-experimental, checking the specs; returns ``{namespace: (types it defines...)}``.
+
+    Raises
+    ------
+    SpecError
+        The first problem, naming the file, the type and the key path.
+    """
+    catalog = core_catalog()
+    loaded = catalog.load_namespaces(namespace_path)
+    return {
+        name: tuple(
+            t
+            for t in catalog.get_namespace(name).get_registered_types()
+            if (record := catalog.get_namespace(name).get_type_record(t)) is not None
+            and record.namespace == name
+        )
+        for name in loaded
+    }

@@ -72,5 +72,18 @@ def validate_command(
     sys.exit(1 if issues else 0)
 
 
+@main.command(name="validate-spec")
+@click.argument("namespace_file", type=click.Path(exists=True, dir_okay=False))
+def validate_spec_command(namespace_file: str) -> None:
+    """Check a namespace YAML file and the spec files it names; exit 0 if valid, 1 if not."""
+    try:
+        found = api.validate_spec(namespace_file)
+    except (HdmfArrowError, OSError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    for name, types in found.items():
+        click.echo(f"{name}: valid, {len(types)} type(s): {', '.join(types)}")
+
+
 if __name__ == "__main__":
     main()

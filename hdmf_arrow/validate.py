@@ -10,9 +10,15 @@ everything holds), never stopping at the first. It checks, per table:
 - enum codes address an element, and elements are unique;
 - names contain no '/' or ':'.
 
-Checks against the specs (types, dtypes, shapes, quantities, required parts) are added by the
-spec layer; :func:`hdmf_arrow.api.validate` runs everything on an object or a stored location.
-All checks work on whole Arrow arrays (pyarrow.compute), not row by row.
+and, against the specs of the data types (all namespaces at once, through a TypeMap):
+
+- the data type is known (an unknown type is an issue, never skipped);
+- a table has every required column its spec names, each of the spec's data type (or a
+  subtype), with an allowed dtype (the spec's, or a wider one of the same kind: hdmf's rule);
+- a region column's target is a DynamicTable.
+
+:func:`hdmf_arrow.api.validate` runs everything on an object or a stored location. All checks
+work on whole Arrow arrays (pyarrow.compute), not row by row.
 """
 
 from __future__ import annotations
@@ -32,10 +38,14 @@ from hdmf_arrow.common import (
     VectorIndex,
 )
 from hdmf_arrow.common._region import DynamicTableRegion
+from hdmf_arrow.common._registry import get_type_map
 from hdmf_arrow.errors import HdmfArrowError
+from hdmf_arrow.spec import GroupSpec, is_allowed_dtype
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+    from hdmf_arrow.common import TypeMap
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +63,9 @@ class Issue:
         return {"path": self.path, "data_type": self.data_type, "message": self.message}
 
 
-def check(root: Container) -> list[Issue]:
-    """Every data problem in the tree under ``root``.
+def check(root: Container, type_map: TypeMap | None = None) -> list[Issue]:
+    """Every problem in the tree under ``root``: its data, and its data against the specs of
+    ``type_map`` (the loaded namespaces by default).
 
     Examples
     --------
@@ -64,14 +75,17 @@ def check(root: Container) -> list[Issue]:
     >>> [str(i) for i in check(t)]
     ['ElementIdentifiers (t/id): 2 rows share an id (first: 1); ids must be unique']
     """
-    return list(_walk(root, root.name))
+    types = type_map if type_map is not None else get_type_map(copy=False)
+    return list(_walk(root, root.name, types))
 
 
-def _walk(node: Container, path: str) -> Iterator[Issue]:
+def _walk(node: Container, path: str, types: TypeMap) -> Iterator[Issue]:
     if "/" in node.name or ":" in node.name:
         yield Issue(path, node.data_type, f"name {node.name!r} contains '/' or ':'")
+    yield from _known(node, path, types)
     if isinstance(node, DynamicTable):
         yield from _table(node, path)
+        yield from _table_spec(node, path, types)
         return
     if isinstance(node, Data):
         yield from _guard(
@@ -81,7 +95,7 @@ def _walk(node: Container, path: str) -> Iterator[Issue]:
         )
         return
     for child in node.children:
-        yield from _walk(child, f"{path}/{child.name}")
+        yield from _walk(child, f"{path}/{child.name}", types)
 
 
 def _guard(path: str, data_type: str, run: object) -> Iterator[Issue]:
@@ -161,6 +175,8 @@ def _region(region: DynamicTableRegion, where: str) -> Iterator[Issue]:
     if region.table is None:
         yield Issue(where, region.data_type, "has no target table")
         return
+    if not isinstance(region.table, DynamicTable):
+        return  # the spec check reports a target of the wrong type; there are no rows to count
     values = region.to_arrow()
     n = len(region.table)
     bad = pc.or_(pc.less(values, 0), pc.greater_equal(values, n))
@@ -190,3 +206,91 @@ def _arrow_valid(arr: pa.Array, *, where: str = "", data_type: str = "") -> Iter
         arr.validate(full=True)
     except pa.ArrowInvalid as exc:
         yield Issue(where, data_type, f"is not a valid Arrow array: {exc}")
+
+
+# -- against the specs -------------------------------------------------------------------------
+
+_ARROW_DTYPES = {
+    "int8": "int8", "int16": "int16", "int32": "int32", "int64": "int64",
+    "uint8": "uint8", "uint16": "uint16", "uint32": "uint32", "uint64": "uint64",
+    "float": "float32", "double": "float64", "bool": "bool", "string": "text",
+    "large_string": "text", "binary": "ascii", "large_binary": "ascii",
+    "date32[day]": "isodatetime",
+}  # fmt: skip
+
+
+def spec_dtype(t: pa.DataType) -> str | None:
+    """The schema-language dtype of the values of an Arrow type (None if it has none).
+
+    >>> spec_dtype(pa.list_(pa.float64())), spec_dtype(pa.dictionary(pa.uint8(), pa.string()))
+    ('float64', 'uint8')
+    """
+    while pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_fixed_size_list(t):
+        t = t.value_type
+    if pa.types.is_dictionary(t):
+        t = t.index_type
+    if pa.types.is_timestamp(t):
+        return "isodatetime"
+    return _ARROW_DTYPES.get(str(t))
+
+
+def _known(node: Container, path: str, types: TypeMap) -> Iterator[Issue]:
+    try:
+        types.namespace_of(node.data_type, node.namespace)
+    except (HdmfArrowError, KeyError):
+        yield Issue(
+            path,
+            node.data_type,
+            f"data type {node.data_type!r} of namespace {node.namespace!r} is not defined in "
+            f"any loaded namespace; it cannot be checked. Hint: load its namespace.",
+        )
+
+
+def _table_spec(table: DynamicTable, path: str, types: TypeMap) -> Iterator[Issue]:
+    try:
+        home = types.namespace_of(table.data_type, table.namespace)
+        spec = types.namespace_catalog.get_spec(home, table.data_type)
+    except (HdmfArrowError, KeyError):
+        return  # reported by _known
+    assert isinstance(spec, GroupSpec)
+    named = {d.name: d for d in spec.datasets if d.name is not None}
+    for name, d in named.items():
+        if name == table.id.name or (name.endswith("_index") and name[:-6] in named):
+            continue
+        dtype_of = d.data_type_def or d.data_type_inc
+        if name not in table.colnames:
+            if d.quantity not in ("?", "*", 0):
+                yield Issue(
+                    f"{path}/{name}",
+                    table.data_type,
+                    f"required column {name!r} ({dtype_of or 'dataset'}) is missing",
+                )
+            continue
+        base = table.get_column(name).get_target_data()
+        where = f"{path}/{name}"
+        if dtype_of and not types._is_a(base.data_type, dtype_of, base.namespace):
+            yield Issue(
+                where, base.data_type, f"expected data type {dtype_of!r}, found {base.data_type!r}"
+            )
+        if isinstance(d.dtype, str) and not isinstance(base, EnumData):
+            found = spec_dtype(base.dtype)
+            if found is not None and not _allowed(found, d.dtype):
+                yield Issue(
+                    where, base.data_type, f"expected dtype {d.dtype!r} (or wider), found {found!r}"
+                )
+    for name in table.get_foreign_columns():
+        region = table.get_column(name).get_target_data()
+        target = getattr(region, "table", None)
+        if target is not None and not isinstance(target, DynamicTable):
+            yield Issue(
+                f"{path}/{name}",
+                "DynamicTableRegion",
+                f"target must be a DynamicTable, found {type(target).__name__}",
+            )
+
+
+def _allowed(found: str, wanted: str) -> bool:
+    try:
+        return is_allowed_dtype(found, wanted)
+    except KeyError:
+        return True  # a dtype the schema language does not name (e.g. compound): not ours to judge

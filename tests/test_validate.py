@@ -18,9 +18,11 @@ from hdmf_arrow.common import (
     DynamicTable,
     DynamicTableRegion,
     SimpleMultiContainer,
+    TypeMap,
     VectorData,
 )
 from hdmf_arrow.errors import ValidationError
+from hdmf_arrow.spec import DatasetSpec, GroupSpec, NamespaceBuilder
 from hdmf_arrow.testing.strategies import dynamic_tables
 from hdmf_arrow.validate import Issue, check
 
@@ -226,3 +228,128 @@ def test_cli_validate_exit_codes_and_output(tmp_path: Path) -> None:
     result = runner.invoke(main, ["validate", str(tmp_path / "nothing")])
     assert result.exit_code == 2
     assert "not an hdmf-arrow store" in result.output
+
+
+# -- against the specs -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ext_types(tmp_path_factory: pytest.TempPathFactory) -> TypeMap:
+    """A private TypeMap with ndx-check: CheckedTable(start: float64 required, site: region
+    optional, label: text optional)."""
+    out = tmp_path_factory.mktemp("ndx-check")
+    ns = NamespaceBuilder(
+        doc="validator test", name="ndx-check", full_name="check", version="1.0.0",
+        author="tests", contact="t@example.org",
+    )  # fmt: skip
+    ns.include_namespace("hdmf-common")
+    ns.add_spec(
+        "ndx-check.extensions.yaml",
+        GroupSpec(
+            doc="checked",
+            data_type_def="CheckedTable",
+            data_type_inc="DynamicTable",
+            datasets=[
+                DatasetSpec(doc="start", name="start", data_type_inc="VectorData", dtype="float64"),
+                DatasetSpec(doc="site", name="site", data_type_inc="DynamicTableRegion",
+                            quantity="?"),
+                DatasetSpec(doc="label", name="label", data_type_inc="VectorData", dtype="text",
+                            quantity="?"),
+            ],
+        ),
+    )  # fmt: skip
+    ns.export("ndx-check.namespace.yaml", outdir=out)
+    types = TypeMap()
+    types.load_namespaces(out / "ndx-check.namespace.yaml")
+    return types
+
+
+def checked(types: TypeMap, **columns: VectorData) -> DynamicTable:
+    cls = types.get_class("CheckedTable", "ndx-check")
+    start = columns.pop("start", VectorData("start", "start", [0.0, 1.0]))
+    return cls(name="checked", description="d", columns=[start, *columns.values()])  # type: ignore[call-arg]
+
+
+def test_a_valid_extension_table_has_no_issues(ext_types: TypeMap) -> None:
+    t = checked(ext_types, label=VectorData("label", "l", ["a", "b"]))
+    assert check(t, ext_types) == []
+
+
+SPEC_CORPUS: dict[str, tuple[Callable[[TypeMap], DynamicTable], tuple[str, str, str]]] = {
+    "required column missing": (
+        lambda types: _without_start(checked(types)),
+        ("checked/start", "CheckedTable", "required column 'start' (VectorData) is missing"),
+    ),
+    "dtype of the wrong kind": (
+        lambda types: checked(types, start=VectorData("start", "s", ["a", "b"])),
+        ("checked/start", "VectorData", "expected dtype 'float64' (or wider), found 'text'"),
+    ),
+    "dtype narrower than the spec": (
+        lambda types: checked(types, start=VectorData("start", "s", [0.0, 1.0], dtype="float32")),
+        ("checked/start", "VectorData", "expected dtype 'float64' (or wider), found 'float32'"),
+    ),
+    "column of the wrong data type": (
+        lambda types: checked(types, site=VectorData("site", "s", [0, 1])),
+        ("checked/site", "VectorData", "expected data type 'DynamicTableRegion'"),
+    ),
+    "region target is not a table": (
+        lambda types: _region_into_group(checked(types)),
+        ("checked/site", "DynamicTableRegion", "target must be a DynamicTable"),
+    ),
+}
+
+
+def _without_start(t: DynamicTable) -> DynamicTable:
+    t._detach("start")
+    return t
+
+
+def _region_into_group(t: DynamicTable) -> DynamicTable:
+    target = DynamicTable(name="target", description="d")
+    target.add_column("v", "v", data=[1, 2])
+    t.add_column("site", "sites", data=[0, 1], table=target)
+    t["site"]._table = SimpleMultiContainer("not a table")
+    return t
+
+
+@pytest.mark.parametrize("defect", list(SPEC_CORPUS))
+def test_each_spec_defect_gives_exactly_its_issue(defect: str, ext_types: TypeMap) -> None:
+    build, (path, data_type, text) = SPEC_CORPUS[defect]
+    issues = check(build(ext_types), ext_types)
+    assert len(issues) == 1, [str(i) for i in issues]
+    assert issues[0].path == path
+    assert issues[0].data_type == data_type
+    assert text in issues[0].message, issues[0].message
+
+
+def test_an_unknown_type_is_an_issue_not_a_skip() -> None:
+    class Unpublished(DynamicTable):
+        data_type = "Unpublished"
+        namespace = "ndx-nowhere"
+
+    t = Unpublished(name="u", description="d")
+    issues = check(t, TypeMap())
+    assert [str(i) for i in issues] == [
+        "Unpublished (u): data type 'Unpublished' of namespace 'ndx-nowhere' is not defined in "
+        "any loaded namespace; it cannot be checked. Hint: load its namespace."
+    ]
+
+
+def test_cli_validate_spec(tmp_path: Path) -> None:
+    ns = NamespaceBuilder(
+        doc="d", name="ndx-cli", full_name="cli", version="0.1.0", author="a", contact="a@b.c"
+    )
+    ns.include_namespace("hdmf-common")
+    ns.add_spec("ndx-cli.extensions.yaml", GroupSpec(doc="x", data_type_def="XTable",
+                                                     data_type_inc="DynamicTable"))  # fmt: skip
+    ns.export("ndx-cli.namespace.yaml", outdir=tmp_path)
+    runner = CliRunner()
+    result = runner.invoke(main, ["validate-spec", str(tmp_path / "ndx-cli.namespace.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "ndx-cli: valid, 1 type(s): XTable" in result.output
+    spec_file = tmp_path / "ndx-cli.extensions.yaml"
+    spec_file.write_text(spec_file.read_text().replace("DynamicTable", "NoSuchTable"))
+    result = runner.invoke(main, ["validate-spec", str(tmp_path / "ndx-cli.namespace.yaml")])
+    assert result.exit_code == 1
+    assert "ndx-cli.extensions.yaml" in result.output
+    assert "NoSuchTable" in result.output
