@@ -353,3 +353,32 @@ def test_cli_validate_spec(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "ndx-cli.extensions.yaml" in result.output
     assert "NoSuchTable" in result.output
+
+
+@pytest.mark.parametrize(
+    "example", ["subjects_table.py", "ragged_spike_times.py", "table_regions.py", "enum_data.py"]
+)
+def test_every_example_validates(example: str, capsys: pytest.CaptureFixture[str]) -> None:
+    import runpy
+
+    found = runpy.run_path(str(Path(__file__).parent.parent / "examples" / example))
+    capsys.readouterr()
+    containers = [v for v in found.values() if isinstance(v, DynamicTable | VectorData)]
+    assert containers
+    for container in containers:
+        assert check(container) == [], container.name
+
+
+@settings(max_examples=15, deadline=None)
+@given(dynamic_tables())
+def test_whatever_we_write_validates(table: DynamicTable) -> None:
+    import uuid
+
+    targets = {
+        t.object_id: t
+        for n in table.get_foreign_columns()
+        if (t := table.get_column(n).get_target_data().table) is not None
+    }
+    location = f"memory://validate-{uuid.uuid4().hex}/s"
+    hdmf_arrow.write(SimpleMultiContainer("root", [*targets.values(), table]), location)
+    assert hdmf_arrow.validate(location) == []
