@@ -253,6 +253,13 @@ def _table_spec(table: DynamicTable, path: str, types: TypeMap) -> Iterator[Issu
     except (HdmfArrowError, KeyError):
         return  # reported by _known
     assert isinstance(spec, GroupSpec)
+    mapper = types.get_map(table)
+    present = mapper.get_attributes(table)
+    for attribute in spec.attributes:
+        unset = attribute.value is None and attribute.default_value is None
+        wanted = attribute.required and unset and attribute.name in mapper.attribute_names()
+        if wanted and attribute.name not in present:
+            yield Issue(path, table.data_type, f"required attribute {attribute.name!r} is missing")
     named = {d.name: d for d in spec.datasets if d.name is not None}
     for name, d in named.items():
         if name == table.id.name or (name.endswith("_index") and name[:-6] in named):

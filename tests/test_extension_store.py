@@ -117,3 +117,50 @@ def test_a_type_the_reader_cannot_resolve_is_reported(tmp_path: Path) -> None:
         back = io.read()
     assert type(back) is DynamicTable
     assert back["x"].data.tolist() == [1, 2]
+
+
+def test_register_map_names_fields_and_the_store_keeps_them(tmp_path: Path) -> None:
+    from hdmf_arrow.common import BuildManager, ObjectMapper
+    from hdmf_arrow.spec import AttributeSpec
+    from hdmf_arrow.validate import check
+
+    ns = NamespaceBuilder(
+        doc="d", name="ndx-stim", full_name="stim", version="0.1.0", author="a", contact="a@b.c"
+    )
+    ns.include_namespace("hdmf-common")
+    ns.add_spec(
+        "ndx-stim.extensions.yaml",
+        GroupSpec(
+            doc="stimuli",
+            data_type_def="StimTable",
+            data_type_inc="DynamicTable",
+            attributes=[AttributeSpec(name="stimulus_type", doc="kind", dtype="text")],
+        ),
+    )
+    ns.export("ndx-stim.namespace.yaml", outdir=tmp_path)
+    types = TypeMap()
+    types.load_namespaces(tmp_path / "ndx-stim.namespace.yaml")
+
+    class StimTable(DynamicTable):
+        stim: str | None = None  # the field holding the spec's 'stimulus_type'
+
+    class StimMapper(ObjectMapper):
+        fields = {"stimulus_type": "stim"}  # noqa: RUF012 - as ObjectMapper declares it
+
+    types.register_class("StimTable", "ndx-stim", StimTable)
+    types.register_map(StimTable, StimMapper)
+    t = StimTable(name="stimuli", description="d")
+    assert [str(i) for i in check(t, types)] == [
+        "StimTable (stimuli): required attribute 'stimulus_type' is missing"
+    ]
+    t.stim = "gratings"
+    assert check(t, types) == []
+    manager = BuildManager(types)
+    with hdmf_arrow.ParquetIO(tmp_path / "s", "w", manager=manager) as io:
+        io.write(t)
+    with hdmf_arrow.ParquetIO(tmp_path / "s", "r", manager=manager) as io:
+        back = io.read()
+    assert type(back) is StimTable
+    assert back.stim == "gratings"
+    manifest = json.loads(next((tmp_path / "s" / "_hdmf" / "versions").glob("*.json")).read_text())
+    assert manifest["root"]["attributes"] == {"stimulus_type": "gratings"}

@@ -7,6 +7,7 @@ from hdmf_arrow.common._multi import SimpleMultiContainer
 from hdmf_arrow.common._region import DynamicTableRegion
 from hdmf_arrow.common._registry import (
     BuildManager,
+    ObjectMapper,
     TypeMap,
     UnknownTypeError,
     available_namespaces,
@@ -15,6 +16,7 @@ from hdmf_arrow.common._registry import (
     get_type_map,
     load_namespaces,
     register_class,
+    register_map,
 )
 from hdmf_arrow.common._table import DynamicTable
 
@@ -28,6 +30,7 @@ __all__ = [
     "DynamicTableRegion",
     "ElementIdentifiers",
     "EnumData",
+    "ObjectMapper",
     "SimpleMultiContainer",
     "TypeMap",
     "UnknownTypeError",
@@ -39,4 +42,5 @@ __all__ = [
     "get_type_map",
     "load_namespaces",
     "register_class",
+    "register_map",
 ]

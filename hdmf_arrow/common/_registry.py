@@ -10,7 +10,7 @@ request by :func:`get_class` (a ``DynamicTable`` extension gets ``__columns__`` 
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from hdmf_arrow.common._container import CORE_NAMESPACE, EXP_NAMESPACE, Container
 from hdmf_arrow.common._data import Data, ElementIdentifiers, VectorData, VectorIndex
@@ -43,17 +43,83 @@ class UnknownTypeError(HdmfArrowError, LookupError):
     """A data type that no loaded namespace defines."""
 
 
+# attributes the model itself keeps (and the store writes elsewhere)
+_RESERVED = frozenset({"description", "colnames", "data_type", "namespace", "object_id"})
+
+
+class ObjectMapper:
+    """How a container class's fields map to the attributes of its spec.
+
+    A store keeps a container's spec attributes (those its spec declares, beyond what the
+    model itself keeps) in the manifest. By default the spec attribute ``x`` is the
+    container's field ``x``; a class whose fields are named otherwise registers a subclass
+    with :func:`register_map` and lists the differences in ``fields``.
+
+    Examples
+    --------
+    >>> class TrialsMapper(ObjectMapper):
+    ...     fields = {"stimulus_type": "stim"}  # spec attribute -> container field
+    """
+
+    fields: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, spec: GroupSpec | DatasetSpec | None) -> None:
+        self.spec = spec
+
+    def attribute_names(self) -> list[str]:
+        """The spec's attributes that live in the manifest."""
+        if self.spec is None:
+            return []
+        return [a.name for a in self.spec.attributes if a.name not in _RESERVED]
+
+    def get_attributes(self, container: Container) -> dict[str, Any]:
+        """Spec attribute -> value, for the attributes the container has a value for."""
+        out = {}
+        for name in self.attribute_names():
+            value = getattr(container, self.fields.get(name, name), None)
+            if value is not None:
+                out[name] = value
+        return out
+
+    def set_attributes(self, container: Container, attributes: dict[str, Any]) -> None:
+        """Put stored attribute values back on a container read from a store."""
+        for name, value in attributes.items():
+            setattr(container, self.fields.get(name, name), value)
+
+
 class TypeMap:
     """Namespaces and the classes of their data types (hdmf's TypeMap, without mappers)."""
 
     def __init__(self, catalog: NamespaceCatalog | None = None) -> None:
         self.namespace_catalog = catalog if catalog is not None else core_catalog()
         self._classes: dict[tuple[str, str], type[Container]] = dict(_BUILT_IN)
+        self._maps: dict[type[Container], type[ObjectMapper]] = {}
 
     def copy(self) -> TypeMap:
         new = TypeMap(self.namespace_catalog.copy())
         new._classes = dict(self._classes)
+        new._maps = dict(self._maps)
         return new
+
+    def register_map(self, container_cls: type[Container], mapper_cls: type[ObjectMapper]) -> None:
+        """Use ``mapper_cls`` for ``container_cls`` (and its subclasses)."""
+        if not (isinstance(mapper_cls, type) and issubclass(mapper_cls, ObjectMapper)):
+            msg = f"register_map: {mapper_cls!r} is not an ObjectMapper class"
+            raise TypeError(msg)
+        self._maps[container_cls] = mapper_cls
+
+    def get_map(self, container: Container) -> ObjectMapper:
+        """The mapper of a container: the one registered for its class (or a base), with
+        the spec of its data type (None when the type is not known)."""
+        mapper_cls = next(
+            (self._maps[c] for c in type(container).__mro__ if c in self._maps), ObjectMapper
+        )
+        try:
+            home = self.namespace_of(container.data_type, container.namespace)
+            spec = self.namespace_catalog.get_spec(home, container.data_type)
+        except (HdmfArrowError, KeyError):
+            spec = None
+        return mapper_cls(spec)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> TypeMap:
         return self.copy()
@@ -205,6 +271,31 @@ def register_class(
         return cls
 
     return register if container_cls is None else register(container_cls)
+
+
+def register_map(
+    container_cls: type[Container], mapper_cls: type[ObjectMapper] | None = None
+) -> Any:
+    """Register an ObjectMapper for a container class; a decorator when ``mapper_cls`` is
+    omitted (as in hdmf).
+
+    Examples
+    --------
+    >>> @register_class("StimTable", "ndx-doc-map")
+    ... class StimTable(DynamicTable):
+    ...     stim = None
+    >>> @register_map(StimTable)
+    ... class StimMapper(ObjectMapper):
+    ...     fields = {"stimulus_type": "stim"}
+    >>> get_type_map(copy=False).get_map(StimTable(name="s", description="d")).fields
+    {'stimulus_type': 'stim'}
+    """
+
+    def register(mapper: type[ObjectMapper]) -> type[ObjectMapper]:
+        _default_type_map().register_map(container_cls, mapper)
+        return mapper
+
+    return register if mapper_cls is None else register(mapper_cls)
 
 
 def get_class(data_type: str, namespace: str = CORE_NAMESPACE) -> type[Container]:

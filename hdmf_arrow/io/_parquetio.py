@@ -198,7 +198,7 @@ class ParquetIO:
         previous = _nodes(self._manifest.root) if self._manifest is not None else {}
         if self.mode == "w" and self._root is None:
             previous = {}  # 'w' writes everything anew
-        writer = TreeWriter(self.store, self.options, previous)
+        writer = TreeWriter(self.store, self.options, previous, self.type_map)
         writer.check_references(container)
         root = writer.node(container)
         cached = cache_namespaces(self.store, self.type_map, used_namespaces(container))

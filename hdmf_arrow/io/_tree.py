@@ -64,8 +64,15 @@ class TreeWriter:
     are in files now; the caller marks them committed once the manifest is created.
     """
 
-    def __init__(self, store: Store, options: ParquetOptions, previous: dict[str, Node]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        options: ParquetOptions,
+        previous: dict[str, Node],
+        type_map: TypeMap,
+    ) -> None:
         self.store = store
+        self.type_map = type_map
         self.options = options
         self.previous = previous
         self.written: list[DynamicTable] = []
@@ -79,7 +86,8 @@ class TreeWriter:
             "object_id": obj.object_id,
         }
         if isinstance(obj, DynamicTable):
-            return {**base, "kind": "table", **self._table(obj)}
+            mapped = self.type_map.get_map(obj).get_attributes(obj)
+            return {**base, "kind": "table", "attributes": mapped, **self._table(obj)}
         if isinstance(obj, Data):
             return {**base, "kind": "data", **self._data(obj)}
         attributes = getattr(obj, "attributes", {})
@@ -228,6 +236,7 @@ class TreeReader:
         table = cls(name, meta.description, id=ids, columns=columns, object_id=meta.object_id)
         table._source = files
         table._store_url = self.store.url  # type: ignore[attr-defined]
+        self.type_map.get_map(table).set_attributes(table, dict(node.get("attributes", {})))
         self.tables[table.object_id] = table
         return table
 
