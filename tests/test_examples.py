@@ -17,7 +17,7 @@ def run(name: str, capsys: pytest.CaptureFixture[str]) -> str:
 
 def test_every_example_is_tested() -> None:
     tested = {"subjects_table.py", "ragged_spike_times.py", "table_regions.py", "enum_data.py"}
-    tested |= {"demo.py"}
+    tested |= {"demo.py", "extension_workflow.py"}
     tested |= {"spec_extension.py"}
     assert {p.name for p in EXAMPLES.glob("*.py")} == tested
 
@@ -81,3 +81,12 @@ def test_spec_extension(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Round trip equal: True" in out
     assert "Table 'example_table': 1 row(s), columns ('column1',)" in out
     assert "column1: ['example data']" in out
+
+
+def test_extension_workflow(capsys: pytest.CaptureFixture[str]) -> None:
+    out = run("extension_workflow.py", capsys)
+    assert "generated: StimTrials(DynamicTable), columns ['start', 'cues']" in out
+    assert "read back: StimTrials, stim='gratings', durations=[1.5, 2.5]" in out
+    assert "cached specs: ['hdmf-common', 'ndx-trials-demo']" in out
+    assert "validate: []" in out
+    assert "required attribute 'stimulus_type' is missing" in out
