@@ -23,6 +23,7 @@ work on whole Arrow arrays (pyarrow.compute), not row by row.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from hdmf_arrow.common import TypeMap
+    from hdmf_arrow.spec._checks import Shape
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,6 +281,9 @@ def _table_spec(table: DynamicTable, path: str, types: TypeMap) -> Iterator[Issu
             yield Issue(
                 where, base.data_type, f"expected data type {dtype_of!r}, found {base.data_type!r}"
             )
+        shape_issue = _shape_problem(base, d.shape)
+        if shape_issue:
+            yield Issue(where, base.data_type, shape_issue)
         if isinstance(d.dtype, str) and not isinstance(base, EnumData):
             found = spec_dtype(base.dtype)
             if found is not None and not _allowed(found, d.dtype):
@@ -294,6 +299,40 @@ def _table_spec(table: DynamicTable, path: str, types: TypeMap) -> Iterator[Issu
                 "DynamicTableRegion",
                 f"target must be a DynamicTable, found {type(target).__name__}",
             )
+
+
+def column_shape(t: pa.DataType) -> tuple[int | None, ...]:
+    """The shape of a column's values: ``None`` for the rows, then each fixed-size level.
+
+    >>> column_shape(pa.list_(pa.list_(pa.float64(), 3)))
+    (None, 3)
+    """
+    while pa.types.is_list(t) or pa.types.is_large_list(t):
+        t = t.value_type  # ragged levels index the rows; the values start here
+    shape: list[int | None] = [None]
+    while pa.types.is_fixed_size_list(t):
+        shape.append(t.list_size)
+        t = t.value_type
+    return tuple(shape)
+
+
+def _shape_problem(base: VectorData, spec_shape: Shape | None) -> str | None:
+    """A message when the column's values have a shape the spec does not allow."""
+    if spec_shape is None:
+        return None
+    options: list[Sequence[int | None]] = (
+        [tuple(o) for o in spec_shape if isinstance(o, Sequence)]
+        if spec_shape and isinstance(spec_shape[0], Sequence)
+        else [tuple(o for o in spec_shape if not isinstance(o, Sequence))]
+    )
+    found = column_shape(base.dtype)
+    for option in options:
+        if len(option) == len(found) and all(
+            want is None or want == got for want, got in zip(option, found, strict=True)
+        ):
+            return None
+    allowed = " or ".join(str(list(o)) for o in options)
+    return f"expected shape {allowed}, found {list(found)} (None: any length)"
 
 
 def _allowed(found: str, wanted: str) -> bool:

@@ -255,6 +255,8 @@ def ext_types(tmp_path_factory: pytest.TempPathFactory) -> TypeMap:
                             quantity="?"),
                 DatasetSpec(doc="label", name="label", data_type_inc="VectorData", dtype="text",
                             quantity="?"),
+                DatasetSpec(doc="xy", name="xy", data_type_inc="VectorData", dtype="float64",
+                            shape=[None, 2], quantity="?"),
             ],
         ),
     )  # fmt: skip
@@ -271,7 +273,8 @@ def checked(types: TypeMap, **columns: VectorData) -> DynamicTable:
 
 
 def test_a_valid_extension_table_has_no_issues(ext_types: TypeMap) -> None:
-    t = checked(ext_types, label=VectorData("label", "l", ["a", "b"]))
+    xy = VectorData("xy", "xy", [[0.0, 1.0], [1.0, 2.0]])
+    t = checked(ext_types, label=VectorData("label", "l", ["a", "b"]), xy=xy)
     assert check(t, ext_types) == []
 
 
@@ -291,6 +294,10 @@ SPEC_CORPUS: dict[str, tuple[Callable[[TypeMap], DynamicTable], tuple[str, str, 
     "column of the wrong data type": (
         lambda types: checked(types, site=VectorData("site", "s", [0, 1])),
         ("checked/site", "VectorData", "expected data type 'DynamicTableRegion'"),
+    ),
+    "shape the spec does not allow": (
+        lambda types: checked(types, xy=VectorData("xy", "xy", [[0.0, 1.0, 2.0], [1.0, 2.0, 3.0]])),
+        ("checked/xy", "VectorData", "expected shape [None, 2], found [None, 3]"),
     ),
     "region target is not a table": (
         lambda types: _region_into_group(checked(types)),
