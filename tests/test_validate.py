@@ -21,7 +21,7 @@ from hdmf_arrow.common import (
     TypeMap,
     VectorData,
 )
-from hdmf_arrow.errors import ValidationError
+from hdmf_arrow.errors import TableShapeError, ValidationError
 from hdmf_arrow.spec import DatasetSpec, GroupSpec, NamespaceBuilder
 from hdmf_arrow.testing.strategies import dynamic_tables
 from hdmf_arrow.validate import Issue, check
@@ -389,3 +389,47 @@ def test_whatever_we_write_validates(table: DynamicTable) -> None:
     location = f"memory://validate-{uuid.uuid4().hex}/s"
     hdmf_arrow.write(SimpleMultiContainer("root", [*targets.values(), table]), location)
     assert hdmf_arrow.validate(location) == []
+
+
+WRITABLE = ["duplicate ids", "region out of range", "region negative"]  # a null id is refused
+
+
+def test_a_null_id_is_refused_by_the_writer(tmp_path: Path) -> None:
+    root = base()
+    null_id(root)
+    with pytest.raises(TableShapeError, match="'units': 1 row id"):
+        hdmf_arrow.write(root, tmp_path / "s")
+    with pytest.raises(FileNotFoundError):
+        hdmf_arrow.read(tmp_path / "s")
+
+
+@pytest.mark.parametrize("defect", WRITABLE)
+def test_cli_reports_each_stored_data_defect(defect: str, tmp_path: Path) -> None:
+    damage, expected = CORPUS[defect]
+    root = base()
+    damage(root)
+    hdmf_arrow.write(root, tmp_path / "s")
+    result = CliRunner().invoke(main, ["validate", str(tmp_path / "s")])
+    assert result.exit_code == 1, result.output
+    path, data_type, text = expected[0]
+    assert f"{data_type} ({path}): " in result.output
+    assert text in result.output
+
+
+@pytest.mark.parametrize(
+    "defect",
+    ["required column missing", "dtype of the wrong kind", "dtype narrower than the spec",
+     "shape the spec does not allow"],
+)  # fmt: skip
+def test_cli_reports_each_stored_spec_defect(
+    defect: str, ext_types: TypeMap, tmp_path: Path
+) -> None:
+    from hdmf_arrow.common import BuildManager
+
+    build, (path, data_type, text) = SPEC_CORPUS[defect]
+    with hdmf_arrow.ParquetIO(tmp_path / "s", "w", manager=BuildManager(ext_types)) as io:
+        io.write(build(ext_types))
+    result = CliRunner().invoke(main, ["validate", str(tmp_path / "s")])  # a fresh type map
+    assert result.exit_code == 1, result.output
+    assert f"{data_type} ({path}): " in result.output
+    assert text in result.output

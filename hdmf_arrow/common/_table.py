@@ -105,7 +105,10 @@ class DynamicTable(Container):
         *,
         target_tables: Mapping[str, DynamicTable] | None = None,
         object_id: str | None = None,
+        add_required: bool = True,
     ) -> None:
+        """``add_required=False`` keeps missing required predefined columns missing (readers
+        restoring a table as stored use it, so that validation can report them)."""
         super().__init__(name, object_id=object_id)
         self.description = check_text(
             description, arg="description", owner=f"DynamicTable {name!r}"
@@ -140,7 +143,7 @@ class DynamicTable(Container):
             self._attach(col)
         predefined = self._predefined()
         for col_name, spec in predefined.items():
-            if spec.get("required") and col_name not in self._cols:
+            if add_required and spec.get("required") and col_name not in self._cols:
                 self._add_predefined(col_name)
         for col_name, target in (target_tables or {}).items():
             if col_name not in self._cols and col_name in predefined:
@@ -814,6 +817,12 @@ class DynamicTable(Container):
             col._mark_committed()
 
     def _arrow_table(self, arrays: list[pa.Array]) -> pa.Table:
+        if arrays[0].null_count:
+            msg = (
+                f"DynamicTable {self.name!r}: {arrays[0].null_count} row id(s) are null; every "
+                f"row needs an integer id"
+            )
+            raise TableShapeError(msg)
         fields = [pa.field(self.id.name, arrays[0].type, nullable=False)]
         fields += [pa.field(n, a.type) for n, a in zip(self._cols, arrays[1:], strict=True)]
         meta = {METADATA_KEY: self.table_meta().to_json().encode()}

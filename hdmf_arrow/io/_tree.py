@@ -233,7 +233,14 @@ class TreeReader:
                 )
             )
         cls = self._table_class(name, str(node["data_type"]), str(node["namespace"]))
-        table = cls(name, meta.description, id=ids, columns=columns, object_id=meta.object_id)
+        table = cls(
+            name,
+            meta.description,
+            id=ids,
+            columns=columns,
+            object_id=meta.object_id,
+            add_required=False,  # as stored: a missing required column is for validate() to report
+        )
         table._source = files
         table._store_url = self.store.url  # type: ignore[attr-defined]
         self.type_map.get_map(table).set_attributes(table, dict(node.get("attributes", {})))
