@@ -35,6 +35,7 @@ from hdmf_arrow.common import (
     Data,
     DynamicTable,
     EnumData,
+    SimpleMultiContainer,
     VectorData,
     VectorIndex,
 )
@@ -96,6 +97,8 @@ def _walk(node: Container, path: str, types: TypeMap) -> Iterator[Issue]:
             lambda: _arrow_valid(node.to_arrow(), where=path, data_type=node.data_type),
         )
         return
+    if isinstance(node, SimpleMultiContainer):
+        yield from _group_spec(node, path, types)
     for child in node.children:
         yield from _walk(child, f"{path}/{child.name}", types)
 
@@ -255,13 +258,7 @@ def _table_spec(table: DynamicTable, path: str, types: TypeMap) -> Iterator[Issu
     except (HdmfArrowError, KeyError):
         return  # reported by _known
     assert isinstance(spec, GroupSpec)
-    mapper = types.get_map(table)
-    present = mapper.get_attributes(table)
-    for attribute in spec.attributes:
-        unset = attribute.value is None and attribute.default_value is None
-        wanted = attribute.required and unset and attribute.name in mapper.attribute_names()
-        if wanted and attribute.name not in present:
-            yield Issue(path, table.data_type, f"required attribute {attribute.name!r} is missing")
+    yield from _attributes(table, spec, path, types)
     named = {d.name: d for d in spec.datasets if d.name is not None}
     for name, d in named.items():
         if name == table.id.name or (name.endswith("_index") and name[:-6] in named):
@@ -299,6 +296,73 @@ def _table_spec(table: DynamicTable, path: str, types: TypeMap) -> Iterator[Issu
                 "DynamicTableRegion",
                 f"target must be a DynamicTable, found {type(target).__name__}",
             )
+
+
+def _spec_of(node: Container, types: TypeMap) -> GroupSpec | None:
+    try:
+        home = types.namespace_of(node.data_type, node.namespace)
+        spec = types.namespace_catalog.get_spec(home, node.data_type)
+    except (HdmfArrowError, KeyError):
+        return None  # reported by _known
+    return spec if isinstance(spec, GroupSpec) else None
+
+
+def _attributes(node: Container, spec: GroupSpec, path: str, types: TypeMap) -> Iterator[Issue]:
+    """Required spec attributes the container has no value for (read through its mapper)."""
+    mapper = types.get_map(node)
+    present = mapper.get_attributes(node)
+    for attribute in spec.attributes:
+        unset = attribute.value is None and attribute.default_value is None
+        wanted = attribute.required and unset and attribute.name in mapper.attribute_names()
+        if wanted and attribute.name not in present:
+            yield Issue(path, node.data_type, f"required attribute {attribute.name!r} is missing")
+
+
+def _group_spec(group: SimpleMultiContainer, path: str, types: TypeMap) -> Iterator[Issue]:
+    """A group against its spec: attributes, named children, and how many of each type."""
+    spec = _spec_of(group, types)
+    if spec is None:
+        return
+    yield from _attributes(group, spec, path, types)
+    children = {c.name: c for c in group.children}
+    for sub in [*spec.groups, *spec.datasets]:
+        kind = "group" if isinstance(sub, GroupSpec) else "dataset"
+        wanted = sub.data_type_def or sub.data_type_inc
+        optional = sub.quantity in ("?", "*", 0)
+        if sub.name is not None:
+            child = children.get(sub.name)
+            if child is None:
+                if not optional:
+                    yield Issue(
+                        f"{path}/{sub.name}", group.data_type, f"required {kind} is missing"
+                    )
+            elif wanted and not types._is_a(child.data_type, wanted, child.namespace):
+                yield Issue(
+                    f"{path}/{sub.name}",
+                    child.data_type,
+                    f"expected data type {wanted!r}, found {child.data_type!r}",
+                )
+            continue
+        if wanted is None:
+            continue
+        count = sum(types._is_a(c.data_type, wanted, c.namespace) for c in children.values())
+        problem = _quantity_problem(sub.quantity, count)
+        if problem:
+            yield Issue(
+                path,
+                group.data_type,
+                f"expected {problem} {kind}(s) of type {wanted!r}, found {count}",
+            )
+
+
+def _quantity_problem(quantity: object, count: int) -> str | None:
+    """What ``quantity`` asks for when ``count`` children do not satisfy it, else None:
+    ``+`` is at least one, an integer exactly that many, ``?`` and ``*`` anything."""
+    if quantity == "+" and count < 1:
+        return "at least one"
+    if isinstance(quantity, int) and not isinstance(quantity, bool) and count != quantity:
+        return f"exactly {quantity}"
+    return None
 
 
 def column_shape(t: pa.DataType) -> tuple[int | None, ...]:

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -164,3 +165,97 @@ def test_register_map_names_fields_and_the_store_keeps_them(tmp_path: Path) -> N
     assert back.stim == "gratings"
     manifest = json.loads(next((tmp_path / "s" / "_hdmf" / "versions").glob("*.json")).read_text())
     assert manifest["root"]["attributes"] == {"stimulus_type": "gratings"}
+
+
+# -- group types (not tables): fields from attributes, named and typed children ---------------
+
+
+@pytest.fixture(scope="module")
+def subject_types(tmp_path_factory: pytest.TempPathFactory) -> TypeMap:
+    from hdmf_arrow.spec import AttributeSpec
+
+    out = tmp_path_factory.mktemp("ndx-subject")
+    ns = NamespaceBuilder(
+        doc="d", name="ndx-subject", full_name="subject", version="0.2.0", author="a",
+        contact="a@b.c",
+    )  # fmt: skip
+    ns.include_namespace("hdmf-common")
+    ns.add_spec(
+        "ndx-subject.extensions.yaml",
+        GroupSpec(
+            doc="An experimental subject",
+            data_type_def="Subject",
+            data_type_inc="Container",
+            attributes=[
+                AttributeSpec(name="species", doc="species", dtype="text"),
+                AttributeSpec(name="age", doc="age in days", dtype="int", required=False),
+            ],
+            datasets=[DatasetSpec(doc="weights", name="weights", data_type_inc="VectorData")],
+            groups=[GroupSpec(doc="session tables", data_type_inc="DynamicTable", quantity="+")],
+        ),
+    )
+    ns.export("ndx-subject.namespace.yaml", outdir=out)
+    types = TypeMap()
+    types.load_namespaces(out / "ndx-subject.namespace.yaml")
+    return types
+
+
+def make_subject(types: TypeMap, **fields: object) -> Any:
+    from hdmf_arrow.common import VectorData
+
+    cls = types.get_class("Subject", "ndx-subject")
+    subject = cls("subject", **fields)
+    subject.add_container(VectorData("weights", "grams", [20.1, 20.7]))
+    trials = DynamicTable(name="trials", description="d")
+    trials.add_column("start", "start", data=[0.0, 1.0])
+    subject.add_container(trials)
+    return subject
+
+
+def test_group_types_get_fields_from_their_attributes(subject_types: TypeMap) -> None:
+    from hdmf_arrow.common import SimpleMultiContainer, SpecGroup
+    from hdmf_arrow.validate import check
+
+    cls = subject_types.get_class("Subject", "ndx-subject")
+    assert issubclass(cls, SpecGroup) and issubclass(cls, SimpleMultiContainer)  # noqa: PT018
+    assert cls.spec_attributes == ("species", "age")
+    with pytest.raises(TypeError, match=r"unknown argument\(s\) \['colour'\]"):
+        cls("s", colour="brown")
+    subject = make_subject(subject_types, species="mouse")
+    assert subject.age is None
+    assert check(subject, subject_types) == []
+
+
+@pytest.mark.parametrize(
+    ("damage", "expected"),
+    [
+        (lambda s: setattr(s, "species", None),
+         "Subject (subject): required attribute 'species' is missing"),
+        (lambda s: s._containers.pop("weights"),
+         "Subject (subject/weights): required dataset is missing"),
+        (lambda s: s._containers.pop("trials"),
+         "Subject (subject): expected at least one group(s) of type 'DynamicTable', found 0"),
+    ],
+)  # fmt: skip
+def test_group_defects(subject_types: TypeMap, damage: Any, expected: str) -> None:
+    from hdmf_arrow.validate import check
+
+    subject = make_subject(subject_types, species="mouse", age=90)
+    damage(subject)
+    assert [str(i) for i in check(subject, subject_types)] == [expected]
+
+
+def test_group_types_round_trip_through_a_store(subject_types: TypeMap, tmp_path: Path) -> None:
+    from hdmf_arrow.common import BuildManager
+
+    subject = make_subject(subject_types, species="mouse", age=90)
+    with hdmf_arrow.ParquetIO(tmp_path / "s", "w", manager=BuildManager(subject_types)) as io:
+        io.write(subject)
+    fresh = BuildManager(TypeMap())  # only hdmf-common: ndx-subject comes from the store
+    with hdmf_arrow.ParquetIO(tmp_path / "s", "r", manager=fresh) as io:
+        back = io.read()
+        assert type(back).__name__ == "Subject"
+        assert (back.species, back.age) == ("mouse", 90)
+        assert back.attributes == {}
+        assert back["trials"]["start"].data.tolist() == [0.0, 1.0]
+    assert hdmf_arrow.validate(tmp_path / "s") == []

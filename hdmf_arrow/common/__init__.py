@@ -8,6 +8,7 @@ from hdmf_arrow.common._region import DynamicTableRegion
 from hdmf_arrow.common._registry import (
     BuildManager,
     ObjectMapper,
+    SpecGroup,
     TypeMap,
     UnknownTypeError,
     available_namespaces,
@@ -32,6 +33,7 @@ __all__ = [
     "EnumData",
     "ObjectMapper",
     "SimpleMultiContainer",
+    "SpecGroup",
     "TypeMap",
     "UnknownTypeError",
     "VectorData",

@@ -23,6 +23,7 @@ from hdmf_arrow.spec import DatasetSpec, GroupSpec, NamespaceCatalog, core_catal
 
 if TYPE_CHECKING:
     import os
+    from collections.abc import Iterable
 
 C = TypeVar("C", bound=type[Container])
 
@@ -87,8 +88,44 @@ class ObjectMapper:
             setattr(container, self.fields.get(name, name), value)
 
 
+class SpecGroup(SimpleMultiContainer):
+    """Base of classes generated for group types that are not tables: children by name (as
+    SimpleMultiContainer) and one field per attribute of the spec, given as keywords.
+
+    Examples
+    --------
+    >>> class Subject(SpecGroup):
+    ...     spec_attributes = ("species", "age")
+    >>> s = Subject("subject", species="mouse")
+    >>> s.species, s.age
+    ('mouse', None)
+    """
+
+    spec_attributes: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(
+        self,
+        name: str,
+        containers: Iterable[Container] | None = None,
+        *,
+        attributes: dict[str, object] | None = None,
+        object_id: str | None = None,
+        **values: object,
+    ) -> None:
+        unknown = sorted(set(values) - set(self.spec_attributes))
+        if unknown:
+            msg = (
+                f"{type(self).__name__} {name!r}: unknown argument(s) {unknown}; its spec's "
+                f"attributes are {list(self.spec_attributes)}"
+            )
+            raise TypeError(msg)
+        super().__init__(name, containers, attributes=attributes, object_id=object_id)
+        for field in self.spec_attributes:
+            setattr(self, field, values.get(field))
+
+
 class TypeMap:
-    """Namespaces and the classes of their data types (hdmf's TypeMap, without mappers)."""
+    """Namespaces and the classes of their data types (hdmf's TypeMap)."""
 
     def __init__(self, catalog: NamespaceCatalog | None = None) -> None:
         self.namespace_catalog = catalog if catalog is not None else core_catalog()
@@ -108,15 +145,14 @@ class TypeMap:
             raise TypeError(msg)
         self._maps[container_cls] = mapper_cls
 
-    def get_map(self, container: Container) -> ObjectMapper:
-        """The mapper of a container: the one registered for its class (or a base), with
-        the spec of its data type (None when the type is not known)."""
-        mapper_cls = next(
-            (self._maps[c] for c in type(container).__mro__ if c in self._maps), ObjectMapper
-        )
+    def get_map(self, container: Container | type[Container]) -> ObjectMapper:
+        """The mapper of a container (or class): the one registered for its class or a base,
+        with the spec of its data type (None when the type is not known)."""
+        cls = container if isinstance(container, type) else type(container)
+        mapper_cls = next((self._maps[c] for c in cls.__mro__ if c in self._maps), ObjectMapper)
         try:
-            home = self.namespace_of(container.data_type, container.namespace)
-            spec = self.namespace_catalog.get_spec(home, container.data_type)
+            home = self.namespace_of(cls.data_type, cls.namespace)
+            spec = self.namespace_catalog.get_spec(home, cls.data_type)
         except (HdmfArrowError, KeyError):
             spec = None
         return mapper_cls(spec)
@@ -175,9 +211,15 @@ class TypeMap:
             "__doc__": spec.doc,
             "__module__": __name__,
         }
+        if isinstance(spec, GroupSpec) and parent is Container:
+            parent = SpecGroup  # a group type: children by name, attributes as fields
         if isinstance(parent, type) and issubclass(parent, DynamicTable):
             assert isinstance(spec, GroupSpec)
             attrs["__columns__"] = self._columns(spec, namespace)
+        elif isinstance(parent, type) and issubclass(parent, SpecGroup):
+            attrs["spec_attributes"] = tuple(
+                a.name for a in spec.attributes if a.name not in _RESERVED
+            )
         return type(data_type, (parent,), attrs)
 
     def _columns(self, spec: GroupSpec, namespace: str) -> tuple[dict[str, Any], ...]:

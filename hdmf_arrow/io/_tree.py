@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import functools
 import warnings
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pyarrow as pa
 
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from hdmf_arrow.storage import Store
 
 Node = dict[str, Any]
+C = TypeVar("C", bound=Container)
 
 
 def _schema_text(schema: pa.Schema) -> str:
@@ -90,9 +91,12 @@ class TreeWriter:
             return {**base, "kind": "table", "attributes": mapped, **self._table(obj)}
         if isinstance(obj, Data):
             return {**base, "kind": "data", **self._data(obj)}
-        attributes = getattr(obj, "attributes", {})
+        attributes = {
+            **getattr(obj, "attributes", {}),
+            **self.type_map.get_map(obj).get_attributes(obj),  # spec attributes, via fields
+        }
         children = [self.node(c) for c in obj.children]
-        return {**base, "kind": "group", "attributes": dict(attributes), "children": children}
+        return {**base, "kind": "group", "attributes": attributes, "children": children}
 
     def check_references(self, root: Container) -> None:
         """Every region column must point at a table of the same tree (checked before any
@@ -189,13 +193,7 @@ class TreeReader:
         if kind == "data":
             return self._data(node)
         if kind == "group":
-            children = [self._container(c) for c in node.get("children", ())]
-            return SimpleMultiContainer(
-                str(node["name"]),
-                children,
-                attributes=dict(node.get("attributes", {})),
-                object_id=node.get("object_id"),
-            )
+            return self._group(node)
         msg = f"manifest node {node.get('name')!r} has an unknown kind {kind!r}"
         raise CorruptStoreError(msg)
 
@@ -232,7 +230,7 @@ class TreeReader:
                     read=functools.partial(files.column, col_name),
                 )
             )
-        cls = self._table_class(name, str(node["data_type"]), str(node["namespace"]))
+        cls = self._class(name, str(node["data_type"]), str(node["namespace"]), DynamicTable)
         table = cls(
             name,
             meta.description,
@@ -247,20 +245,37 @@ class TreeReader:
         self.tables[table.object_id] = table
         return table
 
-    def _table_class(self, name: str, data_type: str, namespace: str) -> type[DynamicTable]:
-        """The class for a stored table's type; an unknown type is read as a DynamicTable,
+    def _group(self, node: Node) -> SimpleMultiContainer:
+        name = str(node["name"])
+        children = [self._container(c) for c in node.get("children", ())]
+        cls = self._class(
+            name, str(node["data_type"]), str(node["namespace"]), SimpleMultiContainer
+        )
+        stored = dict(node.get("attributes", {}))
+        mapped = set(self.type_map.get_map(cls).attribute_names())
+        free = {k: v for k, v in stored.items() if k not in mapped}
+        group = cls(name, children, attributes=free, object_id=node.get("object_id"))
+        self.type_map.get_map(group).set_attributes(
+            group, {k: v for k, v in stored.items() if k in mapped}
+        )
+        return group
+
+    def _class(self, name: str, data_type: str, namespace: str, base: type[C]) -> type[C]:
+        """The class for a stored container's type; an unknown type is read as ``base``,
         with a warning that names it (never silently)."""
+        if data_type == base.data_type:
+            return base
         try:
             cls = self.type_map.get_class(data_type, namespace)
         except (HdmfArrowError, KeyError) as exc:
             msg = (
-                f"table {name!r} has data type {data_type!r} of namespace {namespace!r}, "
-                f"which this reader cannot resolve ({exc}); it is read as a DynamicTable"
+                f"{name!r} has data type {data_type!r} of namespace {namespace!r}, which this "
+                f"reader cannot resolve ({exc}); it is read as a {base.__name__}"
             )
-            warnings.warn(HdmfArrowWarning(msg), stacklevel=4)
-            return DynamicTable
-        if not (isinstance(cls, type) and issubclass(cls, DynamicTable)):
-            msg = f"table {name!r}: data type {data_type!r} is not a DynamicTable type"
+            warnings.warn(HdmfArrowWarning(msg), stacklevel=5)
+            return base
+        if not (isinstance(cls, type) and issubclass(cls, base)):
+            msg = f"{name!r}: data type {data_type!r} is not a {base.__name__} type"
             raise CorruptStoreError(msg)
         return cls
 
