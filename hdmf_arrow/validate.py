@@ -42,7 +42,7 @@ from hdmf_arrow.common import (
 from hdmf_arrow.common._region import DynamicTableRegion
 from hdmf_arrow.common._registry import get_type_map
 from hdmf_arrow.errors import HdmfArrowError
-from hdmf_arrow.spec import GroupSpec, is_allowed_dtype
+from hdmf_arrow.spec import DatasetSpec, GroupSpec, is_allowed_dtype
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -259,6 +259,11 @@ def _table_spec(table: DynamicTable, path: str, types: TypeMap) -> Iterator[Issu
         return  # reported by _known
     assert isinstance(spec, GroupSpec)
     yield from _attributes(table, spec, path, types)
+    for colname in table.colnames:  # every column against its own type's attributes
+        base = table.get_column(colname).get_target_data()
+        column_spec = _spec_of(base, types)
+        if column_spec is not None:
+            yield from _attributes(base, column_spec, f"{path}/{colname}", types)
     named = {d.name: d for d in spec.datasets if d.name is not None}
     for name, d in named.items():
         if name == table.id.name or (name.endswith("_index") and name[:-6] in named):
@@ -298,16 +303,17 @@ def _table_spec(table: DynamicTable, path: str, types: TypeMap) -> Iterator[Issu
             )
 
 
-def _spec_of(node: Container, types: TypeMap) -> GroupSpec | None:
+def _spec_of(node: Container, types: TypeMap) -> GroupSpec | DatasetSpec | None:
     try:
         home = types.namespace_of(node.data_type, node.namespace)
-        spec = types.namespace_catalog.get_spec(home, node.data_type)
+        return types.namespace_catalog.get_spec(home, node.data_type)
     except (HdmfArrowError, KeyError):
         return None  # reported by _known
-    return spec if isinstance(spec, GroupSpec) else None
 
 
-def _attributes(node: Container, spec: GroupSpec, path: str, types: TypeMap) -> Iterator[Issue]:
+def _attributes(
+    node: Container, spec: GroupSpec | DatasetSpec, path: str, types: TypeMap
+) -> Iterator[Issue]:
     """Required spec attributes the container has no value for (read through its mapper)."""
     mapper = types.get_map(node)
     present = mapper.get_attributes(node)
@@ -321,7 +327,7 @@ def _attributes(node: Container, spec: GroupSpec, path: str, types: TypeMap) -> 
 def _group_spec(group: SimpleMultiContainer, path: str, types: TypeMap) -> Iterator[Issue]:
     """A group against its spec: attributes, named children, and how many of each type."""
     spec = _spec_of(group, types)
-    if spec is None:
+    if not isinstance(spec, GroupSpec):
         return
     yield from _attributes(group, spec, path, types)
     children = {c.name: c for c in group.children}

@@ -259,3 +259,43 @@ def test_group_types_round_trip_through_a_store(subject_types: TypeMap, tmp_path
         assert back.attributes == {}
         assert back["trials"]["start"].data.tolist() == [0.0, 1.0]
     assert hdmf_arrow.validate(tmp_path / "s") == []
+
+
+def test_dataset_types_carry_their_attributes_through_a_store(tmp_path: Path) -> None:
+    from hdmf_arrow.common import BuildManager
+    from hdmf_arrow.spec import AttributeSpec
+    from hdmf_arrow.validate import check
+
+    ns = NamespaceBuilder(
+        doc="d", name="ndx-rate", full_name="rate", version="0.1.0", author="a", contact="a@b.c"
+    )
+    ns.include_namespace("hdmf-common")
+    ns.add_spec(
+        "ndx-rate.extensions.yaml",
+        DatasetSpec(
+            doc="a sampled signal",
+            data_type_def="Sampled",
+            data_type_inc="VectorData",
+            dtype="float64",
+            attributes=[AttributeSpec(name="sampling_rate", doc="Hz", dtype="float64")],
+        ),
+    )
+    ns.export("ndx-rate.namespace.yaml", outdir=tmp_path)
+    types = TypeMap()
+    types.load_namespaces(tmp_path / "ndx-rate.namespace.yaml")
+    sampled = types.get_class("Sampled", "ndx-rate")
+    table = DynamicTable(name="t", description="d")
+    column = sampled("signal", "voltage", [0.1, 0.2], attributes={"sampling_rate": 30000.0})
+    table.add_column("other", "o", data=[1, 2])
+    table._attach(column)
+    assert check(table, types) == []
+    with hdmf_arrow.ParquetIO(tmp_path / "s", "w", manager=BuildManager(types)) as io:
+        io.write(table)
+    back = hdmf_arrow.read(tmp_path / "s")
+    assert type(back["signal"]).__name__ == "Sampled"
+    assert back["signal"].attributes == {"sampling_rate": 30000.0}
+    assert hdmf_arrow.validate(tmp_path / "s") == []
+    column.attributes.clear()
+    assert [str(i) for i in check(table, types)] == [
+        "Sampled (t/signal): required attribute 'sampling_rate' is missing"
+    ]

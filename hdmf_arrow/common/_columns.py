@@ -175,7 +175,7 @@ def column_from_arrow(
         )
     else:
         attrs = meta.attributes if meta is not None else {}
-        base = VectorData(name, description, values, object_id=object_id, **attrs)
+        base = VectorData(name, description, values, object_id=object_id, attributes=attrs)
     ids = meta.index_object_ids if meta is not None else ()
     top = base
     for k, level in enumerate(reversed(levels)):
@@ -223,10 +223,12 @@ def column_from_stored(
     num_rows: int,
     value_counts: tuple[int, ...],
     read: Callable[[], pa.Array],
+    vector_cls: type[VectorData] = VectorData,
 ) -> VectorData:
     """A column whose values stay in a store until first used.
 
     ``read()`` returns the whole column (as written: ``list`` levels for ragged columns);
+    ``vector_cls`` is the class of a plain column (a VectorData subtype of an extension);
     ``value_counts`` gives the number of values of each list level, outermost first, so that
     every part knows its length without reading anything.
     """
@@ -258,7 +260,9 @@ def column_from_stored(
         enum._buf = ColumnBuffer.stored(enum._buf.type, n_values, lambda: enum.codes_of(split()[0]))
         base = enum
     else:
-        base = VectorData(name, meta.description, None, object_id=meta.object_id, **meta.attributes)
+        base = vector_cls(
+            name, meta.description, None, object_id=meta.object_id, attributes=meta.attributes
+        )
         base._buf = ColumnBuffer.stored(normalize_type(inner), n_values, lambda: split()[0])
     top: VectorData = base
     for k in reversed(range(depth)):  # innermost level first

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -207,15 +207,17 @@ class VectorData(Data):
         resolution: float | None = None,
         conversion: float | None = None,
         object_id: str | None = None,
+        attributes: Mapping[str, object] | None = None,
     ) -> None:
         check_text(description, arg="description", owner=f"{type(self).__name__} {name!r}")
         super().__init__(name, data, dtype=dtype, object_id=object_id)
         self.description = description
-        self.attributes: dict[str, object] = {
-            k: v
+        self.attributes: dict[str, object] = dict(attributes or {})  # spec attributes, by name
+        self.attributes.update(
+            (k, v)
             for k, v in (("unit", unit), ("resolution", resolution), ("conversion", conversion))
             if v is not None
-        }
+        )
 
     @property
     def unit(self) -> str | None:

@@ -76,8 +76,12 @@ class ObjectMapper:
     def get_attributes(self, container: Container) -> dict[str, Any]:
         """Spec attribute -> value, for the attributes the container has a value for."""
         out = {}
+        stored = getattr(container, "attributes", None)
         for name in self.attribute_names():
-            value = getattr(container, self.fields.get(name, name), None)
+            field = self.fields.get(name, name)
+            value = getattr(container, field, None)
+            if value is None and isinstance(stored, dict):
+                value = stored.get(field)  # datasets keep spec attributes in .attributes
             if value is not None:
                 out[name] = value
         return out

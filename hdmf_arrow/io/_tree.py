@@ -228,6 +228,9 @@ class TreeReader:
                     num_rows=num_rows,
                     value_counts=files.value_counts(col_name, ragged.list_depth(arrow_type)),
                     read=functools.partial(files.column, col_name),
+                    vector_cls=self._class(
+                        f"{name}/{col_name}", col_meta.data_type, col_meta.namespace, VectorData
+                    ),
                 )
             )
         cls = self._class(name, str(node["data_type"]), str(node["namespace"]), DynamicTable)
@@ -288,7 +291,7 @@ class TreeReader:
         if node.get("description") is not None:
             data = VectorData(
                 name, str(node["description"]), None, object_id=node.get("object_id"),
-                **dict(node.get("attributes", {})),
+                attributes=dict(node.get("attributes", {})),
             )  # fmt: skip
         else:
             data = Data(name, None, object_id=node.get("object_id"))
