@@ -42,7 +42,7 @@ from hdmf_arrow.common import (
 from hdmf_arrow.common._region import DynamicTableRegion
 from hdmf_arrow.common._registry import get_type_map
 from hdmf_arrow.errors import HdmfArrowError
-from hdmf_arrow.spec import DatasetSpec, GroupSpec, is_allowed_dtype
+from hdmf_arrow.spec import DatasetSpec, GroupSpec, RefSpec, is_allowed_dtype
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -318,6 +318,8 @@ def _attributes(
     mapper = types.get_map(node)
     present = mapper.get_attributes(node)
     for attribute in spec.attributes:
+        if isinstance(attribute.dtype, RefSpec):
+            continue  # references (a region's table, an index's target) are data checks
         unset = attribute.value is None and attribute.default_value is None
         wanted = attribute.required and unset and attribute.name in mapper.attribute_names()
         if wanted and attribute.name not in present:
