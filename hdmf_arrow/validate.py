@@ -319,11 +319,38 @@ def _attributes(
     present = mapper.get_attributes(node)
     for attribute in spec.attributes:
         if isinstance(attribute.dtype, RefSpec):
-            continue  # references (a region's table, an index's target) are data checks
+            if not isinstance(node, VectorData):  # core references are data checks
+                yield from _reference(node, attribute.name, attribute.dtype, present, path, types)
+            continue
         unset = attribute.value is None and attribute.default_value is None
         wanted = attribute.required and unset and attribute.name in mapper.attribute_names()
         if wanted and attribute.name not in present:
             yield Issue(path, node.data_type, f"required attribute {attribute.name!r} is missing")
+
+
+def _reference(
+    node: Container,
+    name: str,
+    ref: RefSpec,
+    present: dict[str, object],
+    path: str,
+    types: TypeMap,
+) -> Iterator[Issue]:
+    """A reference attribute must hold a container of the spec's target type."""
+    value = present.get(name)
+    if value is None:
+        yield Issue(path, node.data_type, f"required attribute {name!r} is missing")
+    elif not isinstance(value, Container):
+        found = type(value).__name__
+        yield Issue(
+            path, node.data_type, f"attribute {name!r} must refer to a container, found {found}"
+        )
+    elif not types._is_a(value.data_type, ref.target_type, value.namespace):
+        yield Issue(
+            path,
+            node.data_type,
+            f"attribute {name!r} must refer to a {ref.target_type!r}, found a {value.data_type!r}",
+        )
 
 
 def _group_spec(group: SimpleMultiContainer, path: str, types: TypeMap) -> Iterator[Issue]:

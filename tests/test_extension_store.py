@@ -299,3 +299,51 @@ def test_dataset_types_carry_their_attributes_through_a_store(tmp_path: Path) ->
     assert [str(i) for i in check(table, types)] == [
         "Sampled (t/signal): required attribute 'sampling_rate' is missing"
     ]
+
+
+def test_reference_attributes_round_trip_and_are_checked(tmp_path: Path) -> None:
+    from hdmf_arrow.common import BuildManager, SimpleMultiContainer
+    from hdmf_arrow.spec import AttributeSpec, RefSpec
+    from hdmf_arrow.validate import check
+
+    ns = NamespaceBuilder(
+        doc="d", name="ndx-ref", full_name="ref", version="0.1.0", author="a", contact="a@b.c"
+    )
+    ns.include_namespace("hdmf-common")
+    ns.add_spec(
+        "ndx-ref.extensions.yaml",
+        GroupSpec(
+            doc="a session pointing at its main table",
+            data_type_def="Session",
+            data_type_inc="Container",
+            attributes=[
+                AttributeSpec(
+                    name="main_table", doc="the main table", dtype=RefSpec("DynamicTable", "object")
+                )
+            ],
+            groups=[GroupSpec(doc="tables", data_type_inc="DynamicTable", quantity="*")],
+        ),
+    )
+    ns.export("ndx-ref.namespace.yaml", outdir=tmp_path)
+    types = TypeMap()
+    types.load_namespaces(tmp_path / "ndx-ref.namespace.yaml")
+    session_cls = types.get_class("Session", "ndx-ref")
+    trials = DynamicTable(name="trials", description="d")
+    trials.add_column("start", "start", data=[0.0])
+    session = session_cls("session", [trials], main_table=trials)
+    assert check(session, types) == []
+    with hdmf_arrow.ParquetIO(tmp_path / "s", "w", manager=BuildManager(types)) as io:
+        io.write(session)
+    with hdmf_arrow.ParquetIO(tmp_path / "s", "r", manager=BuildManager(TypeMap())) as io:
+        back = io.read()
+    assert back.main_table is back["trials"]  # the read-back table, not a copy
+
+    session.main_table = SimpleMultiContainer("not a table")
+    assert [str(i) for i in check(session, types)] == [
+        "Session (session): attribute 'main_table' must refer to a 'DynamicTable', found a "
+        "'SimpleMultiContainer'"
+    ]
+    session.main_table = None
+    assert [str(i) for i in check(session, types)] == [
+        "Session (session): required attribute 'main_table' is missing"
+    ]

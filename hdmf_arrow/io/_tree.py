@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import json
 import warnings
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -87,14 +88,17 @@ class TreeWriter:
             "object_id": obj.object_id,
         }
         if isinstance(obj, DynamicTable):
-            mapped = self.type_map.get_map(obj).get_attributes(obj)
+            mapped = _encode(obj, self.type_map.get_map(obj).get_attributes(obj))
             return {**base, "kind": "table", "attributes": mapped, **self._table(obj)}
         if isinstance(obj, Data):
             return {**base, "kind": "data", **self._data(obj)}
-        attributes = {
-            **getattr(obj, "attributes", {}),
-            **self.type_map.get_map(obj).get_attributes(obj),  # spec attributes, via fields
-        }
+        attributes = _encode(
+            obj,
+            {
+                **getattr(obj, "attributes", {}),
+                **self.type_map.get_map(obj).get_attributes(obj),  # spec attributes, via fields
+            },
+        )
         children = [self.node(c) for c in obj.children]
         return {**base, "kind": "group", "attributes": attributes, "children": children}
 
@@ -165,6 +169,27 @@ class TreeWriter:
         }
 
 
+def _encode(owner: Container, attributes: dict[str, Any]) -> dict[str, Any]:
+    """Attributes as JSON: a container becomes ``{"reference": object_id}``; anything else
+    that JSON cannot hold is refused, naming the attribute."""
+    out: dict[str, Any] = {}
+    for key, value in attributes.items():
+        if isinstance(value, Container):
+            out[key] = {"reference": value.object_id}
+            continue
+        try:
+            json.dumps(value)
+        except (TypeError, ValueError):
+            msg = (
+                f"attribute {key!r} of {owner.data_type} {owner.name!r} holds "
+                f"{type(value).__name__} {value!r:.40}, which a manifest cannot store; use "
+                f"text, numbers, booleans, lists of them, or a container (a reference)"
+            )
+            raise TypeError(msg) from None
+        out[key] = value
+    return out
+
+
 def _tables_in(node: Container) -> list[DynamicTable]:
     if isinstance(node, DynamicTable):
         return [node]
@@ -178,12 +203,35 @@ class TreeReader:
         self.store = store
         self.type_map = type_map
         self.tables: dict[str, DynamicTable] = {}
+        self.mapped: list[tuple[Container, dict[str, Any]]] = []  # spec attributes to set
         self.nodes: dict[str, Node] = {}
 
     def read(self, node: Node) -> Container:
         root = self._container(node)
         self._resolve_regions()
+        self._set_mapped_attributes()
         return root
+
+    def _set_mapped_attributes(self) -> None:
+        """Put spec attributes back on containers, once every container exists (an attribute
+        may refer to another container: stored as ``{"reference": object_id}``)."""
+        objects = {c.object_id: c for c, _ in self.mapped}
+        objects.update(self.tables)
+        for container, attributes in self.mapped:
+            values = {k: self._dereference(v, objects, container) for k, v in attributes.items()}
+            self.type_map.get_map(container).set_attributes(container, values)
+
+    def _dereference(self, value: Any, objects: dict[str, Container], owner: Container) -> Any:
+        if isinstance(value, dict) and set(value) == {"reference"}:
+            target = objects.get(str(value["reference"]))
+            if target is None:
+                msg = (
+                    f"an attribute of {owner.name!r} refers to object {value['reference']}, "
+                    f"which is not in this store"
+                )
+                raise UnresolvedReferenceError(msg)
+            return target
+        return value
 
     def _container(self, node: Node) -> Container:
         kind = node.get("kind")
@@ -244,7 +292,7 @@ class TreeReader:
         )
         table._source = files
         table._store_url = self.store.url  # type: ignore[attr-defined]
-        self.type_map.get_map(table).set_attributes(table, dict(node.get("attributes", {})))
+        self.mapped.append((table, dict(node.get("attributes", {}))))
         self.tables[table.object_id] = table
         return table
 
@@ -258,9 +306,7 @@ class TreeReader:
         mapped = set(self.type_map.get_map(cls).attribute_names())
         free = {k: v for k, v in stored.items() if k not in mapped}
         group = cls(name, children, attributes=free, object_id=node.get("object_id"))
-        self.type_map.get_map(group).set_attributes(
-            group, {k: v for k, v in stored.items() if k in mapped}
-        )
+        self.mapped.append((group, {k: v for k, v in stored.items() if k in mapped}))
         return group
 
     def _class(self, name: str, data_type: str, namespace: str, base: type[C]) -> type[C]:
