@@ -397,17 +397,16 @@ class DynamicTable(Container):
         if "id" in row and id is None:
             row = dict(row)
             id = row.pop("id")  # type: ignore[assignment]
-        added = [k for k in row if k not in self._cols and k in self._predefined()]
-        if added:  # add them (null-filled), append, and take them back if the row is refused
-            self._add_row_with_new_columns(row, added, id, enforce_unique_id=enforce_unique_id)
-            return
         names, checks, appends, append_id = self._plan or self._make_plan()
-        if len(row) != len(names):
-            self._raise_row_keys(row)
-        try:
-            values = [row[n] for n in names]
-        except KeyError:
-            self._raise_row_keys(row)
+        values = None
+        if len(row) == len(names):
+            try:  # noqa: SIM105 - suppress() would cost time on the add_row hot path
+                values = [row[n] for n in names]
+            except KeyError:
+                pass
+        if values is None:  # keys differ from the columns: new optional columns, or an error
+            self._add_row_with_new_columns(row, id, enforce_unique_id=enforce_unique_id)
+            return
         if id is None:
             row_id = len(self.id._buf)
         elif type(id) is int or isinstance(id, np.integer):
@@ -434,13 +433,13 @@ class DynamicTable(Container):
             self._id_set_rows += 1
 
     def _add_row_with_new_columns(
-        self,
-        row: Mapping[str, object],
-        added: list[str],
-        row_id: int | None,
-        *,
-        enforce_unique_id: bool,
+        self, row: Mapping[str, object], row_id: int | None, *, enforce_unique_id: bool
     ) -> None:
+        """A row that names optional predefined columns not added yet: add them (null-filled),
+        append the row, and take them back if it is refused. Other mismatches raise."""
+        added = [k for k in row if k not in self._cols and k in self._predefined()]
+        if not added:
+            self._raise_row_keys(row)
         for name in added:
             self._add_predefined(name)
         try:
