@@ -201,7 +201,12 @@ class ParquetIO:
         writer = TreeWriter(self.store, self.options, previous, self.type_map)
         writer.check_references(container)
         root = writer.node(container)
-        cached = cache_namespaces(self.store, self.type_map, used_namespaces(container))
+        cached = cache_namespaces(
+            self.store,
+            self.type_map,
+            used_namespaces(container),
+            self._manifest.namespaces if self._manifest is not None else (),
+        )
         manifest = _layout.Manifest(
             version=(parent or 0) + 1,
             root=root,

@@ -18,7 +18,10 @@ from hdmf_arrow.spec import dump_specs
 from hdmf_arrow.spec._yaml import dump_yaml, load_yaml
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from hdmf_arrow.common import TypeMap
+    from hdmf_arrow.spec import SpecNamespace
     from hdmf_arrow.storage import Store
 
 SPECS = "_hdmf/specs"
@@ -36,14 +39,22 @@ def used_namespaces(root: Container) -> set[str]:
     return found
 
 
-def cache_namespaces(store: Store, type_map: TypeMap, names: set[str]) -> list[dict[str, str]]:
+def cache_namespaces(
+    store: Store,
+    type_map: TypeMap,
+    names: set[str],
+    cached: Sequence[dict[str, str]] = (),
+) -> list[dict[str, str]]:
     """Cache ``names`` and the namespaces they include; returns the manifest entries.
 
-    Namespaces the type map does not know (a class registered without a spec) are skipped:
-    readers then report those types as unknown.
+    ``cached`` are the entries of the version this commit starts from: those namespaces (same
+    version) are in the store already and are not written again. Namespaces the type map
+    does not know (a class registered without a spec) are skipped: readers then report
+    those types as unknown.
     """
     catalog = type_map.namespace_catalog
     known = set(catalog.namespaces)
+    done = {(e["name"], e["version"]): e for e in cached}
     todo = sorted(n for n in names if n in known)
     entries: dict[str, dict[str, str]] = {}
     while todo:
@@ -51,13 +62,30 @@ def cache_namespaces(store: Store, type_map: TypeMap, names: set[str]) -> list[d
         if name in entries:
             continue
         ns = catalog.get_namespace(name)
-        base = f"{SPECS}/{name}/{ns.version or 'unversioned'}"
-        _create(store, f"{base}/namespace.yaml", dump_yaml({"namespaces": [ns.to_dict()]}))
-        for source, specs in ns.own_sources().items():
-            _create(store, f"{base}/{source}", dump_specs(specs))
-        entries[name] = {"name": name, "version": ns.version or "", "path": base}
+        version = ns.version or ""
+        base = f"{SPECS}/{name}/{version or 'unversioned'}"
+        if (name, version) not in done:
+            for key, text in _documents(ns).items():
+                _create(store, f"{base}/{key}", text)
+        entries[name] = {"name": name, "version": version, "path": base}
         todo += [e.namespace for e in ns.schema if e.namespace and e.namespace not in entries]
     return sorted(entries.values(), key=lambda e: e["name"])
+
+
+_DOCUMENTS: dict[tuple[str, str | None], tuple[SpecNamespace, dict[str, str]]] = {}
+
+
+def _documents(ns: SpecNamespace) -> dict[str, str]:
+    """The YAML files of a namespace (namespace.yaml and its sources), made once per
+    namespace version in a process: a version's specs do not change."""
+    key = (ns.name, ns.version)
+    hit = _DOCUMENTS.get(key)
+    if hit is not None and hit[0] is ns:
+        return hit[1]
+    texts = {"namespace.yaml": dump_yaml({"namespaces": [ns.to_dict()]})}
+    texts.update((source, dump_specs(specs)) for source, specs in ns.own_sources().items())
+    _DOCUMENTS[key] = (ns, texts)
+    return texts
 
 
 def _create(store: Store, key: str, text: str) -> None:
