@@ -101,6 +101,14 @@ class ReadOnlyStoreError(HdmfArrowError, PermissionError):
     """A write to a store or file opened read-only."""
 
 
+class StoreExistsError(HdmfArrowError, FileExistsError):
+    """Mode ``w-`` on a location that already holds a store."""
+
+
+class UnknownTypeError(HdmfArrowError, LookupError):
+    """A data type that no loaded namespace defines."""
+
+
 class StoreConflictError(HdmfArrowError, FileExistsError):
     """Another writer committed the version this writer was about to create."""
 

@@ -10,7 +10,6 @@ from hdmf_arrow.common._registry import (
     ObjectMapper,
     SpecGroup,
     TypeMap,
-    UnknownTypeError,
     available_namespaces,
     get_class,
     get_manager,
@@ -20,6 +19,7 @@ from hdmf_arrow.common._registry import (
     register_map,
 )
 from hdmf_arrow.common._table import DynamicTable
+from hdmf_arrow.errors import UnknownTypeError
 
 __all__ = [
     "BuildManager",

@@ -18,7 +18,7 @@ from hdmf_arrow.common._enum import EnumData
 from hdmf_arrow.common._multi import SimpleMultiContainer
 from hdmf_arrow.common._region import DynamicTableRegion
 from hdmf_arrow.common._table import DynamicTable
-from hdmf_arrow.errors import HdmfArrowError
+from hdmf_arrow.errors import HdmfArrowError, UnknownTypeError
 from hdmf_arrow.spec import DatasetSpec, GroupSpec, NamespaceCatalog, core_catalog
 
 if TYPE_CHECKING:
@@ -38,10 +38,6 @@ _BUILT_IN: dict[tuple[str, str], type[Container]] = {
     (CORE_NAMESPACE, "SimpleMultiContainer"): SimpleMultiContainer,
     (EXP_NAMESPACE, "EnumData"): EnumData,
 }
-
-
-class UnknownTypeError(HdmfArrowError, LookupError):
-    """A data type that no loaded namespace defines."""
 
 
 # attributes the model itself keeps (and the store writes elsewhere)

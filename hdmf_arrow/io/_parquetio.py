@@ -9,8 +9,8 @@ from hdmf_arrow.common import BuildManager, Container, DynamicTable, get_manager
 from hdmf_arrow.errors import (
     CorruptStoreError,
     FormatVersionError,
-    HdmfArrowError,
     ReadOnlyStoreError,
+    StoreExistsError,
 )
 from hdmf_arrow.io import _layout
 from hdmf_arrow.io._describe import describe_tree
@@ -26,10 +26,6 @@ if TYPE_CHECKING:
 
 Mode = Literal["r", "w", "w-", "a"]
 _MODES = ("r", "w", "w-", "a")
-
-
-class StoreExistsError(HdmfArrowError, FileExistsError):
-    """Mode ``w-`` on a location that already holds a store."""
 
 
 @dataclass(frozen=True, slots=True)
