@@ -12,20 +12,17 @@ import pytest
 
 import hdmf_arrow
 from hdmf_arrow.common import DynamicTable, TypeMap, get_class, load_namespaces, register_class
-from hdmf_arrow.spec import DatasetSpec, GroupSpec, NamespaceBuilder
+from hdmf_arrow.spec import DatasetSpec, GroupSpec
+from hdmf_arrow.testing.extensions import write_extension
 
 
 @pytest.fixture(scope="module")
 def extension(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """ndx-trials: a TrialsTable (DynamicTable) with a required, a ragged and a region column."""
     out = tmp_path_factory.mktemp("ndx")
-    ns = NamespaceBuilder(
-        doc="trials extension", name="ndx-trials", full_name="trials", version="0.1.0",
-        author="tests", contact="tests@example.org",
-    )  # fmt: skip
-    ns.include_namespace("hdmf-common")
-    ns.add_spec(
-        "ndx-trials.extensions.yaml",
+    return write_extension(
+        out,
+        "ndx-trials",
         GroupSpec(
             doc="A table of trials",
             data_type_def="TrialsTable",
@@ -45,9 +42,8 @@ def extension(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 ),
             ],
         ),
+        version="0.1.0",
     )
-    ns.export("ndx-trials.namespace.yaml", outdir=out)
-    return out / "ndx-trials.namespace.yaml"
 
 
 def test_get_class_builds_predefined_columns(extension: Path) -> None:
@@ -125,22 +121,19 @@ def test_register_map_names_fields_and_the_store_keeps_them(tmp_path: Path) -> N
     from hdmf_arrow.spec import AttributeSpec
     from hdmf_arrow.validate import check
 
-    ns = NamespaceBuilder(
-        doc="d", name="ndx-stim", full_name="stim", version="0.1.0", author="a", contact="a@b.c"
-    )
-    ns.include_namespace("hdmf-common")
-    ns.add_spec(
-        "ndx-stim.extensions.yaml",
+    namespace_file = write_extension(
+        tmp_path,
+        "ndx-stim",
         GroupSpec(
             doc="stimuli",
             data_type_def="StimTable",
             data_type_inc="DynamicTable",
             attributes=[AttributeSpec(name="stimulus_type", doc="kind", dtype="text")],
         ),
+        version="0.1.0",
     )
-    ns.export("ndx-stim.namespace.yaml", outdir=tmp_path)
     types = TypeMap()
-    types.load_namespaces(tmp_path / "ndx-stim.namespace.yaml")
+    types.load_namespaces(namespace_file)
 
     class StimTable(DynamicTable):
         stim: str | None = None  # the field holding the spec's 'stimulus_type'
@@ -175,13 +168,9 @@ def subject_types(tmp_path_factory: pytest.TempPathFactory) -> TypeMap:
     from hdmf_arrow.spec import AttributeSpec
 
     out = tmp_path_factory.mktemp("ndx-subject")
-    ns = NamespaceBuilder(
-        doc="d", name="ndx-subject", full_name="subject", version="0.2.0", author="a",
-        contact="a@b.c",
-    )  # fmt: skip
-    ns.include_namespace("hdmf-common")
-    ns.add_spec(
-        "ndx-subject.extensions.yaml",
+    namespace_file = write_extension(
+        out,
+        "ndx-subject",
         GroupSpec(
             doc="An experimental subject",
             data_type_def="Subject",
@@ -193,10 +182,10 @@ def subject_types(tmp_path_factory: pytest.TempPathFactory) -> TypeMap:
             datasets=[DatasetSpec(doc="weights", name="weights", data_type_inc="VectorData")],
             groups=[GroupSpec(doc="session tables", data_type_inc="DynamicTable", quantity="+")],
         ),
+        version="0.2.0",
     )
-    ns.export("ndx-subject.namespace.yaml", outdir=out)
     types = TypeMap()
-    types.load_namespaces(out / "ndx-subject.namespace.yaml")
+    types.load_namespaces(namespace_file)
     return types
 
 
@@ -266,12 +255,9 @@ def test_dataset_types_carry_their_attributes_through_a_store(tmp_path: Path) ->
     from hdmf_arrow.spec import AttributeSpec
     from hdmf_arrow.validate import check
 
-    ns = NamespaceBuilder(
-        doc="d", name="ndx-rate", full_name="rate", version="0.1.0", author="a", contact="a@b.c"
-    )
-    ns.include_namespace("hdmf-common")
-    ns.add_spec(
-        "ndx-rate.extensions.yaml",
+    namespace_file = write_extension(
+        tmp_path,
+        "ndx-rate",
         DatasetSpec(
             doc="a sampled signal",
             data_type_def="Sampled",
@@ -279,10 +265,10 @@ def test_dataset_types_carry_their_attributes_through_a_store(tmp_path: Path) ->
             dtype="float64",
             attributes=[AttributeSpec(name="sampling_rate", doc="Hz", dtype="float64")],
         ),
+        version="0.1.0",
     )
-    ns.export("ndx-rate.namespace.yaml", outdir=tmp_path)
     types = TypeMap()
-    types.load_namespaces(tmp_path / "ndx-rate.namespace.yaml")
+    types.load_namespaces(namespace_file)
     sampled = types.get_class("Sampled", "ndx-rate")
     table = DynamicTable(name="t", description="d")
     column = sampled("signal", "voltage", [0.1, 0.2], attributes={"sampling_rate": 30000.0})
@@ -306,12 +292,9 @@ def test_reference_attributes_round_trip_and_are_checked(tmp_path: Path) -> None
     from hdmf_arrow.spec import AttributeSpec, RefSpec
     from hdmf_arrow.validate import check
 
-    ns = NamespaceBuilder(
-        doc="d", name="ndx-ref", full_name="ref", version="0.1.0", author="a", contact="a@b.c"
-    )
-    ns.include_namespace("hdmf-common")
-    ns.add_spec(
-        "ndx-ref.extensions.yaml",
+    namespace_file = write_extension(
+        tmp_path,
+        "ndx-ref",
         GroupSpec(
             doc="a session pointing at its main table",
             data_type_def="Session",
@@ -323,10 +306,10 @@ def test_reference_attributes_round_trip_and_are_checked(tmp_path: Path) -> None
             ],
             groups=[GroupSpec(doc="tables", data_type_inc="DynamicTable", quantity="*")],
         ),
+        version="0.1.0",
     )
-    ns.export("ndx-ref.namespace.yaml", outdir=tmp_path)
     types = TypeMap()
-    types.load_namespaces(tmp_path / "ndx-ref.namespace.yaml")
+    types.load_namespaces(namespace_file)
     session_cls = types.get_class("Session", "ndx-ref")
     trials = DynamicTable(name="trials", description="d")
     trials.add_column("start", "start", data=[0.0])

@@ -22,7 +22,8 @@ from hdmf_arrow.common import (
     VectorData,
 )
 from hdmf_arrow.errors import TableShapeError, ValidationError
-from hdmf_arrow.spec import DatasetSpec, GroupSpec, NamespaceBuilder
+from hdmf_arrow.spec import DatasetSpec, GroupSpec
+from hdmf_arrow.testing.extensions import write_extension
 from hdmf_arrow.testing.strategies import dynamic_tables
 from hdmf_arrow.validate import Issue, check
 
@@ -238,31 +239,39 @@ def ext_types(tmp_path_factory: pytest.TempPathFactory) -> TypeMap:
     """A private TypeMap with ndx-check: CheckedTable(start: float64 required, site: region
     optional, label: text optional)."""
     out = tmp_path_factory.mktemp("ndx-check")
-    ns = NamespaceBuilder(
-        doc="validator test", name="ndx-check", full_name="check", version="1.0.0",
-        author="tests", contact="t@example.org",
-    )  # fmt: skip
-    ns.include_namespace("hdmf-common")
-    ns.add_spec(
-        "ndx-check.extensions.yaml",
+    namespace_file = write_extension(
+        out,
+        "ndx-check",
         GroupSpec(
             doc="checked",
             data_type_def="CheckedTable",
             data_type_inc="DynamicTable",
             datasets=[
                 DatasetSpec(doc="start", name="start", data_type_inc="VectorData", dtype="float64"),
-                DatasetSpec(doc="site", name="site", data_type_inc="DynamicTableRegion",
-                            quantity="?"),
-                DatasetSpec(doc="label", name="label", data_type_inc="VectorData", dtype="text",
-                            quantity="?"),
-                DatasetSpec(doc="xy", name="xy", data_type_inc="VectorData", dtype="float64",
-                            shape=[None, 2], quantity="?"),
+                DatasetSpec(
+                    doc="site", name="site", data_type_inc="DynamicTableRegion", quantity="?"
+                ),
+                DatasetSpec(
+                    doc="label",
+                    name="label",
+                    data_type_inc="VectorData",
+                    dtype="text",
+                    quantity="?",
+                ),
+                DatasetSpec(
+                    doc="xy",
+                    name="xy",
+                    data_type_inc="VectorData",
+                    dtype="float64",
+                    shape=[None, 2],
+                    quantity="?",
+                ),
             ],
         ),
-    )  # fmt: skip
-    ns.export("ndx-check.namespace.yaml", outdir=out)
+        version="1.0.0",
+    )
     types = TypeMap()
-    types.load_namespaces(out / "ndx-check.namespace.yaml")
+    types.load_namespaces(namespace_file)
     return types
 
 
@@ -343,20 +352,19 @@ def test_an_unknown_type_is_an_issue_not_a_skip() -> None:
 
 
 def test_cli_validate_spec(tmp_path: Path) -> None:
-    ns = NamespaceBuilder(
-        doc="d", name="ndx-cli", full_name="cli", version="0.1.0", author="a", contact="a@b.c"
+    namespace_file = write_extension(
+        tmp_path,
+        "ndx-cli",
+        GroupSpec(doc="x", data_type_def="XTable", data_type_inc="DynamicTable"),
+        version="0.1.0",
     )
-    ns.include_namespace("hdmf-common")
-    ns.add_spec("ndx-cli.extensions.yaml", GroupSpec(doc="x", data_type_def="XTable",
-                                                     data_type_inc="DynamicTable"))  # fmt: skip
-    ns.export("ndx-cli.namespace.yaml", outdir=tmp_path)
     runner = CliRunner()
-    result = runner.invoke(main, ["validate-spec", str(tmp_path / "ndx-cli.namespace.yaml")])
+    result = runner.invoke(main, ["validate-spec", str(namespace_file)])
     assert result.exit_code == 0, result.output
     assert "ndx-cli: valid, 1 type(s): XTable" in result.output
     spec_file = tmp_path / "ndx-cli.extensions.yaml"
     spec_file.write_text(spec_file.read_text().replace("DynamicTable", "NoSuchTable"))
-    result = runner.invoke(main, ["validate-spec", str(tmp_path / "ndx-cli.namespace.yaml")])
+    result = runner.invoke(main, ["validate-spec", str(namespace_file)])
     assert result.exit_code == 1
     assert "ndx-cli.extensions.yaml" in result.output
     assert "NoSuchTable" in result.output
