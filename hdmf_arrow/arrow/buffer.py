@@ -12,7 +12,7 @@ value may widen it the way pyarrow's permissive promotion does (null -> T, int64
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -21,9 +21,12 @@ from hdmf_arrow.arrow.dtypes import (
     Checker,
     as_array,
     describe,
+    elements_test,
+    exact_type,
     fast_types,
     infer_sequence_type,
     infer_type,
+    int_test,
     make_checker,
     normalize_type,
     promote,
@@ -32,6 +35,16 @@ from hdmf_arrow.errors import CellTypeError, CellValueError, CorruptStoreError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
+
+
+class FastAppend(NamedTuple):
+    """One column's part in ``add_row``'s fast path (see ``hdmf_arrow.common._rows``): a
+    value of exactly ``type`` that passes ``test`` (when there is one) is stored as it is by
+    ``append``. Values that do not qualify take the general check-then-append path."""
+
+    type: type
+    test: Callable[[Any], bool] | None
+    append: Callable[[Any], None]
 
 
 class ColumnBuffer:
@@ -47,6 +60,11 @@ class ColumnBuffer:
     >>> buf.array().to_pylist(), buf.type
     ([1.0, 2.5], DataType(double))
     """
+
+    retypes: ClassVar[int] = 0
+    """How many times any buffer's type has changed after creation: a row plan built before
+    a change may no longer use the fastest operations (it is still correct, as types only
+    widen), so ``add_row`` rebuilds its plan when this moves."""
 
     __slots__ = (
         "_array",
@@ -189,6 +207,7 @@ class ColumnBuffer:
         self._declared = True
         self._numpy = None
         self._retype(t)
+        ColumnBuffer.retypes += 1
 
     def _widen(self, t: pa.DataType) -> None:
         if pa.types.is_null(t) or t == self.type:
@@ -201,6 +220,7 @@ class ColumnBuffer:
             self._load()  # stored rows take the wider type too
             self._array = self._array.cast(wider)
             self._retype(wider)
+            ColumnBuffer.retypes += 1
 
     def row_ops(self) -> tuple[Checker, Callable[[object], None]]:
         """The fastest ``(check, append)`` pair for appending one value at a time.
@@ -213,6 +233,21 @@ class ColumnBuffer:
         if self._declared:
             return self._check, self._pending.append
         return self.check, self.append
+
+    def fast_append(self) -> FastAppend | None:
+        """This column's :class:`FastAppend` for single values, or None if its type has no
+        exact Python type (null, timestamps, lists, ...)."""
+        exact = exact_type(self.type)
+        if exact is None:
+            return None
+        test = int_test(self.type) if exact is int else None
+        return FastAppend(exact, test, self._pending.append)
+
+    def fast_extend(self) -> tuple[Callable[[Any], bool], Callable[[Any], None]] | None:
+        """``(test, extend)`` for a Python list of values: ``test`` says every element fits
+        as it is, and ``extend`` stores them. None if no list qualifies."""
+        test = elements_test(self.type)
+        return None if test is None else (test, self._pending.extend)
 
     # -- reads ---------------------------------------------------------------------------------
 

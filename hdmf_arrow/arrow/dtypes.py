@@ -257,7 +257,7 @@ def make_checker(t: pa.DataType) -> Checker:
 
     >>> check = make_checker(pa.float64())
     >>> check(1.5), check(2), check(None)
-    (1.5, 2, None)
+    (1.5, 2.0, None)
     >>> check("a")
     Traceback (most recent call last):
     hdmf_arrow.errors.CellTypeError: expected a number (double), found str 'a'
@@ -266,9 +266,10 @@ def make_checker(t: pa.DataType) -> Checker:
 
 
 def fast_types(t: pa.DataType) -> frozenset[type]:
-    """Python types a value may have to fit ``t`` with no conversion or range check."""
+    """Python types a value may have to fit ``t`` with no conversion or range check (not
+    ``int`` for floating types: Arrow refuses ints that a double cannot hold exactly)."""
     if pa.types.is_floating(t):
-        return frozenset({float, int, type(None)})
+        return frozenset({float, type(None)})
     if t == pa.int64():
         return frozenset({int, type(None)})
     if pa.types.is_string(t) or pa.types.is_large_string(t):
@@ -276,6 +277,64 @@ def fast_types(t: pa.DataType) -> frozenset[type]:
     if pa.types.is_boolean(t):
         return frozenset({bool, type(None)})
     return frozenset({type(None)})
+
+
+def exact_type(t: pa.DataType) -> type | None:
+    """The Python type whose values fit ``t`` with no conversion (``int`` still needs
+    :func:`int_test`), or None where every value needs the full checker.
+
+    >>> exact_type(pa.float32()), exact_type(pa.int16()), exact_type(pa.timestamp("s"))
+    (<class 'float'>, <class 'int'>, None)
+    """
+    if pa.types.is_integer(t):
+        return int
+    if pa.types.is_floating(t):
+        return float
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        return str
+    if pa.types.is_boolean(t):
+        return bool
+    return None
+
+
+def int_test(t: pa.DataType) -> Callable[[int], bool]:
+    """A test that a Python ``int`` lies in integer type ``t``'s range.
+
+    >>> int_test(pa.int8())(127), int_test(pa.int8())(128)
+    (True, False)
+    """
+    lo, hi = _int_bounds(t)
+
+    def in_range(v: int) -> bool:
+        return lo <= v <= hi
+
+    return in_range
+
+
+def elements_test(t: pa.DataType) -> Callable[[Any], bool] | None:
+    """A test that every element of a Python list fits ``t`` with no conversion (ints within
+    range, no nulls), or None where elements always need the full checker.
+
+    >>> test = elements_test(pa.float64())
+    >>> test([1.5, 2.5]), test([1.5, 2]), test([1.5, None]), test([True])
+    (True, False, False, False)
+    """
+    exact = exact_type(t)
+    if exact is None:
+        return None
+    if exact is not int:
+        fast = fast_types(t) - {type(None)}
+
+        def all_fit(v: Any) -> bool:
+            return set(map(type, v)) <= fast
+
+        return all_fit
+    bounds = _int_bounds(t)
+
+    def all_in_range(v: Any) -> bool:
+        return set(map(type, v)) <= _INT and _within(v, bounds)
+
+    return all_in_range
 
 
 def _build_checker(t: pa.DataType) -> Checker:
@@ -301,11 +360,14 @@ def _build_checker(t: pa.DataType) -> Checker:
         label = f"a number ({t})"
 
         def check_float(v: object) -> object:
-            tv = type(v)
-            if tv is float or tv is int or v is None:
+            if type(v) is float or v is None:
                 return v
             if isinstance(v, float | int | np.floating | np.integer) and not isinstance(v, bool):
-                return float(v)  # type: ignore[arg-type]
+                try:  # ints too: Arrow refuses those a double cannot hold exactly
+                    return float(v)  # type: ignore[arg-type]
+                except OverflowError:
+                    msg = f"expected {label}, found an int too large for it: {v!r:.40}"
+                    raise CellValueError(msg) from None
             raise _refuse(label, v)
 
         return check_float
@@ -413,6 +475,7 @@ def _check_any(v: object) -> object:
     return make_checker(infer_type(v))(v)
 
 
+_INT = frozenset({int})
 _CHECKERS: dict[pa.DataType, Checker] = {}
 for _t in (pa.int64(), pa.float64(), pa.string(), pa.bool_(), pa.int32(), pa.float32()):
     _CHECKERS[_t] = _build_checker(_t)

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from hdmf_arrow.arrow import ragged
-from hdmf_arrow.arrow.buffer import ColumnBuffer, buffer_from_data
+from hdmf_arrow.arrow.buffer import ColumnBuffer, FastAppend, buffer_from_data
 from hdmf_arrow.arrow.dtypes import DtypeLike, parse_dtype
 from hdmf_arrow.common._container import Container, check_text
 from hdmf_arrow.errors import CellTypeError, CellValueError, HdmfArrowError, RowIndexError
@@ -160,6 +160,13 @@ class Data(Container):
         if _plain(self, "_check_cell", "_append_cell"):
             return self._buf.row_ops()
         return self._check_cell, self._append_cell
+
+    def _fast_append(self) -> FastAppend | None:
+        """This column's part in ``add_row``'s fast path, or None if it has none (see
+        ``hdmf_arrow.common._rows``)."""
+        if _plain(self, "_check_cell", "_append_cell"):
+            return self._buf.fast_append()
+        return None
 
     @property
     def index_depth(self) -> int:
@@ -434,7 +441,19 @@ class VectorIndex(VectorData):
         if not _plain(target, "_check_many", "_extend_checked"):
             return self._check_cell, self._append_cell  # regions, enums, nested indexes
         values = target._buf
-        extend = values._pending.extend if values.declared else values.extend
+        return values.check_many, self._ragged_append(values.extend)
+
+    def _fast_append(self) -> FastAppend | None:
+        if not _plain(self._target, "_check_many", "_extend_checked"):
+            return None
+        fast = self._target._buf.fast_extend()
+        if fast is None:
+            return None
+        test, extend = fast
+        return FastAppend(list, test, self._ragged_append(extend))
+
+    def _ragged_append(self, extend: Callable[[Any], None]) -> Callable[[object], None]:
+        """Append one checked cell: ``extend`` takes its values, the offsets its end."""
         offsets_append = self._buf.row_ops()[1]
 
         def append(cell: object) -> None:
@@ -445,11 +464,11 @@ class VectorIndex(VectorData):
             if last > _INT32_MAX:
                 self._append_cell(cell)  # offsets switch to int64 there
                 return
-            extend(cell)  # type: ignore[arg-type]
+            extend(cell)
             self._last = last
             offsets_append(last)
 
-        return values.check_many, append
+        return append
 
     @property
     def _loaded(self) -> bool:

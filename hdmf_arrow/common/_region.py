@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 import pyarrow as pa
 
+from hdmf_arrow.arrow.buffer import FastAppend
 from hdmf_arrow.common._data import ArrayLike, RowOps, VectorData, VectorIndex
 from hdmf_arrow.errors import CellTypeError, CellValueError, InvalidKeyError, RegionIndexError
 
@@ -138,6 +139,22 @@ class DynamicTableRegion(VectorData):
             return self._check_cell(value)
 
         return check, append
+
+    def _fast_append(self) -> FastAppend | None:
+        op = self._buf.fast_append()
+        table = self._table
+        if (
+            op is None
+            or table is None
+            or type(self)._check_cell is not DynamicTableRegion._check_cell
+        ):
+            return None
+        rows = len(table)  # tables only grow: positions below this stay valid
+
+        def in_bounds(value: int) -> bool:
+            return self._table is table and (0 <= value < rows or 0 <= value < len(table))
+
+        return FastAppend(int, in_bounds, op.append)
 
     def _check_many(self, values: object) -> Sequence[object]:
         if isinstance(values, DynamicTableRegion):

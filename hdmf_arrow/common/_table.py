@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, Protocol
 import numpy as np
 import pyarrow as pa
 
+from hdmf_arrow.arrow.buffer import ColumnBuffer
 from hdmf_arrow.arrow.dtypes import DtypeLike, as_array
 from hdmf_arrow.arrow.metadata import METADATA_KEY, ColumnMeta, TableMeta
 from hdmf_arrow.common import _frame
@@ -30,6 +31,7 @@ from hdmf_arrow.common._data import (
 )
 from hdmf_arrow.common._enum import EnumData
 from hdmf_arrow.common._region import DynamicTableRegion, region_of
+from hdmf_arrow.common._rows import RowPlan
 from hdmf_arrow.common._select import Rows, select_rows
 from hdmf_arrow.errors import (
     CellTypeError,
@@ -64,8 +66,6 @@ class RowSource(Protocol):
 
 
 _Check = Callable[[object], object]
-_Append = Callable[[object], None]
-_RowPlan = tuple[tuple[str, ...], tuple[_Check, ...], tuple[_Append, ...], _Append]
 
 
 class DynamicTable(Container):
@@ -117,7 +117,7 @@ class DynamicTable(Container):
         self._parts: dict[str, Data] = {}
         self._id_set: set[int] | None = None  # for enforce_unique_id, built on first use
         self._id_set_rows = 0  # how many ids the set was built from
-        self._plan: _RowPlan | None = None  # add_row's per-column (check, append), see _row_ops
+        self._plan: RowPlan | None = None  # add_row's per-column operations, see _rows.py
         self._source: RowSource | None = None  # set by a store reader: rows of unread columns
         if colnames is not None and not columns:
             msg = f"DynamicTable {name!r}: must supply 'columns' if specifying 'colnames'"
@@ -393,11 +393,20 @@ class DynamicTable(Container):
         DuplicateIdError
             ``enforce_unique_id=True`` and the id is already in the table.
         """
+        plan = self._plan or self._make_plan()
+        if (  # the fast path (see _rows.py): the common row, with no conversion to make
+            plan.fast_row is not None
+            and data is None
+            and id is None
+            and not enforce_unique_id
+            and plan.fast_row(kwargs, len(self.id._buf))
+        ):
+            return
         row = {**data, **kwargs} if data is not None else kwargs
         if "id" in row and id is None:
             row = dict(row)
             id = row.pop("id")  # type: ignore[assignment]
-        names, checks, appends, append_id = self._plan or self._make_plan()
+        names, checks, appends = plan.names, plan.checks, plan.appends
         values = None
         if len(row) == len(names):
             try:  # noqa: SIM105 - suppress() would cost time on the add_row hot path
@@ -427,10 +436,12 @@ class DynamicTable(Container):
             self._raise_cell_error(names, checks, values)
         for append, cell in zip(appends, cells, strict=True):  # ... then all are appended
             append(cell)
-        append_id(row_id)
+        plan.append_id(row_id)
         if self._id_set is not None:
             self._id_set.add(row_id)
             self._id_set_rows += 1
+        if plan.retypes != ColumnBuffer.retypes:  # a type widened: the fast path may now differ
+            self._plan = None
 
     def _add_row_with_new_columns(
         self, row: Mapping[str, object], row_id: int | None, *, enforce_unique_id: bool
@@ -455,11 +466,8 @@ class DynamicTable(Container):
             self._parts.pop(part.name, None)
         self._plan = None
 
-    def _make_plan(self) -> _RowPlan:
-        ops = [col._row_ops() for col in self._cols.values()]
-        checks = tuple(check for check, _ in ops)
-        appends = tuple(append for _, append in ops)
-        self._plan = (tuple(self._cols), checks, appends, self.id._row_ops()[1])
+    def _make_plan(self) -> RowPlan:
+        self._plan = RowPlan(self._cols, self.id)
         return self._plan
 
     def _raise_cell_error(

@@ -1,0 +1,122 @@
+"""``add_row``'s plan: what to do with each column's value, worked out once per set of columns.
+
+A row takes one of two paths, and both leave the table exactly as it was when they refuse it:
+
+- **The general path** runs every column's ``check`` (which may convert a value, widen an
+  inferred type, or raise an error naming what was expected), then every ``append``.
+- **The fast path** takes the common row: every value has exactly the Python type its column
+  stores as it is (``int`` for integer columns, ``float``, ``str``, ``bool``, ``list`` for a
+  ragged column), and passes a cheap test where one is needed (an int's range, a region's
+  bounds, the types of a list's elements). Such values are appended without conversion, by one
+  function compiled for the table's columns (:func:`compile_fast_row`). A row that does not
+  qualify goes to the general path, which gives the same result or the error, so the fast path
+  changes speed, never behaviour.
+
+A plan is dropped when columns are added or removed, and after a general-path row when some
+column's type changed (:attr:`ColumnBuffer.retypes`): a plan built before such a change stays
+correct, because types only widen, but may send every row down the general path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from hdmf_arrow.arrow.buffer import ColumnBuffer, FastAppend
+
+if TYPE_CHECKING:
+    from hdmf_arrow.common._data import ElementIdentifiers, VectorData
+
+Check = Callable[[object], object]
+Append = Callable[[object], None]
+FastRow = Callable[[Mapping[str, object], int], bool]
+
+
+class RowPlan:
+    """Per-column operations for ``add_row``, in column order.
+
+    General path: ``checks`` and ``appends``; ``append_id`` stores the row's id. Fast path:
+    ``fast_row(kwargs, row_id)`` appends the row and returns True if it qualifies, and returns
+    False, having changed nothing, if it does not. It is None when some column has no fast path
+    (its type has no exact Python type, e.g. null, or its class checks values itself).
+    """
+
+    __slots__ = ("append_id", "appends", "checks", "fast_row", "names", "retypes", "source")
+
+    def __init__(self, columns: Mapping[str, VectorData], ids: ElementIdentifiers) -> None:
+        self.retypes = ColumnBuffer.retypes
+        self.names = tuple(columns)
+        ops = [col._row_ops() for col in columns.values()]
+        self.checks: tuple[Check, ...] = tuple(check for check, _ in ops)
+        self.appends: tuple[Append, ...] = tuple(append for _, append in ops)
+        self.append_id: Append = ids._row_ops()[1]
+        fast = [col._fast_append() for col in columns.values()]
+        ready = [op for op in fast if op is not None]
+        self.source = ""
+        self.fast_row: FastRow | None = None
+        if self.names and len(ready) == len(fast):
+            self.source, self.fast_row = compile_fast_row(self.names, ready, self.append_id)
+
+
+def compile_fast_row(
+    names: Sequence[str], ops: Sequence[FastAppend], append_id: Append
+) -> tuple[str, FastRow]:
+    """The fast path for these columns as one Python function, and its source.
+
+    One function with the column operations bound as globals does in about half the time
+    what a generic loop over the columns does (each value is read, type-checked, tested and
+    appended by direct calls). The source is kept on the plan for debugging.
+
+    >>> from hdmf_arrow.arrow.buffer import FastAppend
+    >>> a, b = [], []
+    >>> source, fast_row = compile_fast_row(
+    ...     ["x", "y"], [FastAppend(int, lambda v: v >= 0, a.append),
+    ...                  FastAppend(str, None, b.append)], print)
+    >>> print(source)
+    def fast_row(row, row_id):
+        if len(row) != 2:
+            return False
+        try:
+            v0 = row['x']
+            v1 = row['y']
+        except KeyError:
+            return False
+        if type(v0) is not type0 or type(v1) is not type1:
+            return False
+        if not (test0(v0)):
+            return False
+        append0(v0)
+        append1(v1)
+        append_id(row_id)
+        return True
+    >>> fast_row({"x": 1, "y": "a"}, 0), fast_row({"x": -1, "y": "b"}, 1), (a, b)
+    0
+    (True, False, ([1], ['a']))
+    """
+    namespace: dict[str, Any] = {"append_id": append_id}
+    read = [f"        v{k} = row[{name!r}]" for k, name in enumerate(names)]
+    types = " or ".join(f"type(v{k}) is not type{k}" for k in range(len(ops)))
+    tests = " and ".join(f"test{k}(v{k})" for k, op in enumerate(ops) if op.test is not None)
+    for k, op in enumerate(ops):
+        namespace[f"type{k}"] = op.type
+        namespace[f"test{k}"] = op.test
+        namespace[f"append{k}"] = op.append
+    lines = [
+        "def fast_row(row, row_id):",
+        f"    if len(row) != {len(ops)}:",
+        "        return False",
+        "    try:",
+        *read,
+        "    except KeyError:",
+        "        return False",
+        f"    if {types}:",
+        "        return False",
+        *([f"    if not ({tests}):", "        return False"] if tests else []),
+        *(f"    append{k}(v{k})" for k in range(len(ops))),
+        "    append_id(row_id)",
+        "    return True",
+    ]
+    source = "\n".join(lines)
+    exec(compile(source, "<hdmf_arrow add_row fast path>", "exec"), namespace)
+    fast_row: FastRow = namespace["fast_row"]
+    return source, fast_row
