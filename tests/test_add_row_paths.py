@@ -33,6 +33,8 @@ COLUMN_KINDS = [
     ("ragged", "int"),
     ("ragged", "text"),
     ("region", None),
+    ("enum", None),  # elements given: "", "a", "b"
+    ("enum", "open"),  # no elements: they are added as rows name them
 ]
 
 scalars = st.one_of(
@@ -62,6 +64,9 @@ def _build(columns: list[tuple[str, str | None]], target: DynamicTable) -> Dynam
         name = f"c{k}"
         if kind == "region":
             table.add_column(name=name, description="d", table=target)
+        elif kind == "enum":
+            elements = True if dtype == "open" else ["", "a", "b"]
+            table.add_column(name=name, description="d", enum=elements)
         else:
             table.add_column(name=name, description="d", dtype=dtype, index=kind == "ragged")
     return table

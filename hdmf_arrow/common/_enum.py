@@ -8,6 +8,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from hdmf_arrow.arrow.buffer import FastAppend
 from hdmf_arrow.arrow.dtypes import as_array
 from hdmf_arrow.common._container import EXP_NAMESPACE
 from hdmf_arrow.common._data import ArrayLike, VectorData, take_rows
@@ -170,11 +171,27 @@ class EnumData(VectorData):
                 return int(value)
             msg = f"expected a code in [0, {len(self._lookup)}), found {value}"
             raise CellValueError(msg)
-        self._elements._check_cell(value)  # the element column's type decides what may be added
-        return _New(value)
+        # the element column's type decides what may be added, and in what form (numpy
+        # scalars become Python values, as the element column stores them)
+        return _New(self._elements._check_cell(value))
 
     def _append_cell(self, cell: object) -> None:
         super()._append_cell(self._resolve(cell))
+
+    def _fast_append(self) -> FastAppend | None:
+        """add_row's fast path for string elements already in the vocabulary: their code is
+        appended (other values, codes and new elements take the general path)."""
+        codes = self._buf.fast_append()
+        plain = type(self)._check_cell is EnumData._check_cell
+        strings = pa.types.is_string(self._elements._buf.type)  # null until the first element
+        if codes is None or not plain or not strings:
+            return None
+        lookup, append_code = self._lookup, codes.append  # both live for the column's life
+
+        def append(value: str) -> None:
+            append_code(lookup[value])
+
+        return FastAppend(str, lookup.__contains__, append)
 
     def _resolve(self, cell: object) -> object:
         if isinstance(cell, _New):
