@@ -58,6 +58,10 @@ class TableShapeError(HdmfArrowError, ValueError):
     """Columns, ids or a row that do not line up with the table (lengths, missing keys)."""
 
 
+class SparseMatrixError(HdmfArrowError, ValueError):
+    """Arrays that do not form a CSR matrix (hdmf raises ValueError for the same cases)."""
+
+
 class DuplicateIdError(HdmfArrowError, ValueError):
     """A row id that is already in the table (with ``enforce_unique_id=True``)."""
 

@@ -8,6 +8,8 @@ everything holds), never stopping at the first. It checks, per table:
   below (and Arrow's own structural validation passes);
 - region values lie within the target table, and the target is set;
 - enum codes address an element, and elements are unique;
+- a CSRMatrix has one row per matrix row, column indices within its shape, and as many
+  indices as values in each row;
 - names contain no '/' or ':'.
 
 and, against the specs of the data types (all namespaces at once, through a TypeMap):
@@ -30,8 +32,10 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from hdmf_arrow.arrow import sparse
 from hdmf_arrow.common import (
     Container,
+    CSRMatrix,
     Data,
     DynamicTable,
     EnumData,
@@ -97,6 +101,9 @@ def _walk(node: Container, path: str, types: TypeMap) -> Iterator[Issue]:
             lambda: _arrow_valid(node.to_arrow(), where=path, data_type=node.data_type),
         )
         return
+    if isinstance(node, CSRMatrix):
+        yield from _guard(path, node.data_type, lambda: _csr(node, path))
+        return
     if isinstance(node, SimpleMultiContainer):
         yield from _group_spec(node, path, types)
     for child in node.children:
@@ -109,6 +116,16 @@ def _guard(path: str, data_type: str, run: object) -> Iterator[Issue]:
         yield from run()  # type: ignore[operator]
     except (HdmfArrowError, OSError, pa.ArrowException) as exc:
         yield Issue(path, data_type, f"cannot be read: {exc}")
+
+
+def _csr(matrix: CSRMatrix, path: str) -> Iterator[Issue]:
+    rows, cols = matrix.shape
+    table = matrix.to_arrow()
+    if table.num_rows != rows:
+        yield Issue(path, matrix.data_type, f"has {table.num_rows} rows, its shape says {rows}")
+    problem = sparse.check_table(table, n_cols=cols)
+    if problem:
+        yield Issue(path, matrix.data_type, problem)
 
 
 def _table(table: DynamicTable, path: str) -> Iterator[Issue]:

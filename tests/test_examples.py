@@ -18,7 +18,7 @@ def run(name: str, capsys: pytest.CaptureFixture[str]) -> str:
 def test_every_example_is_tested() -> None:
     tested = {"subjects_table.py", "ragged_spike_times.py", "table_regions.py", "enum_data.py"}
     tested |= {"demo.py", "extension_workflow.py"}
-    tested |= {"spec_extension.py"}
+    tested |= {"spec_extension.py", "sparse_matrix.py"}
     assert {p.name for p in EXAMPLES.glob("*.py")} == tested
 
 
@@ -53,6 +53,14 @@ def test_enum_data(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Behavior data: [0 1 2 1 0 2 1]" in out
     assert "String behavior: [0 1 2 1]" in out
     assert "As values: ['rest', 'locomotion', 'grooming', 'locomotion']" in out
+
+
+def test_sparse_matrix(capsys: pytest.CaptureFixture[str]) -> None:
+    out = run("sparse_matrix.py", capsys)
+    assert "Matrix shape: (3, 3)" in out
+    assert "Non-zero elements: 6" in out
+    assert "Dense representation:\n[[1 0 2]\n [0 3 0]\n [4 5 6]]" in out
+    assert "As Arrow: 3 rows, indices [[0, 2], [1], [0, 1, 2]]" in out
 
 
 def test_demo(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -18,12 +18,14 @@ from hdmf_arrow.common._registry import (
     register_class,
     register_map,
 )
+from hdmf_arrow.common._sparse import CSRMatrix
 from hdmf_arrow.common._table import DynamicTable
 from hdmf_arrow.errors import UnknownTypeError
 
 __all__ = [
     "BuildManager",
     "CORE_NAMESPACE",
+    "CSRMatrix",
     "EXP_NAMESPACE",
     "Container",
     "Data",

@@ -17,6 +17,7 @@ from hdmf_arrow.common._data import Data, ElementIdentifiers, VectorData, Vector
 from hdmf_arrow.common._enum import EnumData
 from hdmf_arrow.common._multi import SimpleMultiContainer
 from hdmf_arrow.common._region import DynamicTableRegion
+from hdmf_arrow.common._sparse import CSRMatrix
 from hdmf_arrow.common._table import DynamicTable
 from hdmf_arrow.errors import HdmfArrowError, UnknownTypeError
 from hdmf_arrow.spec import DatasetSpec, GroupSpec, NamespaceCatalog, core_catalog
@@ -36,6 +37,7 @@ _BUILT_IN: dict[tuple[str, str], type[Container]] = {
     (CORE_NAMESPACE, "DynamicTableRegion"): DynamicTableRegion,
     (CORE_NAMESPACE, "DynamicTable"): DynamicTable,
     (CORE_NAMESPACE, "SimpleMultiContainer"): SimpleMultiContainer,
+    (CORE_NAMESPACE, "CSRMatrix"): CSRMatrix,
     (EXP_NAMESPACE, "EnumData"): EnumData,
 }
 

@@ -1,6 +1,6 @@
 """Containers <-> manifest nodes.
 
-A node is a JSON object with ``kind`` (``group``, ``table`` or ``data``), ``name``,
+A node is a JSON object with ``kind`` (``group``, ``table``, ``data`` or ``csr``), ``name``,
 ``data_type``, ``namespace``, ``object_id`` and kind-specific keys (docs/format.md, section 5).
 Writing a table that was read from (or already written to) the same store writes only the
 rows added since; a table whose columns changed is rewritten.
@@ -21,6 +21,7 @@ from hdmf_arrow.arrow.buffer import ColumnBuffer
 from hdmf_arrow.arrow.metadata import TableMeta
 from hdmf_arrow.common import (
     Container,
+    CSRMatrix,
     Data,
     DynamicTable,
     ElementIdentifiers,
@@ -34,6 +35,7 @@ from hdmf_arrow.errors import (
     HdmfArrowError,
     HdmfArrowWarning,
     SchemaMismatchError,
+    SparseMatrixError,
     UnresolvedReferenceError,
 )
 from hdmf_arrow.io._parquet import FileEntry, ParquetOptions, TableFiles, write_file
@@ -92,6 +94,8 @@ class TreeWriter:
             return {**base, "kind": "table", "attributes": mapped, **self._table(obj)}
         if isinstance(obj, Data):
             return {**base, "kind": "data", **self._data(obj)}
+        if isinstance(obj, CSRMatrix):
+            return {**base, "kind": "csr", **self._csr(obj)}
         attributes = _encode(
             obj,
             {
@@ -165,6 +169,21 @@ class TreeWriter:
             **node,
             "schema": _schema_text(tbl.schema),
             "num_rows": tbl.num_rows,
+            "files": [entry.to_dict()],
+        }
+
+    def _csr(self, matrix: CSRMatrix) -> Node:
+        node: Node = {"description": matrix.description, "shape": list(matrix.shape)}
+        prev = self.previous.get(matrix.object_id)
+        if prev is not None and getattr(matrix, "_store_url", None) == self.store.url:
+            kept = ("schema", "num_rows", "files")  # a CSRMatrix never changes: keep its file
+            return {**node, **{k: prev[k] for k in kept}}
+        rows = matrix.to_arrow()
+        entry = write_file(self.store, f"data/{matrix.object_id}", rows, self.options)
+        return {
+            **node,
+            "schema": _schema_text(rows.schema),
+            "num_rows": rows.num_rows,
             "files": [entry.to_dict()],
         }
 
@@ -242,6 +261,8 @@ class TreeReader:
             return self._data(node)
         if kind == "group":
             return self._group(node)
+        if kind == "csr":
+            return self._csr(node)
         msg = f"manifest node {node.get('name')!r} has an unknown kind {kind!r}"
         raise CorruptStoreError(msg)
 
@@ -345,6 +366,26 @@ class TreeReader:
         data._buf = ColumnBuffer.stored(arrow_type, int(node["num_rows"]), loader)
         data._store_url = self.store.url  # type: ignore[attr-defined]
         return data
+
+    def _csr(self, node: Node) -> CSRMatrix:
+        name = str(node["name"])
+        files = TableFiles(self.store, [FileEntry.parse(f) for f in node["files"]], name=name)
+        rows = pa.table({"indices": files.column("indices"), "data": files.column("data")})
+        cls = self._class(name, str(node["data_type"]), str(node["namespace"]), CSRMatrix)
+        description = node.get("description")
+        try:
+            matrix = cls.from_arrow(
+                rows,
+                tuple(node["shape"]),  # type: ignore[arg-type]
+                name,
+                None if description is None else str(description),
+                object_id=node.get("object_id"),
+            )
+        except SparseMatrixError as exc:
+            msg = f"stored {exc}"
+            raise CorruptStoreError(msg) from None
+        matrix._store_url = self.store.url  # type: ignore[attr-defined]
+        return matrix
 
     def _resolve_regions(self) -> None:
         for table in self.tables.values():
