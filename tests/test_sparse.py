@@ -243,3 +243,11 @@ def test_a_file_that_is_not_a_csr_table_is_a_corrupt_store(tmp_path: Path) -> No
     pq.write_table(lengths_differ, path)
     with pytest.raises(CorruptStoreError, match=r"CSRMatrix 'conn'.*different number of indices"):
         hdmf_arrow.read(location)
+
+
+def test_info_shows_shape_and_values(tmp_path: Path) -> None:
+    location = tmp_path / "s.hdmf"
+    hdmf_arrow.write(SimpleMultiContainer("session", [CSRMatrix(SEED, name="conn")]), location)
+    result = CliRunner().invoke(main, ["info", str(location)])
+    assert result.exit_code == 0, result.output
+    assert "conn  CSRMatrix  3 x 3, 6 stored values, 1 file(s)" in result.output

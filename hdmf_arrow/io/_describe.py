@@ -26,10 +26,16 @@ def describe_tree(root: Node) -> list[str]:
 
 def _describe(node: Node, lead: str, child_lead: str, lines: list[str]) -> None:
     head = f"{lead}{node['name']}  {node['data_type']}"
-    if node.get("kind") in ("table", "data"):
+    if node.get("kind") in ("table", "data", "csr"):
         files = node.get("files", ())
         size = sum(int(f.get("num_bytes", 0)) for f in files)
-        head += f"  {node['num_rows']} rows, {len(files)} file(s), {_bytes(size)}"
+        if node.get("kind") == "csr":
+            rows, cols = node["shape"]
+            values = sum(f.get("value_counts", {}).get("data", [0])[0] for f in files)
+            head += f"  {rows} x {cols}, {values} stored values"
+        else:
+            head += f"  {node['num_rows']} rows"
+        head += f", {len(files)} file(s), {_bytes(size)}"
     lines.append(head)
     if node.get("kind") == "table":
         schema = _schema_of(node["schema"], where=str(node["name"]))
