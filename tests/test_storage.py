@@ -210,3 +210,19 @@ def test_create_is_invisible_until_complete(store: Store, monkeypatch: pytest.Mo
     store.create("k.json", b"complete")
     assert seen == [None] * len(seen), f"a reader saw {seen!r} during create"
     assert store.read("k.json") == b"complete"
+
+
+def test_local_store_makes_new_directories_durable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hdmf_arrow.storage import _local
+
+    synced: list[Path] = []
+    monkeypatch.setattr(_local, "_fsync_dir", synced.append)
+    store = LocalStore(tmp_path / "store")
+    store.ensure_dir("data/abc")
+    assert synced == [tmp_path, tmp_path / "store", tmp_path / "store" / "data"]
+    synced.clear()
+    store.create("data/abc/x.bin", b"x")  # the directory exists: only the file's entry
+    assert synced == [tmp_path / "store" / "data" / "abc"]
+    assert (tmp_path / "store" / "data" / "abc" / "x.bin").read_bytes() == b"x"

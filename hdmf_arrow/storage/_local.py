@@ -40,9 +40,13 @@ class LocalStore(Store):
             msg = f"{key!r} not found in store {self.url}"
             raise FileNotFoundError(msg) from None
 
+    def ensure_dir(self, key: str) -> None:
+        self._check_writable()
+        _make_dirs(self._path(key))
+
     def _create(self, key: str, data: bytes) -> None:
         path = self.root / key
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _make_dirs(path.parent)
         tmp = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
         try:
             with tmp.open("xb") as f:
@@ -79,6 +83,19 @@ class LocalStore(Store):
 
     def polars_options(self) -> tuple[str, dict[str, Any] | None]:
         return str(self.root), None
+
+
+def _make_dirs(directory: Path) -> None:
+    """Create ``directory`` and its missing parents, each new entry made durable (its parent
+    fsynced): a committed manifest must never name a file in a directory a crash could lose."""
+    missing: list[Path] = []
+    while not directory.is_dir():
+        missing.append(directory)
+        directory = directory.parent
+    for new in reversed(missing):
+        with contextlib.suppress(FileExistsError):  # a concurrent writer made it: fine
+            new.mkdir()
+        _fsync_dir(new.parent)
 
 
 def _fsync_dir(directory: Path) -> None:
