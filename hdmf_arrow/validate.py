@@ -8,6 +8,8 @@ everything holds), never stopping at the first. It checks, per table:
   below (and Arrow's own structural validation passes);
 - region values lie within the target table, and the target is set;
 - enum codes address an element, and elements are unique;
+- an AlignedDynamicTable's categories have as many rows as its main table (and each is
+  checked as a table);
 - a CSRMatrix has one row per matrix row, column indices within its shape, and as many
   indices as values in each row;
 - names contain no '/' or ':'.
@@ -34,6 +36,7 @@ import pyarrow.compute as pc
 
 from hdmf_arrow.arrow import sparse
 from hdmf_arrow.common import (
+    AlignedDynamicTable,
     Container,
     CSRMatrix,
     Data,
@@ -93,6 +96,13 @@ def _walk(node: Container, path: str, types: TypeMap) -> Iterator[Issue]:
     if isinstance(node, DynamicTable):
         yield from _table(node, path)
         yield from _table_spec(node, path, types)
+        if isinstance(node, AlignedDynamicTable):
+            for category in node.category_tables.values():
+                where = f"{path}/{category.name}"
+                if len(category) != len(node):
+                    rows = f"has {len(category)} rows, the main table {len(node)}"
+                    yield Issue(where, category.data_type, f"category {rows}")
+                yield from _walk(category, where, types)
         return
     if isinstance(node, Data):
         yield from _guard(

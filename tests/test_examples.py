@@ -18,7 +18,7 @@ def run(name: str, capsys: pytest.CaptureFixture[str]) -> str:
 def test_every_example_is_tested() -> None:
     tested = {"subjects_table.py", "ragged_spike_times.py", "table_regions.py", "enum_data.py"}
     tested |= {"demo.py", "extension_workflow.py"}
-    tested |= {"spec_extension.py", "sparse_matrix.py"}
+    tested |= {"spec_extension.py", "sparse_matrix.py", "aligned_table.py"}
     assert {p.name for p in EXAMPLES.glob("*.py")} == tested
 
 
@@ -61,6 +61,14 @@ def test_sparse_matrix(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Non-zero elements: 6" in out
     assert "Dense representation:\n[[1 0 2]\n [0 3 0]\n [4 5 6]]" in out
     assert "As Arrow: 3 rows, indices [[0, 2], [1], [0, 1, 2]]" in out
+
+
+def test_aligned_table(capsys: pytest.CaptureFixture[str]) -> None:
+    out = run("aligned_table.py", capsys)
+    assert "Session data columns: ('timestamp', 'behavior')" in out
+    assert "Neural category columns: ('spike_count', 'lfp_power')" in out
+    assert "('neural', 'spike_count'): 5" in out
+    assert "('stimulus', 'stimulus_type'): 'visual'" in out
 
 
 def test_demo(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
 """The HDMF common data model on Apache Arrow: ``from hdmf_arrow.common import DynamicTable``."""
 
+from hdmf_arrow.common._aligned import AlignedDynamicTable
 from hdmf_arrow.common._container import CORE_NAMESPACE, EXP_NAMESPACE, Container
 from hdmf_arrow.common._data import Data, ElementIdentifiers, VectorData, VectorIndex
 from hdmf_arrow.common._enum import EnumData
@@ -23,6 +24,7 @@ from hdmf_arrow.common._table import DynamicTable
 from hdmf_arrow.errors import UnknownTypeError
 
 __all__ = [
+    "AlignedDynamicTable",
     "BuildManager",
     "CORE_NAMESPACE",
     "CSRMatrix",

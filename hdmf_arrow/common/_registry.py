@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
+from hdmf_arrow.common._aligned import AlignedDynamicTable
 from hdmf_arrow.common._container import CORE_NAMESPACE, EXP_NAMESPACE, Container
 from hdmf_arrow.common._data import Data, ElementIdentifiers, VectorData, VectorIndex
 from hdmf_arrow.common._enum import EnumData
@@ -38,6 +39,7 @@ _BUILT_IN: dict[tuple[str, str], type[Container]] = {
     (CORE_NAMESPACE, "DynamicTable"): DynamicTable,
     (CORE_NAMESPACE, "SimpleMultiContainer"): SimpleMultiContainer,
     (CORE_NAMESPACE, "CSRMatrix"): CSRMatrix,
+    (CORE_NAMESPACE, "AlignedDynamicTable"): AlignedDynamicTable,
     (EXP_NAMESPACE, "EnumData"): EnumData,
 }
 

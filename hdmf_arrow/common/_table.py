@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from operator import call
-from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, NoReturn, Protocol
 
 import numpy as np
 import pyarrow as pa
@@ -66,6 +66,14 @@ class RowSource(Protocol):
 
 
 _Check = Callable[[object], object]
+
+
+class TableLink(NamedTuple):
+    """One region column and the tables it links (see ``DynamicTable.get_linked_tables``)."""
+
+    source_table: DynamicTable
+    source_column: DynamicTableRegion
+    target_table: DynamicTable
 
 
 class DynamicTable(Container):
@@ -266,6 +274,29 @@ class DynamicTable(Container):
     def has_foreign_columns(self) -> bool:
         return bool(self.get_foreign_columns())
 
+    def get_linked_tables(
+        self, other_tables: Sequence[DynamicTable] | None = None
+    ) -> list[TableLink]:
+        """Every region column reachable from this table (and ``other_tables``), directly or
+        through the tables those columns point at, as hdmf lists them: ``(source_table,
+        source_column, target_table)`` tuples, breadth first, each table visited once.
+
+        >>> target = DynamicTable(name="electrodes", description="e", id=[0, 1])
+        >>> units = DynamicTable(name="units", description="u")
+        >>> units.add_column("electrode", "where", data=[1], table=target)
+        >>> [(s.name, c.name, t.name) for s, c, t in units.get_linked_tables()]
+        [('units', 'electrode', 'electrodes')]
+        """
+        tables: list[DynamicTable] = [self, *(other_tables or ())]
+        links: list[TableLink] = []
+        for source in tables:  # grows while it is walked: breadth first
+            for column in source.columns:
+                if isinstance(column, DynamicTableRegion) and column.table is not None:
+                    links.append(TableLink(source, column, column.table))
+                    if not any(t is column.table for t in tables):
+                        tables.append(column.table)
+        return links
+
     def create_region(
         self, name: str, region: slice | Sequence[int], description: str
     ) -> DynamicTableRegion:
@@ -406,16 +437,26 @@ class DynamicTable(Container):
         if "id" in row and id is None:
             row = dict(row)
             id = row.pop("id")  # type: ignore[assignment]
-        names, checks, appends = plan.names, plan.checks, plan.appends
-        values = None
-        if len(row) == len(names):
-            try:  # noqa: SIM105 - suppress() would cost time on the add_row hot path
-                values = [row[n] for n in names]
-            except KeyError:
-                pass
-        if values is None:  # keys differ from the columns: new optional columns, or an error
+        append = self._prepare_row(row, id, enforce_unique_id=enforce_unique_id)
+        if append is None:  # keys differ from the columns: new optional columns, or an error
             self._add_row_with_new_columns(row, id, enforce_unique_id=enforce_unique_id)
             return
+        append()
+
+    def _prepare_row(
+        self, row: Mapping[str, object], id: object, *, enforce_unique_id: bool
+    ) -> Callable[[], None] | None:
+        """Check a row against every column, changing nothing, and return the function that
+        appends it (it cannot fail); None if the row's keys are not the columns. Raises what
+        ``add_row`` raises for a refused value or id."""
+        plan = self._plan or self._make_plan()
+        names, checks = plan.names, plan.checks
+        if len(row) != len(names):
+            return None
+        try:
+            values = [row[n] for n in names]
+        except KeyError:
+            return None
         if id is None:
             row_id = len(self.id._buf)
         elif type(id) is int or isinstance(id, np.integer):
@@ -434,14 +475,18 @@ class DynamicTable(Container):
             cells = list(map(call, checks, values))  # every cell is checked first ...
         except HdmfArrowError:
             self._raise_cell_error(names, checks, values)
-        for append, cell in zip(appends, cells, strict=True):  # ... then all are appended
-            append(cell)
-        plan.append_id(row_id)
-        if self._id_set is not None:
-            self._id_set.add(row_id)
-            self._id_set_rows += 1
-        if plan.retypes != ColumnBuffer.retypes:  # a type widened: the fast path may now differ
-            self._plan = None
+
+        def append() -> None:
+            for append_cell, cell in zip(plan.appends, cells, strict=True):  # ... then appended
+                append_cell(cell)
+            plan.append_id(row_id)
+            if self._id_set is not None:
+                self._id_set.add(row_id)
+                self._id_set_rows += 1
+            if plan.retypes != ColumnBuffer.retypes:  # a type widened: rebuild the fast path
+                self._plan = None
+
+        return append
 
     def _add_row_with_new_columns(
         self, row: Mapping[str, object], row_id: int | None, *, enforce_unique_id: bool

@@ -20,6 +20,7 @@ from hdmf_arrow.arrow import ragged
 from hdmf_arrow.arrow.buffer import ColumnBuffer
 from hdmf_arrow.arrow.metadata import TableMeta
 from hdmf_arrow.common import (
+    AlignedDynamicTable,
     Container,
     CSRMatrix,
     Data,
@@ -89,6 +90,13 @@ class TreeWriter:
             "namespace": obj.namespace,
             "object_id": obj.object_id,
         }
+        if isinstance(obj, AlignedDynamicTable):
+            msg = (
+                f"AlignedDynamicTable {obj.name!r}: writing an AlignedDynamicTable to a store "
+                f"is not supported yet (its category tables would be lost); no version was "
+                f"committed"
+            )
+            raise NotImplementedError(msg)
         if isinstance(obj, DynamicTable):
             mapped = _encode(obj, self.type_map.get_map(obj).get_attributes(obj))
             return {**base, "kind": "table", "attributes": mapped, **self._table(obj)}
