@@ -420,10 +420,7 @@ def _isinstance_checker(types: tuple[type, ...], label: str) -> Checker:
 
 def _list_checker(t: pa.DataType) -> Checker:
     inner = make_checker(t.value_type)
-    fast = fast_types(t.value_type) - {type(None)}
-    bounds = _int_bounds(t.value_type) if pa.types.is_integer(t.value_type) else None
-    if bounds is not None:
-        fast = frozenset({int})
+    all_fit = elements_test(t.value_type)  # lists that need no conversion at all
     size = t.list_size if pa.types.is_fixed_size_list(t) else None
     label = f"a sequence of length {size}" if size is not None else "a sequence (list or array)"
 
@@ -442,7 +439,7 @@ def _list_checker(t: pa.DataType) -> Checker:
         if size is not None and len(v) != size:
             msg = f"expected {label}, found one of length {len(v)}"
             raise CellValueError(msg)
-        if fast and set(map(type, v)) <= fast and (bounds is None or _within(v, bounds)):
+        if all_fit is not None and all_fit(v):
             return v
         return [inner(x) for x in v]
 

@@ -60,11 +60,7 @@ class CSRMatrix(Container):
         elif indices is None and indptr is None and shape is None:
             data, indices, indptr, shape = _from_dense(data, name)
         elif indices is None or indptr is None or shape is None:
-            msg = (
-                f"CSRMatrix {name!r}: must specify 'indptr', 'indices', and 'shape' arguments "
-                f"when passing data array"
-            )
-            raise SparseMatrixError(msg)
+            raise _arrays_needed(name)
         self._decoded: sparse.CSRArrays | None = None
         self._shape = _shape(shape, name)
         self._rows = sparse.encode(data, indices, indptr, n_cols=self._shape[1], name=name)
@@ -200,10 +196,14 @@ def _from_dense(data: Any, name: str) -> tuple[Any, Any, Any, tuple[int, int]]:
         msg = f"CSRMatrix {name!r}: 'data' argument cannot be ndarray of dimensionality > 2"
         raise SparseMatrixError(msg)
     if arr.ndim < 2:
-        msg = (
-            f"CSRMatrix {name!r}: must specify 'indptr', 'indices', and 'shape' arguments "
-            f"when passing data array"
-        )
-        raise SparseMatrixError(msg)
+        raise _arrays_needed(name)
     csr = sp.csr_matrix(arr)
     return csr.data, csr.indices, csr.indptr, csr.shape
+
+
+def _arrays_needed(name: str) -> SparseMatrixError:
+    msg = (
+        f"CSRMatrix {name!r}: must specify 'indptr', 'indices', and 'shape' arguments when "
+        f"passing data array"
+    )
+    return SparseMatrixError(msg)

@@ -42,6 +42,8 @@ from hdmf_arrow.errors import (
 from hdmf_arrow.io._parquet import FileEntry, ParquetOptions, TableFiles, write_file
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from hdmf_arrow.common import TypeMap
     from hdmf_arrow.storage import Store
 
@@ -162,36 +164,27 @@ class TreeWriter:
             "attributes": dict(getattr(data, "attributes", {})),
         }
         self.written_data.append(data)
-        prev = self.previous.get(data.object_id)
         unchanged = data._committed_rows() == len(data)
-        if prev is not None and unchanged and getattr(data, "_store_url", None) == self.store.url:
-            return {
-                **node,
-                "schema": prev["schema"],
-                "num_rows": prev["num_rows"],
-                "files": prev["files"],
-            }
-        tbl = pa.table({data.name: data.to_arrow()})
-        entry = write_file(self.store, f"data/{data.object_id}", tbl, self.options)
         return {
             **node,
-            "schema": _schema_text(tbl.schema),
-            "num_rows": tbl.num_rows,
-            "files": [entry.to_dict()],
+            **self._one_file(data, unchanged, lambda: pa.table({data.name: data.to_arrow()})),
         }
 
     def _csr(self, matrix: CSRMatrix) -> Node:
         node: Node = {"description": matrix.description, "shape": list(matrix.shape)}
-        prev = self.previous.get(matrix.object_id)
-        if prev is not None and getattr(matrix, "_store_url", None) == self.store.url:
-            kept = ("schema", "num_rows", "files")  # a CSRMatrix never changes: keep its file
-            return {**node, **{k: prev[k] for k in kept}}
-        rows = matrix.to_arrow()
-        entry = write_file(self.store, f"data/{matrix.object_id}", rows, self.options)
+        return {**node, **self._one_file(matrix, True, matrix.to_arrow)}  # it never changes
+
+    def _one_file(self, obj: Container, unchanged: bool, rows: Callable[[], pa.Table]) -> Node:
+        """``schema``, ``num_rows`` and ``files`` of an object stored as one Parquet file: the
+        previous version's when the object is unchanged and from this store, else a new file."""
+        prev = self.previous.get(obj.object_id)
+        if prev is not None and unchanged and getattr(obj, "_store_url", None) == self.store.url:
+            return {k: prev[k] for k in ("schema", "num_rows", "files")}
+        table = rows()
+        entry = write_file(self.store, f"data/{obj.object_id}", table, self.options)
         return {
-            **node,
-            "schema": _schema_text(rows.schema),
-            "num_rows": rows.num_rows,
+            "schema": _schema_text(table.schema),
+            "num_rows": table.num_rows,
             "files": [entry.to_dict()],
         }
 
