@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: test demo bench lint clean
+.PHONY: test test-slow demo bench lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,11 +19,15 @@ test: $(STAMP)  ## run the whole test suite (with lint, types and layer contract
 	$(VENV)/bin/mypy hdmf_arrow
 	$(PY) -m pytest -q
 
+test-slow: $(STAMP)  ## the long runs: a crash loop of 120 SIGKILLs (also run by make bench)
+	HDMF_ARROW_SLOW=1 $(PY) -m pytest -q -m slow tests
+
 demo: $(STAMP)  ## write the seed tables to ./demo.hdmf, reopen, query with polars and DuckDB
 	$(PY) examples/demo.py demo.hdmf
 
 bench: $(STAMP)  ## hdmf-arrow vs hdmf 6.2 vs raw pyarrow; writes benchmarks/RESULTS.md
 	$(PY) benchmarks/run.py --write benchmarks/RESULTS.md
+	HDMF_ARROW_SLOW=1 $(PY) -m pytest -q -m slow tests
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check hdmf_arrow tests examples benchmarks

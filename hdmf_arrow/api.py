@@ -8,7 +8,7 @@ from hdmf_arrow.errors import ValidationError
 from hdmf_arrow.io import ParquetIO, ParquetOptions, find_table
 from hdmf_arrow.spec import core_catalog
 from hdmf_arrow.storage import FsspecStore
-from hdmf_arrow.validate import Issue, check
+from hdmf_arrow.validate import Issue, check, check_stored_types
 
 if TYPE_CHECKING:
     import os
@@ -90,6 +90,10 @@ def validate(
     :class:`~hdmf_arrow.errors.ValidationError` carrying them as ``.issues``. A location that
     cannot be opened at all (not a store, manifest unreadable) raises as ``read`` does.
 
+    A stored location is also checked as stored: data files that do not match the manifest
+    (a column missing, or of another Arrow type) and data types that no loaded namespace
+    defines (which reading turns into their base class, with a warning) are issues.
+
     Examples
     --------
     >>> from hdmf_arrow.common import DynamicTable
@@ -99,12 +103,18 @@ def validate(
     """
     from hdmf_arrow.common import Container as _Container
 
+    stored: list[Issue] = []
     if isinstance(obj, _Container):
         root, type_map = obj, None
     else:
         with ParquetIO(obj, "r", version=version, storage_options=storage_options) as io:
             root, type_map = io.read(), io.type_map  # with the store's cached namespaces
+            manifest = io.manifest  # the types as stored (the reader reads unknown ones
+            if manifest is not None:  # as their base class)
+                stored = check_stored_types(manifest, type_map)
     issues = check(root, type_map)
+    seen = {(i.path, i.message) for i in issues}
+    issues += [i for i in stored if (i.path, i.message) not in seen]
     if issues and raise_on_error:
         shown = "\n  ".join(str(i) for i in issues[:20])
         msg = f"{len(issues)} problem(s) in {root.name!r}:\n  {shown}"

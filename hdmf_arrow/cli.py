@@ -1,26 +1,70 @@
-"""The ``hdmf-arrow`` command: look into stores from the shell."""
+"""The ``hdmf-arrow`` command: look into stores from the shell.
+
+Exit codes, for every command:
+
+- 0: done (``validate``: no issues);
+- 1: issues found (``validate``: the data; ``validate-spec``: the spec files);
+- 2: could not check: a bad option, or a location that cannot be opened or read (not a
+  store, a damaged manifest, an unknown protocol, a missing backend package such as s3fs,
+  credentials missing or refused, an unreachable endpoint).
+
+A user's error is printed as ``error: ...`` (with the notes the library added, and a hint),
+never as a traceback: hdmf-arrow's own errors, OSError (unreadable, refused, unreachable),
+ImportError (a missing backend), and whatever a filesystem backend (fsspec, s3fs, botocore)
+raises about a location, its credentials or its options. hdmf-arrow's warnings are printed as
+``warning: ...`` lines. An exception that
+nothing here expects is a bug in hdmf-arrow, and hiding it would hide the bug: its traceback
+is printed, then an ``error: internal error ...`` line asking for a report, and the exit code
+is 2 (nothing was checked).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+import traceback
+import warnings
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from hdmf_arrow import api
-from hdmf_arrow.errors import HdmfArrowError
+from hdmf_arrow.errors import HdmfArrowError, HdmfArrowWarning, SpecError
 from hdmf_arrow.io import ParquetIO
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
-def _options(pairs: tuple[str, ...]) -> dict[str, str] | None:
+# Packages that reach a location for us: what they raise is about the location, its
+# credentials or its options (the user's to fix), not a bug of ours.
+_BACKENDS = frozenset(
+    {"fsspec", "s3fs", "botocore", "aiobotocore", "aiohttp", "gcsfs", "adlfs", "azure"}
+)
+_LONGEST = 500  # characters of a message from another package that are shown
+
+
+def _options(
+    ctx: click.Context, param: click.Parameter, pairs: tuple[str, ...]
+) -> dict[str, str] | None:
     out = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
-        if not sep:
-            msg = f"storage option {pair!r} is not key=value"
-            raise click.BadParameter(msg)
+        if not sep or not key:
+            msg = f"{pair!r:.60} is not key=value (e.g. -o endpoint_url=http://127.0.0.1:9000)"
+            raise click.BadParameter(msg, ctx=ctx, param=param)
         out[key] = value
     return out or None
+
+
+_storage_option = click.option(
+    "-o",
+    "--storage-option",
+    "storage",
+    multiple=True,
+    callback=_options,
+    help="key=value for the filesystem (s3fs: key, secret, endpoint_url, anon, ...).",
+)
 
 
 @click.group()
@@ -32,35 +76,28 @@ def main() -> None:
 @main.command()
 @click.argument("location")
 @click.option("--version", "version", type=int, default=None, help="Show this version.")
-@click.option(
-    "-o", "--storage-option", "storage", multiple=True, help="key=value for the filesystem."
-)
-def info(location: str, version: int | None, storage: tuple[str, ...]) -> None:
+@_storage_option
+def info(location: str, version: int | None, storage: dict[str, str] | None) -> None:
     """Print the tree of LOCATION (types, rows, columns) and its versions."""
-    try:
-        with ParquetIO(location, "r", version=version, storage_options=_options(storage)) as io:
-            click.echo(io.describe())
-    except (HdmfArrowError, FileNotFoundError) as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
+    with (
+        _guard(location),
+        ParquetIO(location, "r", version=version, storage_options=storage) as io,
+    ):
+        text = io.describe()
+    click.echo(text)
 
 
 @main.command(name="validate")
 @click.argument("location")
 @click.option("--version", "version", type=int, default=None, help="Check this version.")
 @click.option("--json", "as_json", is_flag=True, help="Print the issues as JSON.")
-@click.option(
-    "-o", "--storage-option", "storage", multiple=True, help="key=value for the filesystem."
-)
+@_storage_option
 def validate_command(
-    location: str, version: int | None, as_json: bool, storage: tuple[str, ...]
+    location: str, version: int | None, as_json: bool, storage: dict[str, str] | None
 ) -> None:
     """Check LOCATION's data; exit 0 when valid, 1 with the issues listed, 2 if unreadable."""
-    try:
-        issues = api.validate(location, version=version, storage_options=_options(storage))
-    except (HdmfArrowError, FileNotFoundError) as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
+    with _guard(location):
+        issues = api.validate(location, version=version, storage_options=storage)
     if as_json:
         click.echo(json.dumps([i.to_dict() for i in issues], indent=2))
     elif issues:
@@ -75,14 +112,117 @@ def validate_command(
 @main.command(name="validate-spec")
 @click.argument("namespace_file", type=click.Path(exists=True, dir_okay=False))
 def validate_spec_command(namespace_file: str) -> None:
-    """Check a namespace YAML file and the spec files it names; exit 0 if valid, 1 if not."""
+    """Check a namespace YAML file and the spec files it names; exit 0 if valid, 1 if not,
+    2 if a file cannot be read."""
     try:
-        found = api.validate_spec(namespace_file)
-    except (HdmfArrowError, OSError) as exc:
-        click.echo(f"error: {exc}", err=True)
+        with _guard(namespace_file):
+            found = api.validate_spec(namespace_file)
+    except _SpecInvalid as exc:
+        click.echo(f"error: {_text(exc.error)}", err=True)
         sys.exit(1)
     for name, types in found.items():
         click.echo(f"{name}: valid, {len(types)} type(s): {', '.join(types)}")
+
+
+class _SpecInvalid(Exception):
+    """A SpecError seen by ``_guard``: for validate-spec an issue found (exit 1), not a
+    failure to check."""
+
+    def __init__(self, error: SpecError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+@contextlib.contextmanager
+def _guard(location: str) -> Iterator[None]:
+    """Run a command's work: warnings become ``warning:`` lines, and errors ``error:`` lines
+    with exit code 2 (see the module docstring)."""
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always", HdmfArrowWarning)  # others: as Python filters them
+        try:
+            yield
+        except click.ClickException:
+            raise
+        except SpecError as exc:
+            _warn(seen)
+            raise _SpecInvalid(exc) from exc
+        except Exception as exc:
+            _warn(seen)
+            _fail(exc, location)
+    _warn(seen)
+
+
+def _warn(seen: list[warnings.WarningMessage]) -> None:
+    for w in seen:
+        click.echo(f"warning: {w.message}", err=True)
+    seen.clear()
+
+
+def _fail(exc: Exception, location: str) -> NoReturn:
+    if isinstance(exc, HdmfArrowError):
+        click.echo(f"error: {_text(exc)}", err=True)
+    elif isinstance(exc, OSError | ImportError) or _from_backend(exc):
+        text = _text(exc, limit=_LONGEST)
+        shown = text if location in text else f"cannot open {location}: {text}"
+        click.echo(f"error: {shown}", err=True)
+        hint = _hint(exc, location)
+        if hint:
+            click.echo(f"hint: {hint}", err=True)
+    else:
+        traceback.print_exception(exc, file=sys.stderr)
+        click.echo(
+            f"error: internal error: hdmf-arrow did not expect {type(exc).__name__} here "
+            f"({str(exc)[:200]}). This is a bug in hdmf-arrow; please report it with the "
+            f"traceback above.",
+            err=True,
+        )
+    sys.exit(2)
+
+
+def _text(exc: BaseException, *, limit: int | None = None) -> str:
+    """The message and the notes the library added (where it was reading), one per line."""
+    text = str(exc) or type(exc).__name__
+    if limit is not None and len(text) > limit:
+        text = text[:limit] + "..."
+    if not isinstance(exc, HdmfArrowError) and type(exc).__module__ != "builtins":
+        text = f"{type(exc).__name__}: {text}"  # botocore's NoCredentialsError, ...
+    notes: list[str] = getattr(exc, "__notes__", [])
+    return "\n".join([text, *(f"  {n}" for n in notes)])
+
+
+def _from_backend(exc: BaseException) -> bool:
+    """Whether a filesystem backend (fsspec, s3fs, botocore, ...) raised ``exc``: its class
+    is theirs, or the innermost frame of its traceback is in their code."""
+    if type(exc).__module__.split(".")[0] in _BACKENDS:
+        return True
+    tb, module = exc.__traceback__, ""
+    while tb is not None:
+        module = str(tb.tb_frame.f_globals.get("__name__", ""))
+        tb = tb.tb_next
+    return module.split(".")[0] in _BACKENDS
+
+
+def _hint(exc: BaseException, location: str) -> str:
+    protocol = location.split("://", 1)[0] if "://" in location else ""
+    text = str(exc).lower()
+    if isinstance(exc, ImportError):
+        package = {"s3": "s3fs", "s3a": "s3fs", "gs": "gcsfs", "gcs": "gcsfs"}.get(protocol)
+        return f"pip install {package or 'the fsspec backend of ' + repr(protocol)}"
+    if "protocol not known" in text:
+        return (
+            f"{protocol!r:.40} is not a protocol fsspec knows; use a local path, file://, "
+            f"memory://, s3://, or another fsspec URL"
+        )
+    if isinstance(exc, PermissionError) or "credential" in text or "access" in text:
+        return (
+            "check the credentials (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or AWS_PROFILE, "
+            "or -o key=... -o secret=...) and the endpoint (-o endpoint_url=...)"
+        )
+    if isinstance(exc, TypeError):
+        return "check the storage options (-o key=value): the filesystem refused one of them"
+    if isinstance(exc, ConnectionError) or "connect" in text:
+        return "check the endpoint (-o endpoint_url=...) and the network"
+    return ""
 
 
 if __name__ == "__main__":

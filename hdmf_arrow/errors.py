@@ -131,3 +131,36 @@ class ValidationError(HdmfArrowError, ValueError):
 
 class HdmfArrowWarning(UserWarning):
     """Base class of hdmf-arrow warnings."""
+
+
+class UnsafePathError(CorruptStoreError):
+    """A path inside a store that is a symbolic link, FIFO, device or other non-regular file
+    (a store never follows one: it could lead outside the store, or block a reader)."""
+
+
+class StaleWriteError(StoreConflictError):
+    """A container read from an older version would undo changes a newer version made."""
+
+
+class StoreLimitError(HdmfArrowError, ValueError):
+    """A value past one of the store's limits (manifest size, version number, ...)."""
+
+
+class DuplicateObjectIdError(HdmfArrowError, ValueError):
+    """Two objects of one tree with the same object id."""
+
+
+class InvalidObjectIdError(HdmfArrowError, ValueError):
+    """An object id that is not safe to name an object (and a directory) by."""
+
+
+class InvalidVersionError(HdmfArrowError, ValueError):
+    """A version number that cannot name a version (0, negative, a bool or a float)."""
+
+
+class StoreLocationError(HdmfArrowError, ValueError):
+    """A location no filesystem can reach (an unknown URL protocol, ...)."""
+
+
+class MissingDependencyError(HdmfArrowError, ImportError):
+    """An optional package that a location or format needs is not installed."""

@@ -12,7 +12,9 @@ everything holds), never stopping at the first. It checks, per table:
   checked as a table);
 - a CSRMatrix has one row per matrix row, column indices within its shape, and as many
   indices as values in each row;
-- names contain no '/' or ':'.
+- names contain no '/' or ':';
+- a stored table's data files can be read and match the manifest's schema (every column
+  there, of the same Arrow type), as the store reader's source reports it.
 
 and, against the specs of the data types (all namespaces at once, through a TypeMap):
 
@@ -21,15 +23,17 @@ and, against the specs of the data types (all namespaces at once, through a Type
   subtype), with an allowed dtype (the spec's, or a wider one of the same kind: hdmf's rule);
 - a region column's target is a DynamicTable.
 
-:func:`hdmf_arrow.api.validate` runs everything on an object or a stored location. All checks
-work on whole Arrow arrays (pyarrow.compute), not row by row.
+:func:`check_stored_types` looks at the data types a store's manifest names (a reader turns
+an unknown one into its base class). :func:`hdmf_arrow.api.validate` runs everything on an
+object or a stored location. All checks work on whole Arrow arrays (pyarrow.compute), not
+row by row.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -140,14 +144,38 @@ def _csr(matrix: CSRMatrix, path: str) -> Iterator[Issue]:
 
 def _table(table: DynamicTable, path: str) -> Iterator[Issue]:
     n = len(table)
+    problems = _file_problems(table)
+    for problem in problems:
+        yield Issue(path, table.data_type, f"cannot be read: {problem}")
     where_id = f"{path}/{table.id.name}"
-    yield from _guard(where_id, "ElementIdentifiers", lambda: _ids(table.id.to_arrow(), where_id))
+    if not problems:  # else every read fails the same way: the files' issues say it once
+        yield from _guard(
+            where_id, "ElementIdentifiers", lambda: _ids(table.id.to_arrow(), where_id)
+        )
     for name in table.colnames:
         col = table.get_column(name)
         where = f"{path}/{name}"
         if len(col) != n:
             yield Issue(where, col.data_type, f"has {len(col)} rows, the table has {n} ids")
-        yield from _guard(where, col.data_type, lambda c=col, w=where: _column(c, w))
+        if not problems:
+            yield from _guard(where, col.data_type, lambda c=col, w=where: _column(c, w))
+
+
+def _file_problems(table: DynamicTable) -> list[str]:
+    """What is wrong with the data files of a stored table (unreadable footers, a column
+    missing, or of another Arrow type than the manifest's schema), one line per file.
+
+    The store reader's source says it (``problems()``, which reads every footer and raises
+    nothing); a table in memory has no files. validate does not import the io layer, hence
+    the duck typing.
+    """
+    problems = getattr(getattr(table, "_source", None), "problems", None)
+    if not callable(problems):
+        return []
+    try:
+        return [str(p) for p in problems()]
+    except (HdmfArrowError, OSError, pa.ArrowException) as exc:
+        return [str(exc)]
 
 
 def _ids(ids: pa.Array, where: str) -> Iterator[Issue]:
@@ -267,15 +295,70 @@ def spec_dtype(t: pa.DataType) -> str | None:
 
 
 def _known(node: Container, path: str, types: TypeMap) -> Iterator[Issue]:
+    if not _is_known(node.data_type, node.namespace, types):
+        yield _unknown(path, node.data_type, node.namespace)
+
+
+def _is_known(data_type: str, namespace: str, types: TypeMap) -> bool:
     try:
-        types.namespace_of(node.data_type, node.namespace)
+        types.namespace_of(data_type, namespace)
     except (HdmfArrowError, KeyError):
-        yield Issue(
-            path,
-            node.data_type,
-            f"data type {node.data_type!r} of namespace {node.namespace!r} is not defined in "
-            f"any loaded namespace; it cannot be checked. Hint: load its namespace.",
-        )
+        return False
+    return True
+
+
+def _unknown(path: str, data_type: str, namespace: str) -> Issue:
+    return Issue(
+        path,
+        data_type,
+        f"data type {data_type!r} of namespace {namespace!r} is not defined in any loaded "
+        f"namespace; it cannot be checked. Hint: load its namespace.",
+    )
+
+
+def check_stored_types(node: Mapping[str, Any], type_map: TypeMap | None = None) -> list[Issue]:
+    """An issue for each data type that a store's manifest tree names and no namespace of
+    ``type_map`` defines (the loaded namespaces by default).
+
+    A store reader reads a container of an unknown type as its base class (a DynamicTable,
+    say, with a warning); the checks of :func:`check` then see only the base type. This
+    looks at the types as stored: ``node`` is a manifest node (docs/format.md: ``name``,
+    ``data_type``, ``namespace``, ``children``, and a table's ``table.columns``), and the
+    paths are those :func:`check` gives.
+
+    Examples
+    --------
+    >>> tree = {"name": "t", "data_type": "Trials", "namespace": "ndx-x", "kind": "table",
+    ...         "table": {"columns": {"x": {"data_type": "VectorData"}}}}
+    >>> [str(i)[:46] for i in check_stored_types(tree)]
+    ["Trials (t): data type 'Trials' of namespace 'n"]
+    """
+    types = type_map if type_map is not None else get_type_map(copy=False)
+    return list(_stored_types(node, None, types))
+
+
+def _stored_types(node: Mapping[str, Any], parent: str | None, types: TypeMap) -> Iterator[Issue]:
+    name = str(node.get("name", ""))
+    path = name if parent is None else f"{parent}/{name}"
+    data_type = node.get("data_type")
+    namespace = str(node.get("namespace", "hdmf-common"))
+    if isinstance(data_type, str) and not _is_known(data_type, namespace, types):
+        yield _unknown(path, data_type, namespace)
+    table = node.get("table")
+    columns = table.get("columns") if isinstance(table, Mapping) else None
+    if isinstance(columns, Mapping):
+        for colname, meta in columns.items():
+            if not isinstance(meta, Mapping):
+                continue
+            col_type = str(meta.get("data_type", "VectorData"))
+            col_namespace = str(meta.get("namespace", "hdmf-common"))
+            if not _is_known(col_type, col_namespace, types):
+                yield _unknown(f"{path}/{colname}", col_type, col_namespace)
+    children = node.get("children")
+    if isinstance(children, list):
+        for child in children:
+            if isinstance(child, Mapping):
+                yield from _stored_types(child, path, types)
 
 
 def _table_spec(table: DynamicTable, path: str, types: TypeMap) -> Iterator[Issue]:

@@ -24,6 +24,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -259,9 +260,9 @@ def check_vacuum(store: Path, rng: random.Random) -> list[str]:
     _, tmps = manifest_names(store)
     garbage = sorted((data - referenced) | {f"_hdmf/versions/{n}" for n in tmps})
     with ParquetIO(store, "a") as io:
-        assert sorted(io.vacuum(dry_run=True)) == garbage
+        assert sorted(io.vacuum(older_than=timedelta(0), dry_run=True)) == garbage
         assert store_files(store) == before, "a dry run deleted files"
-        assert sorted(io.vacuum()) == garbage
+        assert sorted(io.vacuum(older_than=timedelta(0))) == garbage
     after = store_files(store)
     assert after == before - set(garbage)
     assert {f for f in after if f.startswith("data/")} == referenced
@@ -271,7 +272,7 @@ def check_vacuum(store: Path, rng: random.Random) -> list[str]:
         check_version(store, v, v)
     check_newest(store, latest)
     with ParquetIO(store, "a") as io:
-        assert io.vacuum(dry_run=True) == []
+        assert io.vacuum(older_than=timedelta(0), dry_run=True) == []
     return garbage
 
 
@@ -431,7 +432,7 @@ def test_second_writer_at_the_same_version_gets_a_conflict(tmp_path: Path) -> No
     check_version(store, 1, 1)
     # the loser's data file was written, but nothing refers to it
     with ParquetIO(store, "a") as io:
-        orphans = io.vacuum(dry_run=True)
+        orphans = io.vacuum(older_than=timedelta(0), dry_run=True)
     assert len(orphans) == 1
     assert orphans[0].endswith(".parquet")
 
@@ -473,7 +474,7 @@ def test_vacuum_keeps_the_files_of_every_version(tmp_path: Path) -> None:
     orphans = sorted(set(orphans) - files[1] - files[2] - files[3])
     assert len(orphans) == 1
     with ParquetIO(store, "a") as io:
-        assert io.vacuum() == orphans
+        assert io.vacuum(older_than=timedelta(0)) == orphans
     for v in (1, 2):
         with ParquetIO(store, "r", version=v) as io:
             assert payload(io.read().to_arrow().to_pylist()) == batch_rows(v)
@@ -531,7 +532,7 @@ def test_racing_processes_commit_exactly_one_version_per_round(tmp_path: Path) -
     garbage = sorted(set(garbage) - referenced_files(store))
     assert len(garbage) == ROUNDS * (RACERS - 1)
     with ParquetIO(store, "a") as io:
-        assert sorted(io.vacuum()) == garbage
+        assert sorted(io.vacuum(older_than=timedelta(0))) == garbage
     assert payload(hdmf_arrow.read(store).to_arrow().to_pylist()) == expected
 
 
@@ -726,8 +727,11 @@ def test_manifest_path_outside_the_store_is_refused(
         read_everything(store)
     with pytest.raises(InvalidKeyError, match=re.escape(hostile)):
         hdmf_arrow.data_files(store, "log")
-    with ParquetIO(store, "a") as io:  # vacuum neither follows nor deletes it
-        assert io.vacuum() == []
+    with ParquetIO(store, "a") as io:  # vacuum refuses a store it cannot fully read
+        before = sorted(p for p in store.rglob("*"))
+        with pytest.raises(CorruptStoreError, match=r"vacuum of store .* refused"):
+            io.vacuum(older_than=timedelta(0))
+        assert sorted(p for p in store.rglob("*")) == before
     assert outside.exists()
     assert_intact(store)
 
@@ -746,9 +750,9 @@ def test_writing_in_read_mode_is_refused(two_versions: Path) -> None:
     orphan = store / "data" / "orphan.parquet"
     orphan.write_bytes(b"x")
     with ParquetIO(store, "r") as io:
-        assert io.vacuum(dry_run=True) == ["data/orphan.parquet"]
+        assert io.vacuum(older_than=timedelta(0), dry_run=True) == ["data/orphan.parquet"]
         with pytest.raises(ReadOnlyStoreError):
-            io.vacuum()
+            io.vacuum(older_than=timedelta(0))
     assert orphan.exists()
     assert_intact(store)
 

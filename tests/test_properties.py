@@ -25,7 +25,9 @@ def targets(table: DynamicTable) -> dict[str, DynamicTable]:
 
 @given(dynamic_tables())
 def test_arrow_round_trip(table: DynamicTable) -> None:
-    back = DynamicTable.from_arrow(table.to_arrow(), target_tables=targets(table))
+    back = DynamicTable.from_arrow(
+        table.to_arrow(), target_tables=targets(table), object_id=table.object_id
+    )  # the source's own id: every recorded object id is restored
     assert_table_equal(table, back)
 
 

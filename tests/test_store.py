@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -315,10 +316,10 @@ def test_vacuum_removes_only_unreferenced_files(tmp_path: Path) -> None:
     stray.parent.mkdir(parents=True)
     stray.write_bytes(b"partial")
     with ParquetIO(location, "a") as io:
-        assert io.vacuum(dry_run=True) == ["data/crashed/leftover.parquet"]
+        assert io.vacuum(older_than=timedelta(0), dry_run=True) == ["data/crashed/leftover.parquet"]
         assert stray.exists()
-        io.vacuum()
-        assert io.vacuum(dry_run=True) == []
+        io.vacuum(older_than=timedelta(0))
+        assert io.vacuum(older_than=timedelta(0), dry_run=True) == []
     assert not stray.exists()
     assert_table_equal(session_units(location), hdmf_arrow.read(location)["units"])
 
@@ -403,9 +404,9 @@ def test_vacuum_in_mode_r_refuses_even_with_a_writable_store_object(tmp_path: Pa
     hdmf_arrow.write(session(), store)
     (tmp_path / "s" / "data" / "stray.parquet").write_bytes(b"x")
     with ParquetIO(store, "r") as io:
-        assert io.vacuum(dry_run=True) == ["data/stray.parquet"]
+        assert io.vacuum(older_than=timedelta(0), dry_run=True) == ["data/stray.parquet"]
         with pytest.raises(ReadOnlyStoreError, match="vacuum needs mode='a'"):
-            io.vacuum()
+            io.vacuum(older_than=timedelta(0))
     assert (tmp_path / "s" / "data" / "stray.parquet").exists()
 
 

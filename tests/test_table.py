@@ -921,7 +921,8 @@ def test_from_arrow_round_trip(target: DynamicTable) -> None:
     assert back["state"].elements == ("a", "b")
     same = DynamicTable.from_arrow(tbl)
     assert same.name == "trials"
-    assert same.object_id == t.object_id
+    assert same.object_id != t.object_id  # a copy is a new object (issue 8, part 1)
+    assert DynamicTable.from_arrow(tbl, object_id=t.object_id).object_id == t.object_id
 
 
 def test_from_arrow_plain_table() -> None:

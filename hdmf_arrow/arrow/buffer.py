@@ -12,39 +12,64 @@ value may widen it the way pyarrow's permissive promotion does (null -> T, int64
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from hdmf_arrow.arrow.dtypes import (
     Checker,
     as_array,
+    bad_text,
+    check_storable,
     describe,
+    dict_cells,
     elements_test,
     exact_type,
     fast_types,
+    float_limit,
     infer_sequence_type,
     infer_type,
+    innermost,
     int_test,
+    is_binary,
+    is_list_like,
+    is_text,
+    list_levels,
     make_checker,
     normalize_type,
+    not_cells,
     promote,
+    text_test,
+    utf8_problem,
 )
 from hdmf_arrow.errors import CellTypeError, CellValueError, CorruptStoreError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterator, Sequence
+
+
+_TEXT_SHORTCUTS = (str.isascii, str.isprintable)
 
 
 class FastAppend(NamedTuple):
     """One column's part in ``add_row``'s fast path (see ``hdmf_arrow.common._rows``): a
     value of exactly ``type`` that passes ``test`` (when there is one) is stored as it is by
-    ``append``. Values that do not qualify take the general check-then-append path."""
+    ``append``. Values that do not qualify take the general check-then-append path.
+
+    ``shortcuts`` are cheaper tests that each imply ``test``, tried first: for text, whose
+    ``test`` looks for lone surrogates, ``str.isascii`` and ``str.isprintable`` (surrogates
+    are not printable), both C calls; ``test`` runs only when every shortcut fails.
+    ``bound``, when given, is tested inline: ``-bound < value < bound`` (float32 columns, whose
+    finite values beyond it would become inf; NaN fails it and takes the general path)."""
 
     type: type
     test: Callable[[Any], bool] | None
     append: Callable[[Any], None]
+    shortcuts: tuple[Callable[[Any], bool], ...] = ()
+    bound: float | None = None
 
 
 class ColumnBuffer:
@@ -88,7 +113,7 @@ class ColumnBuffer:
     ) -> None:
         if array is not None:
             t = normalize_type(array.type)
-            self._array: pa.Array = array if t == array.type else array.cast(t)
+            self._array: pa.Array = array if t == array.type else plain_array(array)
             self._declared = declared
         else:
             t = pa.null() if type is None else type
@@ -188,10 +213,13 @@ class ColumnBuffer:
 
     def extend_array(self, values: pa.Array) -> None:
         """Append a whole Arrow array (cast to this column's type, or widening it)."""
-        t = normalize_type(values.type)
+        values = plain_array(values)
+        t = values.type
         if not self._declared and t != self.type:
             self._widen(t)
         arr = values if values.type == self.type else values.cast(self.type)
+        if float_limit(innermost(self.type)) is not None:
+            refuse_overflow(values, arr)
         self._flush()
         self._array = pa.concat_arrays([self._array, arr]) if len(self._array) else arr
         self._numpy = None
@@ -240,6 +268,10 @@ class ColumnBuffer:
         exact = exact_type(self.type)
         if exact is None:
             return None
+        if exact is str:  # ASCII or printable text holds no lone surrogate
+            return FastAppend(str, text_test, self._pending.append, _TEXT_SHORTCUTS)
+        if exact is float:  # float32 and float16: finite values may overflow to inf
+            return FastAppend(float, None, self._pending.append, bound=float_limit(self.type))
         test = int_test(self.type) if exact is int else None
         return FastAppend(exact, test, self._pending.append)
 
@@ -341,7 +373,10 @@ def buffer_from_data(data: object, type: pa.DataType | None, *, name: str) -> Co
     """
     if data is None:
         return ColumnBuffer(type)
+    if isinstance(data, str | bytes):
+        raise not_cells(data)
     arr = _to_arrow(data, type, name=name)
+    check_storable(arr.type)
     declared = type is not None or not isinstance(data, list | tuple | range)
     return ColumnBuffer(array=arr, declared=declared)
 
@@ -350,10 +385,13 @@ def _to_arrow(data: object, t: pa.DataType | None, *, name: str) -> pa.Array:
     if isinstance(data, pa.ChunkedArray):
         data = as_array(data)
     if isinstance(data, pa.Array):
-        return data if t is None or data.type == t else _cast(data, t, name=name)
+        arr = plain_array(data)
+        return arr if t is None or arr.type == t else _cast(arr, t, name=name)
     if hasattr(data, "to_numpy") and hasattr(data, "dtype") and not isinstance(data, np.ndarray):
         try:  # pandas Series / Index / ExtensionArray
             return _to_arrow(pa.array(data, from_pandas=True), t, name=name)
+        except UnicodeEncodeError:
+            raise first_bad_text(data) from None
         except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
             msg = f"cannot convert {type(data).__name__} to Arrow ({exc})"
             raise CellTypeError(msg) from None
@@ -376,7 +414,7 @@ def _to_arrow(data: object, t: pa.DataType | None, *, name: str) -> pa.Array:
         data = data.astype(object)
     try:
         seq = data if isinstance(data, np.ndarray | list | tuple) else list(data)  # type: ignore[call-overload]
-        return pa.array(seq, type=t)  # NaN stays NaN; only pandas input maps NaN to null
+        return from_python(seq, t)  # NaN stays NaN; only pandas input maps NaN to null
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError) as exc:
         expected = f"values of type {t}" if t is not None else "values of one type"
         msg = f"expected {expected}, found {describe(data)} ({exc})"
@@ -396,7 +434,198 @@ def _innermost(t: pa.DataType) -> pa.DataType:
 
 def _cast(arr: pa.Array, t: pa.DataType, *, name: str) -> pa.Array:
     try:
-        return arr.cast(t)
+        out = arr.cast(t)
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as exc:
         msg = f"cannot store {arr.type} data as {t} ({exc})"
         raise CellTypeError(msg) from None
+    if float_limit(innermost(t)) is not None:
+        refuse_overflow(arr, out)  # a safe cast still turns too large finite values into inf
+    return out
+
+
+# -- whole arrays: view layouts, and what a conversion would change ----------------------------
+
+
+def plain_array(arr: pa.Array) -> pa.Array:
+    """``arr`` in the layouts we store: list views become lists (large list views large lists),
+    string and binary views plain strings and binaries, at every list level.
+
+    pyarrow's own ``cast`` from a list view to a list loses values (pyarrow 26), so views are
+    rebuilt from their logical values. Other arrays are returned as they are.
+
+    >>> view = pa.array([[1, 2], [3]], type=pa.list_view(pa.int64()))
+    >>> plain_array(view).type, plain_array(view).to_pylist()
+    (ListType(list<item: int64>), [[1, 2], [3]])
+    """
+    t = arr.type
+    if pa.types.is_list_view(t) or pa.types.is_large_list_view(t):
+        large = pa.types.is_large_list_view(t)
+        values = plain_array(arr.flatten())  # the cells' values, in row order
+        valid = arr.is_valid()
+        sizes = pc.if_else(valid, arr.sizes, pa.scalar(0, arr.sizes.type)).cast(pa.int64())
+        ends = np.cumsum(np.asarray(sizes, dtype=np.int64))
+        offset_type = pa.int64() if large or (ends.size and ends[-1] > 2**31 - 1) else pa.int32()
+        offsets = pa.array(np.concatenate([[0], ends]), type=offset_type)
+        cls = pa.LargeListArray if offset_type == pa.int64() else pa.ListArray
+        mask = pc.invert(valid) if arr.null_count else None
+        return cls.from_arrays(offsets, values, mask=mask)
+    if pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_fixed_size_list(t):
+        if normalize_type(t) == t:
+            return arr
+        values = plain_array(arr.flatten())
+        mask = pc.invert(arr.is_valid()) if arr.null_count else None
+        if pa.types.is_fixed_size_list(t):
+            return pa.FixedSizeListArray.from_arrays(values, t.list_size, mask=mask)
+        offsets = pc.subtract(arr.offsets, arr.offsets[0])
+        cls = pa.LargeListArray if pa.types.is_large_list(t) else pa.ListArray
+        return cls.from_arrays(offsets, values, mask=mask)
+    plain = normalize_type(t)
+    return arr if plain == t else arr.cast(plain)
+
+
+def from_python(values: Any, t: pa.DataType | None) -> pa.Array:
+    """``pa.array(values, type=t)`` for a Python sequence or a numpy array, refusing what that
+    conversion would silently change or what could not be stored later.
+
+    pyarrow alone truncates floats given for an integer type (``[1.5]`` becomes ``[1]``),
+    turns finite values too large for float32 into inf, takes bytes as text, mixes text and
+    bytes into a binary column and makes dicts a struct column; here each of those raises.
+    Text with lone surrogates raises CellValueError (pyarrow raises UnicodeEncodeError).
+    Conversion errors of pyarrow itself pass through (callers add the column to them).
+
+    >>> from_python([1.0, 2], pa.int64()).to_pylist()
+    [1, 2]
+    >>> from_python([1.5], pa.int64())
+    Traceback (most recent call last):
+    pyarrow.lib.ArrowInvalid: Float value 1.5... was truncated converting to int64
+    >>> from_python([1e39], pa.float32())
+    Traceback (most recent call last):
+    hdmf_arrow.errors.CellValueError: 1 finite value(s) beyond the range of float ...
+    """
+    python = not isinstance(values, np.ndarray) or values.dtype.kind == "O"
+    inner = None if t is None else innermost(t)
+    arr = None
+    if python and inner is not None and (pa.types.is_integer(inner) or is_text(inner)):
+        arr = _by_inference(values, t, inner)  # type: ignore[arg-type]
+    if arr is None:
+        try:
+            arr = pa.array(values, type=t)
+        except UnicodeEncodeError:
+            raise first_bad_text(values) from None
+        if python and inner is not None and pa.types.is_integer(inner):
+            _refuse_leaves(values, _truncated, "a float an integer column would truncate")
+        if python and inner is not None and is_text(inner):
+            _refuse_leaves(values, _is_bytes, "bytes where text goes")
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if python and t is None:
+        found = innermost(arr.type)
+        if pa.types.is_struct(found) or pa.types.is_map(found):
+            raise dict_cells(next(_leaves(values), None))
+        if is_binary(found):
+            _refuse_leaves(values, _is_str, "text and bytes mixed in one column")
+    if inner is not None and float_limit(inner) is not None:
+        refuse_overflow(values, arr)
+    return arr
+
+
+def _by_inference(values: Any, t: pa.DataType, inner: pa.DataType) -> pa.Array | None:
+    """Python values for an integer or text type ``t``, converted through the type pyarrow
+    infers for them (so that floats are cast safely, not truncated, and bytes are seen);
+    None when inference does not apply (the typed conversion then decides)."""
+    try:
+        inferred = pa.array(values)
+    except UnicodeEncodeError:
+        raise first_bad_text(values) from None
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, TypeError,
+            OverflowError, ValueError):  # fmt: skip
+        return None
+    if isinstance(inferred, pa.ChunkedArray):
+        inferred = inferred.combine_chunks()
+    if list_levels(inferred.type) != list_levels(t):
+        return None
+    found = innermost(inferred.type)
+    if is_text(inner) and is_binary(found):
+        msg = f"expected text (str), found bytes ({describe(next(_leaves(values), None))})"
+        raise CellTypeError(msg + ". Hint: decode the bytes, or use dtype='bytes'")
+    numeric = pa.types.is_integer(found) or pa.types.is_floating(found)
+    fits = pa.types.is_null(found) or (numeric if pa.types.is_integer(inner) else is_text(found))
+    if not fits:
+        return None
+    if inferred.type == t:
+        return inferred
+    try:
+        return inferred.cast(t)  # safe: truncation and overflow raise ArrowInvalid
+    except pa.ArrowNotImplementedError:
+        return None
+
+
+def refuse_overflow(source: Any, converted: pa.Array) -> None:
+    """Raise CellValueError if ``converted`` (float16 or float32 values, at any list depth)
+    holds more infinities than ``source`` (an Arrow array, numpy array or Python values):
+    then finite values were too large for the type."""
+    flat = _flat(converted)
+    n_inf = pc.sum(pc.is_inf(flat)).as_py() or 0
+    if not n_inf:
+        return
+    if isinstance(source, pa.Array | pa.ChunkedArray):
+        values = _flat(as_array(source))
+        floats = pa.types.is_floating(values.type)
+        n_source = (pc.sum(pc.is_inf(values)).as_py() or 0) if floats else 0
+    elif isinstance(source, np.ndarray) and source.dtype.kind == "f":
+        n_source = int(np.isinf(source).sum())
+    else:
+        n_source = sum(
+            1 for v in _leaves(source) if isinstance(v, float | np.floating) and math.isinf(v)
+        )
+    if n_inf > n_source:
+        t = innermost(converted.type)
+        top = float(np.finfo(t.to_pandas_dtype()).max)
+        msg = (
+            f"{n_inf - n_source} finite value(s) beyond the range of {t} (about \u00b1{top:.4g}) "
+            f"would be stored as inf. Hint: use dtype='float' (float64) for such values"
+        )
+        raise CellValueError(msg)
+
+
+def _flat(arr: pa.Array) -> pa.Array:
+    while is_list_like(arr.type):
+        arr = arr.flatten()
+    return arr
+
+
+def _leaves(values: Any) -> Iterator[Any]:
+    """The scalars of nested Python sequences (and numpy arrays), depth first."""
+    for v in values:
+        if isinstance(v, list | tuple | np.ndarray):
+            yield from _leaves(v)
+        else:
+            yield v
+
+
+def _refuse_leaves(values: Any, bad: Callable[[Any], bool], what: str) -> None:
+    found = next((v for v in _leaves(values) if bad(v)), _NONE)
+    if found is not _NONE:
+        msg = f"expected values of one kind, found {what}: {describe(found)}"
+        raise CellTypeError(msg)
+
+
+def first_bad_text(values: Any) -> CellValueError:
+    """The error for values holding text with a lone surrogate (it names the first)."""
+    bad = next((v for v in _leaves(values) if isinstance(v, str) and utf8_problem(v)), "")
+    return bad_text(bad)
+
+
+def _truncated(v: object) -> bool:
+    return isinstance(v, float | np.floating) and not float(v).is_integer()
+
+
+def _is_bytes(v: object) -> bool:
+    return isinstance(v, bytes | bytearray | np.bytes_)
+
+
+def _is_str(v: object) -> bool:
+    return isinstance(v, str)
+
+
+_NONE = object()

@@ -10,6 +10,7 @@ Arrow in bulk later, when the column is read (see :mod:`hdmf_arrow.arrow.buffer`
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from collections.abc import Callable
 from typing import Any, TypeAlias
 
@@ -154,7 +155,10 @@ def infer_type(value: object) -> pa.DataType:
     FixedSizeListType(fixed_size_list<item: double>[2])
     """
     if isinstance(value, list | tuple):
-        arr = np.asarray(value) if value else np.empty(0)
+        try:
+            arr = np.asarray(value) if value else np.empty(0)
+        except ValueError:  # numpy refuses ragged nesting
+            arr = np.empty(0, dtype=object)
         if arr.dtype.kind not in "biufUM":
             msg = (
                 f"expected a scalar or a regular N-D sequence, found {describe(value)}. "
@@ -162,6 +166,8 @@ def infer_type(value: object) -> pa.DataType:
             )
             raise CellTypeError(msg)
         value = arr
+    if isinstance(value, dict):
+        raise dict_cells(value)
     if isinstance(value, np.ndarray):
         t = _numpy_type(value.dtype)
         for size in reversed(value.shape):
@@ -233,8 +239,11 @@ def promote(current: pa.DataType, new: pa.DataType) -> pa.DataType | None:
     except (pa.ArrowTypeError, pa.ArrowInvalid):
         return None
     t = merged.field("x").type
-    # permissive promotion also turns numbers into strings or decimals; we do not want that
+    # permissive promotion also turns numbers into strings or decimals, and text into bytes;
+    # we want none of that
     if pa.types.is_string(t) and not pa.types.is_string(current) and not pa.types.is_null(current):
+        return None
+    if is_binary(t) and (is_text(current) or is_text(new)):
         return None
     return t
 
@@ -311,17 +320,60 @@ def int_test(t: pa.DataType) -> Callable[[int], bool]:
     return in_range
 
 
+def text_test(v: str) -> bool:
+    r"""Whether UTF-8 can encode ``v`` (it holds no lone surrogate); ``add_row``'s fast path
+    calls it only for strings that are not ASCII.
+
+    >>> text_test("caf\u00e9"), text_test("\ud800")
+    (True, False)
+    """
+    try:
+        v.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def float_limit(t: pa.DataType) -> float | None:
+    """The magnitude from which a double rounds to infinity in floating type ``t`` (half a
+    unit in the last place above its largest value), or None for float64.
+
+    >>> float_limit(pa.float32()), float_limit(pa.float16()), float_limit(pa.float64())
+    (3.4028235677973366e+38, 65520.0, None)
+    """
+    if not pa.types.is_floating(t) or t.bit_width >= 64:
+        return None
+    info = np.finfo(t.to_pandas_dtype())
+    return float(2.0**info.maxexp - 2.0 ** (info.maxexp - info.nmant - 2))
+
+
 def elements_test(t: pa.DataType) -> Callable[[Any], bool] | None:
-    """A test that every element of a Python list fits ``t`` with no conversion (ints within
-    range, no nulls), or None where elements always need the full checker.
+    r"""A test that every element of a Python list fits ``t`` with no conversion (ints within
+    range, no nulls, text UTF-8 can encode, floats that stay finite), or None where elements
+    always need the full checker.
 
     >>> test = elements_test(pa.float64())
     >>> test([1.5, 2.5]), test([1.5, 2]), test([1.5, None]), test([True])
     (True, False, False, False)
+    >>> elements_test(pa.string())(["a", "\ud800"]), elements_test(pa.float32())([1e39])
+    (False, False)
     """
     exact = exact_type(t)
     if exact is None:
         return None
+    if exact is str:
+
+        def all_text(v: Any) -> bool:
+            return set(map(type, v)) <= _STR and (all(map(str.isascii, v)) or _all_utf8(v))
+
+        return all_text
+    limit = float_limit(t) if exact is float else None
+    if limit is not None:
+
+        def all_in_float_range(v: Any) -> bool:  # NaN first makes min() NaN: the test fails
+            return set(map(type, v)) <= _FLOAT and (not v or (-limit < min(v) and max(v) < limit))
+
+        return all_in_float_range
     if exact is not int:
         fast = fast_types(t) - {type(None)}
 
@@ -358,6 +410,7 @@ def _build_checker(t: pa.DataType) -> Checker:
         return check_int
     if pa.types.is_floating(t):
         label = f"a number ({t})"
+        limit = float_limit(t)
 
         def check_float(v: object) -> object:
             if type(v) is float or v is None:
@@ -370,7 +423,16 @@ def _build_checker(t: pa.DataType) -> Checker:
                     raise CellValueError(msg) from None
             raise _refuse(label, v)
 
-        return check_float
+        if limit is None:
+            return check_float
+
+        def check_narrow_float(v: object) -> object:
+            f = check_float(v)
+            if f is None or -limit < f < limit or not math.isfinite(f):  # type: ignore[operator,arg-type]
+                return f
+            raise _overflow(t, f)
+
+        return check_narrow_float
     if pa.types.is_boolean(t):
 
         def check_bool(v: object) -> object:
@@ -385,10 +447,14 @@ def _build_checker(t: pa.DataType) -> Checker:
     if pa.types.is_string(t) or pa.types.is_large_string(t):
 
         def check_str(v: object) -> object:
-            if type(v) is str or v is None:
+            if type(v) is str:
+                if v.isascii() or utf8_problem(v) is None:
+                    return v
+                raise bad_text(v)
+            if v is None:
                 return v
             if isinstance(v, str):
-                return str(v)
+                return check_str(str(v))
             msg = "a string"
             raise _refuse(msg, v)
 
@@ -472,6 +538,157 @@ def _check_any(v: object) -> object:
     return make_checker(infer_type(v))(v)
 
 
+def utf8_problem(text: str) -> str | None:
+    r"""None if UTF-8 can encode ``text``; otherwise what is wrong with it, for a message.
+
+    Python strings may hold lone surrogates (``"\ud800"``, or a pair written as two code
+    points), which UTF-8, and so Arrow, Parquet, JSON files and HDF5, cannot store.
+
+    >>> utf8_problem("caf\u00e9") is None
+    True
+    >>> utf8_problem("a\ud800").split(",")[0]
+    "holds a lone surrogate '\\ud800' at position 1"
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return (
+            f"holds a lone surrogate {text[exc.start]!r} at position {exc.start}, which UTF-8 "
+            f"(and so Arrow, Parquet and HDF5) cannot store. Hint: such text comes from "
+            f"decoding bytes with errors='surrogateescape'; decode them with errors='replace', "
+            f"or fix the text"
+        )
+    return None
+
+
+def bad_text(v: str) -> CellValueError:
+    return CellValueError(f"expected text, found str {v!r:.40} that {utf8_problem(v)}")
+
+
+def _all_utf8(values: list[str] | tuple[str, ...]) -> bool:
+    try:
+        "".join(values).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _overflow(t: pa.DataType, value: object) -> CellValueError:
+    top = float(np.finfo(t.to_pandas_dtype()).max)
+    msg = (
+        f"expected a number ({t}), found {value!r:.40}, which is finite but beyond the range of "
+        f"{t} (about \u00b1{top:.4g}): it would be stored as inf. Hint: use dtype='float' "
+        f"(float64) for such values"
+    )
+    return CellValueError(msg)
+
+
+def not_cells(data: str | bytes) -> CellTypeError:
+    """The error for a str (or bytes) given as a column's data: it is not a sequence of cells
+    (pyarrow would make one row per character).
+
+    >>> str(not_cells("abc"))
+    "data is a str ('abc'), not a sequence of cells. Hint: pass data=['abc'] for one row"
+    """
+    msg = (
+        f"data is a {type(data).__name__} ({data!r:.40}), not a sequence of cells. Hint: pass "
+        f"data=[{data!r:.40}] for one row"
+    )
+    return CellTypeError(msg)
+
+
+def dict_cells(value: object) -> CellTypeError:
+    msg = (
+        f"expected a scalar or an array per cell, found a dict ({value!r:.40}); a column holds "
+        f"one value per row. Hint: make one column per key, or pass an Arrow struct array "
+        f"if a struct column is what you mean"
+    )
+    return CellTypeError(msg)
+
+
+def is_text(t: pa.DataType) -> bool:
+    return bool(pa.types.is_string(t) or pa.types.is_large_string(t))
+
+
+def is_binary(t: pa.DataType) -> bool:
+    return bool(pa.types.is_binary(t) or pa.types.is_large_binary(t))
+
+
+def is_list_like(t: pa.DataType) -> bool:
+    return bool(
+        pa.types.is_list(t)
+        or pa.types.is_large_list(t)
+        or pa.types.is_fixed_size_list(t)
+        or pa.types.is_list_view(t)
+        or pa.types.is_large_list_view(t)
+    )
+
+
+def innermost(t: pa.DataType) -> pa.DataType:
+    """The value type below every list level of ``t``.
+
+    >>> innermost(pa.list_(pa.list_(pa.int8(), 2)))
+    DataType(int8)
+    """
+    while is_list_like(t):
+        t = t.value_type
+    return t
+
+
+def list_levels(t: pa.DataType) -> int:
+    depth = 0
+    while is_list_like(t):
+        depth, t = depth + 1, t.value_type
+    return depth
+
+
+# -- whole arrays: what Parquet cannot store -------------------------------------------------
+
+
+def unstorable(t: pa.DataType) -> str | None:
+    """What in Arrow type ``t`` no Parquet file can hold (unions, run-end encoding, intervals,
+    structs without fields), or None if it can be stored.
+
+    >>> unstorable(pa.list_(pa.sparse_union([pa.field("i", pa.int8())])))
+    'a sparse_union<i: int8=0> type'
+    >>> unstorable(pa.struct([("a", pa.int64())])) is None
+    True
+    """
+    if pa.types.is_union(t) or pa.types.is_run_end_encoded(t) or pa.types.is_interval(t):
+        return f"a {t} type"
+    if pa.types.is_struct(t):
+        if t.num_fields == 0:
+            return "a struct type without fields"
+        return next((u for f in t if (u := unstorable(f.type)) is not None), None)
+    if pa.types.is_dictionary(t):
+        return unstorable(t.value_type)
+    if pa.types.is_map(t):
+        return unstorable(t.key_type) or unstorable(t.item_type)
+    if is_list_like(t):
+        return unstorable(t.value_type)
+    return None
+
+
+def check_storable(t: pa.DataType) -> None:
+    """Raise CellTypeError if a store could not write values of Arrow type ``t``.
+
+    >>> check_storable(pa.int64())
+    >>> check_storable(pa.run_end_encoded(pa.int32(), pa.int64()))
+    Traceback (most recent call last):
+    hdmf_arrow.errors.CellTypeError: cannot store a run_end_encoded<...> type: ...
+    """
+    problem = unstorable(t)
+    if problem is not None:
+        msg = (
+            f"cannot store {problem}: Parquet files have no such type, so the table could "
+            f"never be written. Hint: convert the values to a plain type first (for a union, "
+            f"one column per member)"
+        )
+        raise CellTypeError(msg)
+
+
+_STR = frozenset({str})
+_FLOAT = frozenset({float})
 _INT = frozenset({int})
 _CHECKERS: dict[pa.DataType, Checker] = {}
 for _t in (pa.int64(), pa.float64(), pa.string(), pa.bool_(), pa.int32(), pa.float32()):

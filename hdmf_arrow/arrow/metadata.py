@@ -111,8 +111,11 @@ class TableMeta:
         """
         try:
             doc = json.loads(raw)
+        except RecursionError:
+            msg = f"The 'hdmf' metadata of {source} is nested too deeply to be a table's"
+            raise SchemaMismatchError(msg) from None
         except ValueError as exc:
-            msg = f"The 'hdmf' metadata of {source} does not parse: {exc!r}"
+            msg = f"The 'hdmf' metadata of {source} does not parse: {str(exc)[:120]}"
             raise SchemaMismatchError(msg) from None
         return cls.from_dict(doc, source=source)
 

@@ -16,8 +16,9 @@ from typing import NamedTuple
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from hdmf_arrow.arrow.dtypes import as_array, describe, normalize_type
-from hdmf_arrow.errors import CellTypeError, CellValueError
+from hdmf_arrow.arrow.buffer import from_python, plain_array
+from hdmf_arrow.arrow.dtypes import as_array, check_storable, describe, not_cells
+from hdmf_arrow.errors import CellTypeError, CellValueError, HdmfArrowError
 
 INT32_MAX = 2**31 - 1
 
@@ -70,18 +71,25 @@ def encode(
         for _ in range(depth):
             t = pa.list_(t)
     try:
-        arr = data if isinstance(data, pa.Array) else pa.array(data, type=t)  # type: ignore[arg-type]
+        if isinstance(data, str | bytes):
+            raise not_cells(data)
+        if isinstance(data, pa.Array | pa.ChunkedArray):
+            arr = plain_array(as_array(data))
+        else:
+            arr = plain_array(from_python(data, t))
+        check_storable(arr.type)
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError) as exc:
         expected = f"cells of {t}" if t is not None else f"{depth} level(s) of nested sequences"
         msg = f"Column {name!r}: expected {expected}, found {describe(data)} ({exc})"
         raise CellTypeError(msg) from None
-    arr = as_array(arr)
+    except HdmfArrowError as exc:
+        msg = f"Column {name!r}: {exc}"
+        raise type(exc)(msg) from None
     if pa.types.is_null(arr.type) and depth:  # only null cells: the value type comes later
         null_type = pa.null()
         for _ in range(depth):
             null_type = pa.list_(null_type)
         arr = arr.cast(null_type)
-    arr = arr.cast(normalize_type(arr.type)) if normalize_type(arr.type) != arr.type else arr
     if list_depth(arr.type) < depth:
         msg = (
             f"Column {name!r}: cannot build {depth} VectorIndex level(s) from data of type "
@@ -90,6 +98,22 @@ def encode(
         )
         raise CellValueError(msg)
     return arr
+
+
+def as_fixed_size(arr: pa.Array) -> pa.Array | None:
+    """A variable-length list array whose valid cells all have one length ``k`` as a
+    ``fixed_size_list<T>[k]`` array (an N-D column); None if the lengths differ or no cell
+    has a length (every cell null, or no cells).
+
+    >>> as_fixed_size(pa.array([[1, 2], None, [3, 4]])).type
+    FixedSizeListType(fixed_size_list<item: int64>[2])
+    >>> as_fixed_size(pa.array([[1, 2], [3]])) is None
+    True
+    """
+    lo, hi = pc.min_max(pc.list_value_length(arr)).values()
+    if not lo.is_valid or lo.as_py() != hi.as_py():
+        return None
+    return arr.cast(pa.list_(arr.type.value_type, lo.as_py()))
 
 
 def split(arr: pa.Array, depth: int) -> tuple[pa.Array, list[Level]]:

@@ -1,7 +1,12 @@
 """The HDMF common data model on Apache Arrow: ``from hdmf_arrow.common import DynamicTable``."""
 
 from hdmf_arrow.common._aligned import AlignedDynamicTable
-from hdmf_arrow.common._container import CORE_NAMESPACE, EXP_NAMESPACE, Container
+from hdmf_arrow.common._container import (
+    CORE_NAMESPACE,
+    EXP_NAMESPACE,
+    Container,
+    check_object_id,
+)
 from hdmf_arrow.common._data import Data, ElementIdentifiers, VectorData, VectorIndex
 from hdmf_arrow.common._enum import EnumData
 from hdmf_arrow.common._multi import SimpleMultiContainer
@@ -43,6 +48,7 @@ __all__ = [
     "VectorData",
     "VectorIndex",
     "available_namespaces",
+    "check_object_id",
     "get_class",
     "get_manager",
     "get_type_map",

@@ -7,19 +7,33 @@ outermost VectorIndex of a ragged one. Its *parts* are every dataset hdmf would 
 from __future__ import annotations
 
 import functools
+import unicodedata
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
 
 from hdmf_arrow.arrow import ragged
-from hdmf_arrow.arrow.buffer import ColumnBuffer
-from hdmf_arrow.arrow.dtypes import DtypeLike, normalize_type, parse_dtype
+from hdmf_arrow.arrow.buffer import ColumnBuffer, plain_array
+from hdmf_arrow.arrow.dtypes import (
+    DtypeLike,
+    as_array,
+    normalize_type,
+    not_cells,
+    parse_dtype,
+    utf8_problem,
+)
 from hdmf_arrow.arrow.metadata import ColumnMeta, RegionTarget
 from hdmf_arrow.common._data import ArrayLike, Data, VectorData, VectorIndex
 from hdmf_arrow.common._enum import EnumData
 from hdmf_arrow.common._region import DynamicTableRegion, region_of
-from hdmf_arrow.errors import CellTypeError, SchemaMismatchError, TableShapeError
+from hdmf_arrow.errors import (
+    CellTypeError,
+    CellValueError,
+    InvalidNameError,
+    SchemaMismatchError,
+    TableShapeError,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -38,6 +52,80 @@ def parts(top: VectorData) -> list[Data]:
     if isinstance(col, EnumData):
         out.append(col.elements_data)
     return out
+
+
+def check_column_name(name: object, *, table: str) -> str:
+    r"""Return ``name`` if it can name a column of a table; raise InvalidNameError otherwise.
+
+    A column name is a field name in every Parquet file and a key of the ``hdmf`` metadata:
+    it is not empty, not ``id`` (the row ids' column), holds no control characters or line
+    breaks, and is text UTF-8 can encode.
+
+    >>> check_column_name("spike_times", table="units")
+    'spike_times'
+    >>> check_column_name("a\nb", table="units")
+    Traceback (most recent call last):
+    hdmf_arrow.errors.InvalidNameError: DynamicTable 'units': column name 'a\nb' holds ...
+    """
+    if not isinstance(name, str):
+        msg = f"DynamicTable {table!r}: column names must be str, found {type(name).__name__}"
+        raise TypeError(msg)
+    where = f"DynamicTable {table!r}: column name {name!r:.80}"
+    if not name:
+        msg = f"{where} is empty; every column needs a name"
+        raise InvalidNameError(msg)
+    if name == "id":
+        msg = f"{where} is reserved for the row ids. Hint: pick another name"
+        raise InvalidNameError(msg)
+    for position, char in enumerate(name):
+        if (char.isascii() and char.isprintable()) or unicodedata.category(char) not in _BREAKS:
+            continue
+        msg = (
+            f"{where} holds the control character {char!r} at position {position}; column "
+            f"names are printable text"
+        )
+        raise InvalidNameError(msg)
+    problem = None if name.isascii() else utf8_problem(name)
+    if problem is not None:
+        msg = f"{where} {problem}"
+        raise InvalidNameError(msg)
+    return name
+
+
+_BREAKS = frozenset({"Cc", "Zl", "Zp"})  # control characters, line and paragraph separators
+
+
+def check_values(top: VectorData, *, table: str) -> None:
+    """Refuse a column whose values below its last index are variable-length lists: the
+    store writes one list level per VectorIndex, so such a column would not read back."""
+    base = top.get_target_data()
+    t = base._buf.type  # known without reading stored values
+    if ragged.list_depth(t) == 0:
+        return
+    depth = top.index_depth
+    hint = f"index={depth + 1}" if depth else "index=True"
+    msg = (
+        f"DynamicTable {table!r}: column {base.name!r} has cells nested {depth + 1} or more "
+        f"list levels deep ({t} values) but {depth} VectorIndex level(s). Hint: pass {hint}"
+    )
+    raise CellValueError(msg)
+
+
+def _regular(values: pa.Array, *, name: str, depth: int) -> pa.Array:
+    """Values (below ``depth`` index levels) that are variable-length lists as an N-D
+    ``fixed_size_list`` column when every cell has one length (as hdmf stores equal-length
+    cells under an index); other values as they are. Unequal lengths raise."""
+    if ragged.list_depth(values.type) == 0:
+        return values
+    fixed = ragged.as_fixed_size(values)
+    if fixed is None:
+        hint = f"index={depth + 1}" if depth else "index=True"
+        msg = (
+            f"column {name!r}: the cells are nested {depth + 1} list level(s) deep with "
+            f"lengths that differ, but the column has {depth} index level(s). Hint: pass {hint}"
+        )
+        raise CellValueError(msg)
+    return fixed
 
 
 def top_columns(
@@ -81,6 +169,11 @@ def build_column(
     if table is not False and enum is not False:
         msg = f"column {name!r}: a column cannot be both a region (table=) and an enum (enum=)"
         raise TableShapeError(msg)
+    if isinstance(data, str | bytes):
+        msg = f"column {name!r}: {not_cells(data)}"
+        raise CellTypeError(msg)
+    if isinstance(data, pa.Array | pa.ChunkedArray):
+        data = plain_array(as_array(data))
     if isinstance(index, VectorIndex):
         msg = (
             f"column {name!r}: passing a VectorIndex may lead to unexpected behavior; "
@@ -126,6 +219,8 @@ def build_column(
         return cls(name, description, values, dtype=t, **kept)
 
     if depth == 0:
+        if isinstance(data, pa.Array) and enum is False and not is_region:
+            data = _regular(data, name=name, depth=0)
         return make_base(data)
     if data is None:
         top: VectorData = make_base(None)
@@ -138,7 +233,7 @@ def build_column(
     value_type = pa.int64() if is_region else None if enum is not False else t
     arr = ragged.encode(data, depth, value_type=value_type, name=name)
     values, levels = ragged.split(arr, depth)
-    base = make_base(values)
+    base = make_base(_regular(values, name=name, depth=depth))
     if t is None and not is_region and enum is False:
         base._buf.allow_widening()  # typed from Python lists, not declared
     top = base
@@ -148,9 +243,19 @@ def build_column(
 
 
 def column_from_arrow(
-    name: str, arr: pa.Array, meta: ColumnMeta | None, target: DynamicTable | None
+    name: str,
+    arr: pa.Array,
+    meta: ColumnMeta | None,
+    target: DynamicTable | None,
+    *,
+    keep_ids: bool = False,
 ) -> VectorData:
-    """One column from an Arrow array and (optionally) its ``hdmf`` metadata."""
+    """One column from an Arrow array and (optionally) its ``hdmf`` metadata.
+
+    The column is a new object: its datasets get new object ids, unless ``keep_ids`` (then
+    they take the ids the metadata records).
+    """
+    arr = plain_array(arr)
     depth = ragged.list_depth(arr.type)
     if meta is not None and meta.index != depth:
         msg = (
@@ -160,7 +265,8 @@ def column_from_arrow(
         raise SchemaMismatchError(msg)
     values, levels = ragged.split(arr, depth)
     description = meta.description if meta is not None else ""
-    object_id = meta.object_id if meta is not None else None
+    recorded = meta if keep_ids else None
+    object_id = recorded.object_id if recorded is not None else None
     is_region = target is not None or (meta is not None and meta.data_type == "DynamicTableRegion")
     base: VectorData
     if is_region:
@@ -171,12 +277,12 @@ def column_from_arrow(
             description,
             values,
             object_id=object_id,
-            elements_object_id=meta.elements_object_id if meta is not None else None,
+            elements_object_id=recorded.elements_object_id if recorded is not None else None,
         )
     else:
         attrs = meta.attributes if meta is not None else {}
         base = VectorData(name, description, values, object_id=object_id, attributes=attrs)
-    ids = meta.index_object_ids if meta is not None else ()
+    ids = recorded.index_object_ids if recorded is not None else ()
     top = base
     for k, level in enumerate(reversed(levels)):
         top = VectorIndex._from_level(name + "_index" * (k + 1), level, top)

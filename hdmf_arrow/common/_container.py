@@ -2,24 +2,85 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import ClassVar
 
-from hdmf_arrow.errors import InvalidNameError
+from hdmf_arrow.arrow.dtypes import utf8_problem
+from hdmf_arrow.errors import InvalidNameError, InvalidObjectIdError
 
 CORE_NAMESPACE = "hdmf-common"
 EXP_NAMESPACE = "hdmf-experimental"
 
+_OBJECT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
+
 
 def check_name(name: object, *, kind: str) -> str:
-    """Return ``name`` if HDMF allows it as a container name (a str without '/' or ':')."""
+    """Return ``name`` if HDMF allows it as a container name: a str without '/' or ':', and
+    one that UTF-8 can encode (no lone surrogates: files store names as UTF-8)."""
     if not isinstance(name, str):
         msg = f"{kind}: incorrect type for 'name' (got {type(name).__name__!r}, expected 'str')"
         raise TypeError(msg)
     if "/" in name or ":" in name:
         msg = f"{kind} name {name!r} cannot contain a '/' or ':'"
         raise InvalidNameError(msg)
+    if not name.isascii():
+        problem = utf8_problem(name)
+        if problem is not None:
+            msg = f"{kind} name {name!r:.80} {problem}"
+            raise InvalidNameError(msg)
     return name
+
+
+def check_object_id(value: object, *, what: str) -> str:
+    """Return ``value`` if it can be an object id; raise otherwise.
+
+    An object id names one object and, in a store, the directory of its data files
+    (``data/<object_id>/``), so it is a plain identifier: 1 to 128 ASCII letters, digits,
+    ``-``, ``_`` or ``.``, starting with a letter or digit, and never ``..``. That leaves out
+    path syntax (``/``, ``\\``, ``..``), whitespace, control characters, URL syntax (``?``,
+    ``#``, ``:``) and empty ids. A uuid4 (what every container gets by default, and what hdmf
+    writes) is the norm.
+
+    Parameters
+    ----------
+    value
+        The candidate id (from a user, a file or a manifest).
+    what
+        The object the id is for, named in the message (e.g. ``"DynamicTable 'units'"``).
+
+    Returns
+    -------
+    str
+        ``value`` itself.
+
+    Raises
+    ------
+    InvalidObjectIdError
+        If ``value`` is not a str or not a plain identifier (also a ``ValueError``).
+
+    Examples
+    --------
+    >>> check_object_id("4f1c2d3e-0000-4000-8000-000000000000", what="table 't'")
+    '4f1c2d3e-0000-4000-8000-000000000000'
+    >>> check_object_id("../../etc", what="DynamicTable 'units'")
+    Traceback (most recent call last):
+    hdmf_arrow.errors.InvalidObjectIdError: DynamicTable 'units' has object id '../../etc', ...
+    """
+    if not isinstance(value, str):
+        msg = (
+            f"{what} has object id {value!r:.80} of type {type(value).__name__}; expected a str "
+            f"of 1-128 letters, digits, '-', '_' or '.' (a uuid4 is the norm)"
+        )
+        raise InvalidObjectIdError(msg)
+    if _OBJECT_ID.fullmatch(value) is None or ".." in value:
+        msg = (
+            f"{what} has object id {value!r:.80}, which is not a valid object id (1-128 "
+            f"letters, digits, '-', '_' or '.', starting with a letter or digit, no '..'; a "
+            f"uuid4 is the norm). Hint: pass no object_id to get a new uuid4."
+        )
+        raise InvalidObjectIdError(msg)
+    return value
 
 
 def check_text(value: object, *, arg: str, owner: str) -> str:
@@ -33,7 +94,8 @@ def check_text(value: object, *, arg: str, owner: str) -> str:
 class Container:
     """Base class of every HDMF object: a name, a uuid4 ``object_id`` and a parent.
 
-    ``data_type`` and ``namespace`` name the HDMF type (class attributes).
+    ``data_type`` and ``namespace`` name the HDMF type (class attributes). An ``object_id``
+    given (here or by assignment) must pass :func:`check_object_id`.
 
     Examples
     --------
@@ -47,12 +109,25 @@ class Container:
 
     def __init__(self, name: str, *, object_id: str | None = None) -> None:
         self._name = check_name(name, kind=type(self).__name__)
-        self.object_id: str = object_id if object_id is not None else str(uuid.uuid4())
+        self._object_id = (
+            str(uuid.uuid4())
+            if object_id is None
+            else check_object_id(object_id, what=f"{type(self).__name__} {name!r}")
+        )
         self.parent: Container | None = None
 
     @property
     def name(self) -> str:
         return self._name
+
+    @property
+    def object_id(self) -> str:
+        """The id that names this object in a tree (a uuid4 unless one was given)."""
+        return self._object_id
+
+    @object_id.setter
+    def object_id(self, value: str) -> None:
+        self._object_id = check_object_id(value, what=f"{type(self).__name__} {self.name!r}")
 
     @property
     def children(self) -> tuple[Container, ...]:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 ArrayLike = Any  # list, tuple, numpy array, pandas Series, pyarrow Array
 RowOps = tuple[Callable[[object], object], Callable[[object], None]]
 _INT32_MAX = 2**31 - 1
+_INT64_MAX = 2**63 - 1
 
 
 def with_context(exc: HdmfArrowError, where: str) -> HdmfArrowError:
@@ -560,7 +561,12 @@ class ElementIdentifiers(Data):
         values = [] if data is None else data
         if isinstance(values, ElementIdentifiers):
             values = values.to_arrow()
+        if isinstance(values, pa.ChunkedArray):
+            values = values.combine_chunks()
         arr = values if isinstance(values, pa.Array) else np.asarray(values)
+        if isinstance(values, list | tuple) and arr.dtype.kind == "f":
+            _check_id_range(name, np.asarray(values, dtype=object))  # big ints made floats
+        _check_id_range(name, arr)
         integer = (
             pa.types.is_integer(arr.type) if isinstance(arr, pa.Array) else arr.dtype.kind in "iu"
         )
@@ -596,6 +602,27 @@ class ElementIdentifiers(Data):
         self.append(new)
         self._refs[container.object_id] = new
         return new
+
+
+def _check_id_range(name: str, arr: pa.Array | np.ndarray) -> None:
+    """Refuse ids beyond int64 (what a table's ids are stored as)."""
+    beyond: object = None
+    if isinstance(arr, pa.Array):
+        if pa.types.is_uint64(arr.type) and len(arr):
+            top = pc.max(arr).as_py()
+            beyond = top if top is not None and top > _INT64_MAX else None
+    elif arr.dtype == np.uint64 and arr.size:
+        top = int(arr.max())
+        beyond = top if top > _INT64_MAX else None
+    elif arr.dtype == object and arr.ndim == 1:
+        ints = [v for v in arr.tolist() if type(v) is int]
+        beyond = next((v for v in ints if not -_INT64_MAX - 1 <= v <= _INT64_MAX), None)
+    if beyond is not None:
+        msg = (
+            f"ElementIdentifiers {name!r}: ids are int64, found {beyond}, which is beyond "
+            f"int64 (ids lie in [{-_INT64_MAX - 1}, {_INT64_MAX}])"
+        )
+        raise CellValueError(msg)
 
 
 def take_rows(arr: pa.Array, key: object, *, name: str) -> pa.Array:

@@ -8,11 +8,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from hdmf_arrow.arrow.buffer import FastAppend
-from hdmf_arrow.arrow.dtypes import as_array
+from hdmf_arrow.arrow.buffer import FastAppend, from_python
+from hdmf_arrow.arrow.dtypes import as_array, not_cells
 from hdmf_arrow.common._container import EXP_NAMESPACE
-from hdmf_arrow.common._data import ArrayLike, VectorData, take_rows
-from hdmf_arrow.errors import CellTypeError, CellValueError
+from hdmf_arrow.common._data import ArrayLike, VectorData, take_rows, with_context
+from hdmf_arrow.errors import CellTypeError, CellValueError, HdmfArrowError
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -66,23 +66,14 @@ class EnumData(VectorData):
         object_id: str | None = None,
         elements_object_id: str | None = None,
     ) -> None:
+        try:
+            self._elements = _elements_of(name, data, elements, elements_object_id)
+        except HdmfArrowError as exc:
+            raise with_context(exc, f"EnumData {name!r}") from None
         if isinstance(data, pa.ChunkedArray):
             data = as_array(data)
         if isinstance(data, pa.DictionaryArray):
-            if elements is None:
-                elements = data.dictionary
             data = data.indices
-        if elements is None and data is not None:
-            elements = _distinct_values(data)
-        if isinstance(elements, VectorData):
-            self._elements = elements
-        else:
-            self._elements = VectorData(
-                f"{name}_elements",
-                f"fixed set of elements referenced by {name}",
-                [] if elements is None else elements,
-                object_id=elements_object_id,
-            )
         values = self._elements.to_arrow().to_pylist()
         self._lookup: dict[object, int] = {}
         for i, v in enumerate(values):
@@ -145,6 +136,8 @@ class EnumData(VectorData):
 
     def add_element(self, element: object) -> None:
         """Add an allowed value (its code is the next integer)."""
+        if isinstance(element, bytes | bytearray):
+            raise _bytes_element(element, self.name)
         if element in self._lookup:
             msg = f"EnumData {self.name!r}: {element!r} is already an element"
             raise CellValueError(msg)
@@ -166,6 +159,8 @@ class EnumData(VectorData):
             raise CellTypeError(msg) from None
         if code is not None:
             return code
+        if isinstance(value, bytes | bytearray):
+            raise _bytes_element(value, None)
         if isinstance(value, int | np.integer) and not isinstance(value, bool):
             if 0 <= value < len(self._lookup):
                 return int(value)
@@ -257,9 +252,53 @@ class EnumData(VectorData):
         return (self._elements,)
 
 
+def _elements_of(
+    name: str, data: ArrayLike, elements: ArrayLike, object_id: str | None
+) -> VectorData:
+    """The elements dataset of an EnumData: ``elements``, or the distinct values of ``data``
+    (the dictionary of dictionary-encoded data). Elements are text or numbers: the ``hdmf``
+    metadata keeps them as JSON, which has no bytes."""
+    if isinstance(data, str | bytes):
+        raise not_cells(data)
+    if isinstance(data, pa.ChunkedArray):
+        data = as_array(data)
+    if isinstance(data, pa.DictionaryArray) and elements is None:
+        elements = data.dictionary
+    if elements is None and data is not None:
+        elements = _distinct_values(data)
+    if isinstance(elements, str | bytes):
+        raise not_cells(elements)
+    if isinstance(elements, VectorData):
+        out = elements
+    else:
+        out = VectorData(
+            f"{name}_elements",
+            f"fixed set of elements referenced by {name}",
+            [] if elements is None else elements,
+            object_id=object_id,
+        )
+    if pa.types.is_binary(out.dtype) or pa.types.is_large_binary(out.dtype):
+        found = out.to_arrow()[0].as_py() if len(out) else b""
+        raise _bytes_element(found, None)
+    return out
+
+
+def _bytes_element(value: object, name: str | None) -> CellTypeError:
+    where = f"EnumData {name!r}: " if name is not None else ""
+    msg = (
+        f"{where}expected an element that is text or a number, found bytes {value!r:.40} "
+        f"(elements are kept in the JSON metadata, which holds no bytes). Hint: decode them"
+    )
+    return CellTypeError(msg)
+
+
 def _distinct_values(data: ArrayLike) -> list[object]:
     """The distinct non-null, non-code values of ``data``, in order of first appearance."""
-    arr = as_array(data) if isinstance(data, pa.Array | pa.ChunkedArray) else pa.array(list(data))
+    arr = (
+        as_array(data)
+        if isinstance(data, pa.Array | pa.ChunkedArray)
+        else from_python(list(data), None)
+    )
     if pa.types.is_integer(arr.type) or pa.types.is_null(arr.type):
         return []  # codes need elements
     return list(pc.unique(arr.drop_null()).to_pylist())

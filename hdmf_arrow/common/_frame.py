@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 
 from hdmf_arrow.arrow import ragged
+from hdmf_arrow.arrow.buffer import first_bad_text
 from hdmf_arrow.arrow.dtypes import as_array
 from hdmf_arrow.errors import CellTypeError, CellValueError, TableShapeError
 
@@ -186,6 +187,9 @@ def _series_to_arrow(s: pd.Series, *, column: str, table: str) -> pa.Array:
         raise CellTypeError(msg)
     try:
         arr = pa.Array.from_pandas(s)
+    except UnicodeEncodeError:
+        msg = f"DynamicTable {table!r}: column {column!r}: {first_bad_text(s)}"
+        raise CellValueError(msg) from None
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as exc:
         msg = f"DynamicTable {table!r}: column {column!r} cannot be converted to Arrow ({exc})"
         raise CellTypeError(msg) from None

@@ -7,10 +7,12 @@ A row takes one of two paths, and both leave the table exactly as it was when th
 - **The fast path** takes the common row: every value has exactly the Python type its column
   stores as it is (``int`` for integer columns, ``float``, ``str``, ``bool``, ``list`` for a
   ragged column), and passes a cheap test where one is needed (an int's range, a region's
-  bounds, the types of a list's elements). Such values are appended without conversion, by one
-  function compiled for the table's columns (:func:`compile_fast_row`). A row that does not
-  qualify goes to the general path, which gives the same result or the error, so the fast path
-  changes speed, never behaviour.
+  bounds, a float32's range, text without lone surrogates (``str.isascii`` and
+  ``str.isprintable`` first, so most text costs one or two C calls), the types of a list's
+  elements). Such values are appended without
+  conversion, by one function compiled for the table's columns (:func:`compile_fast_row`).
+  A row that does not qualify goes to the general path, which gives the same result or the
+  error, so the fast path changes speed, never behaviour.
 
 A plan is dropped when columns are added or removed, and after a general-path row when some
 column's type changed (:attr:`ColumnBuffer.retypes`): a plan built before such a change stays
@@ -96,11 +98,23 @@ def compile_fast_row(
     namespace: dict[str, Any] = {"append_id": append_id}
     read = [f"        v{k} = row[{name!r}]" for k, name in enumerate(names)]
     types = " or ".join(f"type(v{k}) is not type{k}" for k in range(len(ops)))
-    tests = " and ".join(f"test{k}(v{k})" for k, op in enumerate(ops) if op.test is not None)
+    checks = []
     for k, op in enumerate(ops):
         namespace[f"type{k}"] = op.type
         namespace[f"test{k}"] = op.test
         namespace[f"append{k}"] = op.append
+        if op.bound is not None:
+            namespace[f"low{k}"], namespace[f"high{k}"] = -op.bound, op.bound
+            checks.append(f"low{k} < v{k} < high{k}")
+        if op.test is None:
+            continue
+        shortcuts = []
+        for j, shortcut in enumerate(op.shortcuts):
+            namespace[f"short{k}_{j}"] = shortcut
+            shortcuts.append(f"short{k}_{j}(v{k})")
+        test = f"test{k}(v{k})"
+        checks.append(f"({' or '.join([*shortcuts, test])})" if shortcuts else test)
+    tests = " and ".join(checks)
     lines = [
         "def fast_row(row, row_id):",
         f"    if len(row) != {len(ops)}:",

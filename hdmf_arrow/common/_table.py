@@ -15,6 +15,8 @@ from hdmf_arrow.arrow.metadata import METADATA_KEY, ColumnMeta, TableMeta
 from hdmf_arrow.common import _frame
 from hdmf_arrow.common._columns import (
     build_column,
+    check_column_name,
+    check_values,
     column_from_arrow,
     column_meta,
     parts,
@@ -35,6 +37,7 @@ from hdmf_arrow.common._rows import RowPlan
 from hdmf_arrow.common._select import Rows, select_rows
 from hdmf_arrow.errors import (
     CellTypeError,
+    CellValueError,
     ColumnNotFoundError,
     DuplicateColumnError,
     DuplicateIdError,
@@ -66,6 +69,7 @@ class RowSource(Protocol):
 
 
 _Check = Callable[[object], object]
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 
 class TableLink(NamedTuple):
@@ -148,6 +152,7 @@ class DynamicTable(Container):
             raise TableShapeError(msg)
         self._adopt(self.id)
         for col in tops:
+            check_values(col, table=name)
             self._attach(col)
         predefined = self._predefined()
         for col_name, spec in predefined.items():
@@ -366,6 +371,7 @@ class DynamicTable(Container):
         if name in self._parts or name == self.id.name:
             msg = f"column {name!r} already exists in DynamicTable {self.name!r}"
             raise DuplicateColumnError(msg)
+        check_column_name(name, table=self.name)
         spec = self._predefined().get(name)
         if spec is not None:  # a predefined column: its definition fills what is not given
             table = table if table is not False else bool(spec.get("table", False))
@@ -380,6 +386,7 @@ class DynamicTable(Container):
             )  # fmt: skip
         except HdmfArrowError as exc:
             raise with_context(exc, f"DynamicTable {self.name!r}") from None
+        check_values(top, table=self.name)
         n, m = len(self), len(top)
         first_data = data is not None and n == 0 and not any(len(c) for c in self._cols.values())
         if data is None:
@@ -461,6 +468,12 @@ class DynamicTable(Container):
             row_id = len(self.id._buf)
         elif type(id) is int or isinstance(id, np.integer):
             row_id = int(id)
+            if not _INT64_MIN <= row_id <= _INT64_MAX:
+                msg = (
+                    f"DynamicTable {self.name!r}: row id {row_id} is beyond int64 (ids are "
+                    f"int64, in [{_INT64_MIN}, {_INT64_MAX}])"
+                )
+                raise CellValueError(msg)
         else:
             msg = f"DynamicTable {self.name!r}: row id must be an int, found {type(id).__name__}"
             raise CellTypeError(msg)
@@ -552,6 +565,9 @@ class DynamicTable(Container):
         The schema metadata key ``hdmf`` holds the JSON document of docs/format.md (column
         descriptions, region targets, object ids), so ``from_arrow`` restores the table.
         """
+        if self._source is not None:  # unread stored columns: one pass over each file
+            unread = [(self.id.name, self.id), *self._cols.items()]
+            self._source.prefetch([n for n, c in unread if not c._loaded])
         return self._arrow_table([self.id.to_arrow(), *(c.to_arrow() for c in self._cols.values())])
 
     def table_meta(self) -> TableMeta:
@@ -575,13 +591,30 @@ class DynamicTable(Container):
         *,
         target_tables: Mapping[str, DynamicTable] | None = None,
         id_column: str = "id",
+        object_id: str | None = None,
     ) -> DynamicTable:
-        """A table from whole Arrow columns, without a per-row loop.
+        """A new table from whole Arrow columns, without a per-row loop.
 
-        ``list`` columns become ragged columns (one VectorIndex per list level), dictionary
-        columns EnumData, and columns the ``hdmf`` metadata marks as regions become
-        DynamicTableRegion columns pointing at ``target_tables[column]``. The id column
-        (``id_column``) becomes the row ids; without it ids are ``0..n-1``.
+        ``list`` columns (and list views) become ragged columns (one VectorIndex per list
+        level), dictionary columns EnumData, and columns the ``hdmf`` metadata marks as
+        regions become DynamicTableRegion columns pointing at ``target_tables[column]``. The
+        id column (``id_column``) becomes the row ids; without it ids are ``0..n-1``.
+
+        The table is a new object, so that it and the table the Arrow data came from can be
+        in one tree: it and every part of it (ids, columns, indexes, enum elements) get new
+        object ids. ``object_id`` names the table's id instead; naming the id the ``hdmf``
+        metadata records (the source table's ``object_id``) restores the recorded ids of
+        every part too, for a table that replaces its source.
+
+        Raises
+        ------
+        InvalidNameError
+            A column name that cannot name a column (empty, ``id``, control characters).
+        CellTypeError, CellValueError
+            A column of a type no store can write (unions, ...), or values that are refused
+            (see ``add_column``).
+        InvalidObjectIdError
+            ``object_id`` (or a restored id) that is not a valid object id.
 
         Examples
         --------
@@ -589,6 +622,12 @@ class DynamicTable(Container):
         >>> t = DynamicTable.from_arrow(pa.table({"x": [1, 2], "y": [[1.0], []]}), name="t")
         >>> t.colnames, t["y"].data_type, t["y"][0]
         (('x', 'y'), 'VectorIndex', [1.0])
+        >>> copy = DynamicTable.from_arrow(t.to_arrow())
+        >>> copy.name, copy.object_id != t.object_id, copy["x"].object_id != t["x"].object_id
+        ('t', True, True)
+        >>> same = DynamicTable.from_arrow(t.to_arrow(), object_id=t.object_id)
+        >>> same["x"].object_id == t["x"].object_id
+        True
         """
         if isinstance(table, pa.RecordBatch):
             table = pa.Table.from_batches([table])
@@ -600,27 +639,29 @@ class DynamicTable(Container):
             raise TableShapeError(msg)
         if description is None:
             description = meta.description if meta else ""
+        keep = meta is not None and object_id is not None and object_id == meta.object_id
         targets = dict(target_tables or {})
         columns: list[VectorData] = []
         for col_name in table.column_names:
             if col_name == id_column:
                 continue
+            check_column_name(col_name, table=name)
             col_meta = meta.columns.get(col_name, ColumnMeta()) if meta else None
             arr = as_array(table.column(col_name))
-            columns.append(column_from_arrow(col_name, arr, col_meta, targets.get(col_name)))
+            try:
+                column = column_from_arrow(
+                    col_name, arr, col_meta, targets.get(col_name), keep_ids=keep
+                )
+            except HdmfArrowError as exc:
+                raise with_context(exc, f"DynamicTable {name!r}") from None
+            columns.append(column)
         ids = as_array(table.column(id_column)) if id_column in table.column_names else None
         id_obj = ElementIdentifiers(
             id_column,
             np.arange(table.num_rows) if ids is None else ids,
-            object_id=meta.id_object_id if meta else None,
+            object_id=meta.id_object_id if keep and meta is not None else None,
         )
-        return cls(
-            name,
-            description,
-            id=id_obj,
-            columns=columns,
-            object_id=meta.object_id if meta else None,
-        )
+        return cls(name, description, id=id_obj, columns=columns, object_id=object_id)
 
     def to_polars(self) -> pl.DataFrame:
         """The table as a polars DataFrame (``id`` first; enum columns become ``pl.Enum``).
@@ -671,10 +712,17 @@ class DynamicTable(Container):
         *,
         target_tables: Mapping[str, DynamicTable] | None = None,
         id_column: str = "id",
+        object_id: str | None = None,
     ) -> DynamicTable:
-        """A table from a polars DataFrame (see :meth:`from_arrow`)."""
+        """A new table from a polars DataFrame (see :meth:`from_arrow`); it gets new object
+        ids, the table ``object_id`` when given."""
         return cls.from_arrow(
-            df.to_arrow(), name, description, target_tables=target_tables, id_column=id_column
+            df.to_arrow(),
+            name,
+            description,
+            target_tables=target_tables,
+            id_column=id_column,
+            object_id=object_id,
         )
 
     # -- pandas --------------------------------------------------------------------------------
@@ -763,13 +811,15 @@ class DynamicTable(Container):
         column_descriptions: Mapping[str, str] | None = None,
         *,
         target_tables: Mapping[str, DynamicTable] | None = None,
+        object_id: str | None = None,
     ) -> DynamicTable:
-        """A table from a pandas DataFrame, column by column (no per-row loop).
+        """A new table from a pandas DataFrame, column by column (no per-row loop).
 
         Ids come from the DataFrame's integer index (or ``index_column``). Object columns of
         lists or arrays become ragged columns, ``Categorical`` columns EnumData, missing
         values nulls. ``columns`` (hdmf's list of ``{"name", "description"}`` dicts) and
         ``column_descriptions`` set descriptions; ``target_tables`` makes region columns.
+        Every part of the table gets a new object id; ``object_id`` names the table's.
 
         Examples
         --------
@@ -781,7 +831,12 @@ class DynamicTable(Container):
         """
         tbl, id_name = _frame.from_pandas(df, index_column=index_column, table=name)
         out = cls.from_arrow(
-            tbl, name, table_description, target_tables=target_tables, id_column=id_name
+            tbl,
+            name,
+            table_description,
+            target_tables=target_tables,
+            id_column=id_name,
+            object_id=object_id,
         )
         descriptions = {str(c["name"]): str(c.get("description", "")) for c in columns or ()}
         descriptions.update(column_descriptions or {})
@@ -837,13 +892,13 @@ class DynamicTable(Container):
         if not isinstance(col, str):
             msg = f"DynamicTable {self.name!r}: unsupported column key {col!r:.40}"
             raise UnsupportedKeyError(msg)
-        arr = self[col].to_arrow()
+        column = self.id if col == self.id.name else self.get_column(col)
         rows = self._rows(row)
+        # only the row groups holding the rows are read from a store, not the column
+        arr = self._rows_arrow([col], [column], rows)[0]
         if isinstance(row, int | np.integer):
-            return arr[rows.start].as_py()  # type: ignore[union-attr]
-        if isinstance(rows, slice):
-            return arr.slice(rows.start, rows.stop - rows.start).to_pylist()
-        return arr.take(pa.array(rows, type=pa.int64())).to_pylist()
+            return arr[0].as_py()
+        return arr.to_pylist()
 
     def _rows(self, key: object) -> Rows:
         """A row key -> a contiguous slice (step 1) or an array of non-negative positions."""

@@ -18,20 +18,58 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from hdmf_arrow.arrow.metadata import FORMAT_VERSION, check_format_version
-from hdmf_arrow.errors import CorruptStoreError, FormatVersionError, StoreConflictError
+from hdmf_arrow.errors import (
+    CorruptStoreError,
+    FormatVersionError,
+    InvalidVersionError,
+    StoreConflictError,
+    StoreLimitError,
+)
 
 if TYPE_CHECKING:
     from hdmf_arrow.storage import Store
 
 VERSIONS = "_hdmf/versions"
 _VERSION_FILE = re.compile(r"^(\d{20})\.json$")
+MAX_VERSION = 10**20 - 1  # the largest number a 20-digit key holds
+MAX_MANIFEST_BYTES = 256 * 2**20
+
+
+def check_version(version: object, *, store: str) -> int:
+    """``version`` if it names a version: an int from 1 to MAX_VERSION (not a bool, not a
+    float: ``version=1.5`` or ``True`` is a mistake, not a version).
+
+    >>> check_version(2, store="s")
+    2
+    >>> check_version(0, store="s")
+    Traceback (most recent call last):
+    hdmf_arrow.errors.InvalidVersionError: version=0 of store s: versions are numbered from 1 ...
+    """
+    if isinstance(version, bool) or not isinstance(version, int | np.integer):
+        msg = (
+            f"version={version!r:.40} of store {store}: a version is an int "
+            f"(found {type(version).__name__}). Hint: ParquetIO(...).versions() lists them."
+        )
+        raise InvalidVersionError(msg)
+    if not 1 <= version <= MAX_VERSION:
+        msg = (
+            f"version={version} of store {store}: versions are numbered from 1 to "
+            f"{MAX_VERSION}. Hint: leave version unset for the newest."
+        )
+        raise InvalidVersionError(msg)
+    return int(version)
 
 
 def version_key(version: int) -> str:
     """>>> version_key(3)
     '_hdmf/versions/00000000000000000003.json'
     """
+    if not 1 <= version <= MAX_VERSION:
+        msg = f"version {version} does not fit the 20-digit manifest key (1..{MAX_VERSION})"
+        raise StoreLimitError(msg)
     return f"{VERSIONS}/{version:020d}.json"
 
 
@@ -63,21 +101,33 @@ class Manifest:
     def parse(cls, raw: bytes, *, source: str) -> Manifest:
         try:
             doc = json.loads(raw)
-            check_format_version(str(doc["format_version"]), source=source)
+            if not isinstance(doc, dict):
+                msg = f"a JSON object, found {type(doc).__name__}"
+                raise TypeError(msg)
+            check_format_version(str(doc["format_version"])[:40], source=source)
+            version, parent = doc["version"], doc.get("parent")
+            for value in (version, parent):
+                if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+                    msg = f"version numbers must be ints, found {type(value).__name__}"
+                    raise TypeError(msg)
             return cls(
-                version=int(doc["version"]),
+                version=int(version),
                 root=dict(doc["root"]),
                 created=str(doc.get("created", "")),
                 summary=str(doc.get("summary", "")),
-                parent=None if doc.get("parent") is None else int(doc["parent"]),
+                parent=None if parent is None else int(parent),
                 namespaces=tuple(dict(e) for e in doc.get("namespaces", ())),
                 format_version=str(doc["format_version"]),
             )
         except FormatVersionError:
             raise
-        except (ValueError, KeyError, TypeError) as exc:
+        except RecursionError:
+            msg = f"{source} is nested too deeply to be a manifest"
+            raise CorruptStoreError(msg) from None
+        except (ValueError, KeyError, TypeError, OverflowError) as exc:
+            reason = f"{type(exc).__name__}: {str(exc)[:120]}"  # never the file's contents
             msg = (
-                f"{source} does not parse ({exc!r}). Hint: open an older version with "
+                f"{source} does not parse ({reason}). Hint: open an older version with "
                 f"version=N, or run `hdmf-arrow info` to list the versions."
             )
             raise CorruptStoreError(msg) from None
@@ -88,7 +138,7 @@ def versions(store: Store) -> list[int]:
     found = []
     for key in store.list(VERSIONS):
         m = _VERSION_FILE.match(key.rsplit("/", 1)[-1])
-        if m:
+        if m and int(m.group(1)) >= 1 and key.count("/") == VERSIONS.count("/") + 1:
             found.append(int(m.group(1)))
     return sorted(found)
 
@@ -105,9 +155,10 @@ def read_manifest(store: Store, version: int | None = None) -> Manifest:
             )
             raise FileNotFoundError(msg)
         version = have[-1]
+    version = check_version(version, store=store.url)
     key = version_key(version)
     try:
-        raw = store.read(key)
+        raw = store.read(key, max_bytes=MAX_MANIFEST_BYTES)
     except FileNotFoundError:
         have = versions(store)
         shown = f"{have[:10]}{'...' if len(have) > 10 else ''}"
@@ -122,13 +173,30 @@ def read_manifest(store: Store, version: int | None = None) -> Manifest:
 
 def commit(store: Store, manifest: Manifest) -> None:
     """Create the manifest of ``manifest.version``; StoreConflictError if it exists."""
+    if manifest.version > MAX_VERSION:
+        msg = (
+            f"store {store.url} is at version {manifest.parent}, the largest a manifest key "
+            f"holds; no version was committed"
+        )
+        raise StoreLimitError(msg)
+    data = manifest.to_json()
+    if len(data) > MAX_MANIFEST_BYTES:
+        msg = (
+            f"the manifest of version {manifest.version} of store {store.url} would be "
+            f"{len(data):,} bytes, past the limit of {MAX_MANIFEST_BYTES:,}; nothing was "
+            f"committed. Hint: compact the store's tables (fewer, larger files)."
+        )
+        raise StoreLimitError(msg)
     try:
-        store.create(version_key(manifest.version), manifest.to_json())
+        store.create(version_key(manifest.version), data)
     except FileExistsError:
         msg = (
             f"another writer committed version {manifest.version} of store {store.url} first "
-            f"(this writer started from version {manifest.parent}); nothing of theirs was "
-            f"changed. Hint: reopen the store and apply your change again."
+            f"(this writer started from version {manifest.parent}); nothing was committed and "
+            f"nothing of theirs was changed. Hint: open the store again "
+            f"(ParquetIO(location, 'a')), read the tree, apply your change to it and write "
+            f"it. (Writing this same container through the new handle works only where no "
+            f"other writer changed what it holds; otherwise it is refused, not merged.)"
         )
         raise StoreConflictError(msg) from None
 
@@ -138,7 +206,7 @@ def now() -> str:
 
 
 def data_files(node: dict[str, Any]) -> list[str]:
-    """Every data file a manifest node (and its children) refers to."""
+    """Every data file a manifest node (and its children) refers to, as listed."""
     out = [str(f["path"]) for f in node.get("files", ())]
     for child in node.get("children", ()):
         out.extend(data_files(child))

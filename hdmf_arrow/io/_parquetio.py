@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -9,14 +11,17 @@ from hdmf_arrow.common import BuildManager, Container, DynamicTable, get_manager
 from hdmf_arrow.errors import (
     CorruptStoreError,
     FormatVersionError,
+    InvalidKeyError,
     ReadOnlyStoreError,
+    StaleWriteError,
     StoreExistsError,
 )
 from hdmf_arrow.io import _layout
 from hdmf_arrow.io._describe import describe_tree
-from hdmf_arrow.io._parquet import FileEntry, ParquetOptions, TableFiles
+from hdmf_arrow.io._parquet import FileEntry, OpenFiles, ParquetOptions, TableFiles
 from hdmf_arrow.io._specs import cache_namespaces, load_cached, used_namespaces
-from hdmf_arrow.io._tree import Node, TreeReader, TreeWriter
+from hdmf_arrow.io._tree import Node, TreeReader, TreeWriter, _schema_of, mark_stored
+from hdmf_arrow.io._vacuum import DEFAULT_GRACE, vacuum_store
 from hdmf_arrow.storage import make_store
 
 if TYPE_CHECKING:
@@ -92,12 +97,17 @@ class ParquetIO:
         if version is not None and mode != "r":
             msg = f"ParquetIO: version= opens an old version read-only; use mode='r', not {mode!r}"
             raise ValueError(msg)
+        if version is not None:
+            version = _layout.check_version(version, store=self.store.url)
         self._manifest: _layout.Manifest | None = None
         self._latest = have[-1] if have else None
         if mode in ("r", "a") and (have or mode == "r"):
             newest = have[-1] if have else None  # listed once: opening is list + get
-            self._manifest = _layout.read_manifest(self.store, version or newest)
+            self._manifest = _layout.read_manifest(
+                self.store, version if version is not None else newest
+            )
         self._root: Container | None = None
+        self._open_files = OpenFiles()  # for the tables this IO writes
 
     # -- context manager -----------------------------------------------------------------------
 
@@ -121,6 +131,14 @@ class ParquetIO:
     # -- reading -------------------------------------------------------------------------------
 
     @property
+    def manifest(self) -> dict[str, Any] | None:
+        """The root node of the pinned version's manifest (docs/format.md, section 6), as
+        stored: a copy, read-only in effect. None before anything is written."""
+        if self._manifest is None:
+            return None
+        return copy.deepcopy(self._manifest.root)
+
+    @property
     def version(self) -> int | None:
         """The version this IO reads, or last wrote (None for a store not written yet)."""
         return None if self._manifest is None else self._manifest.version
@@ -134,11 +152,23 @@ class ParquetIO:
             where = _layout.version_key(self._manifest.version)
             load_cached(self.store, self.type_map, list(self._manifest.namespaces))
             try:
-                self._root = TreeReader(self.store, self.type_map).read(self._manifest.root)
-            except FormatVersionError as exc:
+                reader = TreeReader(self.store, self.type_map, self._manifest.version)
+                self._root = reader.read(self._manifest.root)
+            except (FormatVersionError, InvalidKeyError) as exc:
                 exc.add_note(f"in manifest {where} of store {self.store.url}")
                 raise
-            except (LookupError, TypeError, ValueError, AttributeError, OSError) as exc:
+            except CorruptStoreError as exc:
+                msg = f"manifest {where} of store {self.store.url}: {exc}"
+                raise type(exc)(msg) from None
+            except (
+                LookupError,
+                TypeError,
+                ValueError,
+                AttributeError,
+                OSError,
+                OverflowError,
+                RecursionError,
+            ) as exc:
                 # building the tree reads no data: anything wrong here is in the manifest
                 msg = (
                     f"manifest {where} of store {self.store.url} describes a tree that does "
@@ -194,6 +224,8 @@ class ParquetIO:
         previous = _nodes(self._manifest.root) if self._manifest is not None else {}
         if self.mode == "w" and self._root is None:
             previous = {}  # 'w' writes everything anew
+        elif self._manifest is not None:
+            self._check_not_stale(container, previous)
         writer = TreeWriter(self.store, self.options, previous, self.type_map)
         writer.check_references(container)
         root = writer.node(container)
@@ -215,41 +247,112 @@ class ParquetIO:
         nodes = _nodes(root)
         for data in writer.written_data:
             data._mark_committed()
-            data._store_url = self.store.url  # type: ignore[attr-defined]
         for table in writer.written:
             table._mark_committed()
-            table._store_url = self.store.url  # type: ignore[attr-defined]
-            files = [FileEntry.parse(f) for f in nodes[table.object_id]["files"]]
-            table._source = TableFiles(self.store, files, name=table.name)
+            node = nodes[table.object_id]
+            files = [FileEntry.parse(f) for f in node["files"]]
+            schema = _schema_of(node["schema"], where=f"table {table.name!r}")
+            table._source = TableFiles(
+                self.store, files, name=table.name, schema=schema, open_files=self._open_files
+            )
+        for obj in _containers(container):
+            mark_stored(obj, self.store, manifest.version, nodes.get(obj.object_id, {}))
         self._manifest = manifest
         self._latest = manifest.version
         self._root = container
         return manifest.version
 
-    def vacuum(self, *, dry_run: bool = False) -> list[str]:
-        """Delete data files no version refers to (left by failed or crashed writes).
+    def _check_not_stale(self, container: Container, newest: dict[str, Node]) -> None:
+        """Refuse a tree read from an older version when a newer one added objects to it:
+        committing the old tree would silently drop them."""
+        assert self._manifest is not None
+        if getattr(container, "_store_url", None) != self.store.url:
+            return
+        read_at = getattr(container, "_origin_version", None)
+        if read_at is None or read_at == self._manifest.version:
+            return
+        try:
+            old = _nodes(_layout.read_manifest(self.store, read_at).root)
+        except (FileNotFoundError, CorruptStoreError, FormatVersionError):
+            old = {}  # expired: the objects' own checks still apply
+        held = {c.object_id for c in _containers(container)}
+        added = [n for oid, n in newest.items() if oid not in old and oid not in held]
+        if added and old:
+            names = ", ".join(f"{n.get('data_type')} {n.get('name')!r}" for n in added[:5])
+            msg = (
+                f"{container.data_type} {container.name!r} was read from version {read_at} "
+                f"of store {self.store.url}; version {self._manifest.version} added {names}, "
+                f"which writing this tree would drop, so nothing was committed. Hint: read "
+                f"the tree again (ParquetIO(location, 'a').read()), apply your change to it "
+                f"and write that; or write with mode='w' to replace the store's contents."
+            )
+            raise StaleWriteError(msg)
 
-        Do not run it while another process is writing: its new files are not referenced
-        until its commit. Returns the keys deleted (or that would be, with ``dry_run``).
+    def vacuum(
+        self,
+        *,
+        older_than: dt.timedelta = DEFAULT_GRACE,
+        retain_versions: int | None = None,
+        dry_run: bool = False,
+    ) -> list[str]:
+        """Delete what no retained version uses; returns the keys deleted (or that would be,
+        with ``dry_run``).
+
+        - Data files that no retained version refers to, and temporary files of commits
+          that never finished, are deleted once they are older than ``older_than`` (an hour
+          by default, as in Delta Lake and Iceberg): a commit in flight writes its files
+          before its manifest refers to them, and they are younger than that.
+        - With ``retain_versions=N``, versions older than the newest N expire: their
+          manifests are deleted (oldest first, before any file they use), then the files
+          only they used. Without it no version expires.
+
+        Vacuum refuses to run (CorruptStoreError) when any manifest cannot be read or lists
+        a file outside its table's directory, and never follows a symbolic link.
+
+        Examples
+        --------
+        >>> from hdmf_arrow.common import DynamicTable
+        >>> t = DynamicTable(name="t", description="d")
+        >>> t.add_column("x", "x", data=[1, 2])
+        >>> for _ in range(2):  # a new IO in mode 'w' writes the table anew each time
+        ...     with ParquetIO("memory://doc/vacuum", mode="w") as io:
+        ...         io.write(t)
+        1
+        2
+        >>> with ParquetIO("memory://doc/vacuum", mode="a") as io:
+        ...     deleted = io.vacuum(older_than=dt.timedelta(0), retain_versions=1)
+        >>> [k.split("/")[0] for k in deleted]  # version 1's manifest, then its data file
+        ['_hdmf', 'data']
+        >>> [v.version for v in ParquetIO("memory://doc/vacuum").versions()]
+        [2]
         """
         if self.mode == "r" and not dry_run:
             msg = f"{self.store.url} is opened with mode='r'; vacuum needs mode='a'"
             raise ReadOnlyStoreError(msg)
-        referenced: set[str] = set()
-        for n in _layout.versions(self.store):
-            referenced.update(_layout.data_files(_layout.read_manifest(self.store, n).root))
-        unused = [k for k in self.store.list("data") if k not in referenced]
-        unused += [k for k in self.store.list(_layout.VERSIONS) if k.endswith(".tmp")]
-        if not dry_run:
-            for key in unused:
-                self.store.delete(key)
-        return unused
+        if not isinstance(older_than, dt.timedelta) or older_than < dt.timedelta(0):
+            msg = f"vacuum: older_than must be a timedelta >= 0, found {older_than!r:.40}"
+            raise ValueError(msg)
+        if retain_versions is not None and (
+            isinstance(retain_versions, bool)
+            or not isinstance(retain_versions, int)
+            or retain_versions < 1
+        ):
+            msg = f"vacuum: retain_versions must be an int >= 1, found {retain_versions!r:.40}"
+            raise ValueError(msg)
+        return vacuum_store(self.store, older_than, retain_versions, dry_run=dry_run)
 
 
 def _nodes(root: Node) -> dict[str, Node]:
     out = {str(root.get("object_id")): root}
     for child in root.get("children", ()):
         out.update(_nodes(child))
+    return out
+
+
+def _containers(root: Container) -> list[Container]:
+    out = [root]
+    for child in root.children:
+        out.extend(_containers(child))
     return out
 
 

@@ -129,9 +129,16 @@ def load_cached(store: Store, type_map: TypeMap, entries: list[dict[str, Any]]) 
             raise CorruptStoreError(msg)
 
 
+MAX_SPEC_BYTES = 16 * 2**20  # a cached spec file; hdmf-common's largest is ~30 KB
+
+
 def _read(store: Store, key: str) -> Any:
     try:
-        return load_yaml(store.read(key).decode())
+        return load_yaml(store.read(key, max_bytes=MAX_SPEC_BYTES).decode())
+    except RecursionError:
+        msg = f"cached spec {key!r} of store {store.url} is nested too deeply to be a spec"
+        raise CorruptStoreError(msg) from None
     except (FileNotFoundError, UnicodeDecodeError, HdmfArrowError, ValueError) as exc:
-        msg = f"cached spec {key!r} of store {store.url} cannot be read ({exc})"
+        reason = f"{type(exc).__name__}: {str(exc)[:200]}"  # not the file's contents
+        msg = f"cached spec {key!r} of store {store.url} cannot be read ({reason})"
         raise CorruptStoreError(msg) from None

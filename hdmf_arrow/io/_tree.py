@@ -9,6 +9,7 @@ rows added since; a table whose columns changed is rewritten.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import functools
 import json
 import warnings
@@ -30,16 +31,26 @@ from hdmf_arrow.common import (
     VectorData,
 )
 from hdmf_arrow.common._columns import column_from_stored
+from hdmf_arrow.common._container import check_object_id
 from hdmf_arrow.common._region import DynamicTableRegion, region_of
 from hdmf_arrow.errors import (
     CorruptStoreError,
+    DuplicateObjectIdError,
     HdmfArrowError,
     HdmfArrowWarning,
     SchemaMismatchError,
     SparseMatrixError,
+    StaleWriteError,
     UnresolvedReferenceError,
 )
-from hdmf_arrow.io._parquet import FileEntry, ParquetOptions, TableFiles, write_file
+from hdmf_arrow.io._parquet import (
+    FileEntry,
+    OpenFiles,
+    ParquetOptions,
+    TableFiles,
+    write_file,
+)
+from hdmf_arrow.storage import check_key
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -84,8 +95,11 @@ class TreeWriter:
         self.previous = previous
         self.written: list[DynamicTable] = []
         self.written_data: list[Data] = []
+        self.stored: list[tuple[Container, list[str]]] = []  # objects with files, and them
+        self._ids: dict[str, str] = {}  # object id -> what holds it, to refuse a second one
 
     def node(self, obj: Container) -> Node:
+        self._claim(obj.object_id, f"{obj.data_type} {obj.name!r}")
         base: Node = {
             "name": obj.name,
             "data_type": obj.data_type,
@@ -133,11 +147,60 @@ class TreeWriter:
                     )
                     raise UnresolvedReferenceError(msg)
 
+    def _claim(self, object_id: str | None, what: str) -> None:
+        """Refuse an object id that another object of the tree holds, or one that is not
+        safe to use as a directory name."""
+        if object_id is None:
+            return
+        check_object_id(object_id, what=what)
+        other = self._ids.setdefault(object_id, what)
+        if other is not what:
+            msg = (
+                f"{what} and {other} have the same object id {object_id!r}; an object id names "
+                f"one object of a tree. Hint: a copy made with from_arrow(..., object_id=...) "
+                f"or from_dataframe keeps no id unless you pass one; pass a new id, or none."
+            )
+            raise DuplicateObjectIdError(msg)
+
+    def _claim_columns(self, table: DynamicTable, meta: TableMeta) -> None:
+        self._claim(meta.id_object_id, f"the ids of table {table.name!r}")
+        for name, col in meta.columns.items():
+            what = f"column {name!r} of table {table.name!r}"
+            self._claim(col.object_id, what)
+            for k, index_id in enumerate(col.index_object_ids):
+                self._claim(index_id, f"index {k} of {what}")
+            self._claim(col.elements_object_id, f"the elements of {what}")
+
+    def _check_base(self, obj: Container, prev: Node | None) -> bool:
+        """Whether ``obj`` came from this store and still stands on the files the newest
+        version has for it (its new rows may then be added to them). An object read from an
+        older version, whose files a newer version changed, is refused: writing it would
+        undo that version's change (or, kept as it was, make manifest and files disagree)."""
+        if getattr(obj, "_store_url", None) != self.store.url or prev is None:
+            return False
+        base = getattr(obj, "_base_files", None)
+        newest = tuple(str(f["path"]) for f in prev.get("files", ()))
+        if base is None or tuple(base) == newest:
+            return base is not None
+        read_at = getattr(obj, "_origin_version", None)
+        since = f"version {read_at}" if read_at is not None else "an older version"
+        msg = (
+            f"{obj.data_type} {obj.name!r} was read from {since} of store {self.store.url}, "
+            f"and a newer version changed it since (rows or columns written by another "
+            f"writer, or by another handle); writing this copy would undo that change, so "
+            f"nothing was committed. Hint: read it again from the newest version "
+            f"(ParquetIO(location, 'a').read()), apply your change to that, and write it; or, "
+            f"to make this copy the newest content, write it with mode='w'."
+        )
+        raise StaleWriteError(msg)
+
     def _table(self, table: DynamicTable) -> Node:
         directory = f"data/{table.object_id}"
+        meta = table.table_meta()
+        self._claim_columns(table, meta)
         prev = self.previous.get(table.object_id)
         tail = None
-        if prev is not None and getattr(table, "_store_url", None) == self.store.url:
+        if self._check_base(table, prev) and prev is not None:
             schema = _schema_of(prev["schema"], where=f"table {table.name!r}")
             tail = table._tail_arrow()  # None when a column was added since the last commit
             if tail is not None and not tail.schema.remove_metadata().equals(schema):
@@ -150,9 +213,16 @@ class TreeWriter:
             whole = table.to_arrow()
             files = [write_file(self.store, directory, whole, self.options)]
             schema = whole.schema
+        if sum(f.num_rows for f in files) != len(table):  # never commit what cannot be read
+            msg = (
+                f"table {table.name!r}: its files would hold {sum(f.num_rows for f in files)} "
+                f"rows, but it has {len(table)}; nothing was committed"
+            )
+            raise StaleWriteError(msg)
         self.written.append(table)
+        self.stored.append((table, [f.path for f in files]))
         return {
-            "table": table.table_meta().to_dict(),
+            "table": meta.to_dict(),
             "schema": _schema_text(schema),
             "num_rows": len(table),
             "files": [f.to_dict() for f in files],
@@ -178,10 +248,12 @@ class TreeWriter:
         """``schema``, ``num_rows`` and ``files`` of an object stored as one Parquet file: the
         previous version's when the object is unchanged and from this store, else a new file."""
         prev = self.previous.get(obj.object_id)
-        if prev is not None and unchanged and getattr(obj, "_store_url", None) == self.store.url:
+        if self._check_base(obj, prev) and prev is not None and unchanged:
+            self.stored.append((obj, [str(f["path"]) for f in prev["files"]]))
             return {k: prev[k] for k in ("schema", "num_rows", "files")}
         table = rows()
         entry = write_file(self.store, f"data/{obj.object_id}", table, self.options)
+        self.stored.append((obj, [entry.path]))
         return {
             "schema": _schema_text(table.schema),
             "num_rows": table.num_rows,
@@ -219,9 +291,11 @@ def _tables_in(node: Container) -> list[DynamicTable]:
 class TreeReader:
     """Builds containers from manifest nodes; table data stays in the store until used."""
 
-    def __init__(self, store: Store, type_map: TypeMap) -> None:
+    def __init__(self, store: Store, type_map: TypeMap, version: int | None = None) -> None:
         self.store = store
         self.type_map = type_map
+        self.version = version
+        self.open_files = OpenFiles()  # shared by every table read: a bounded number open
         self.tables: dict[str, DynamicTable] = {}
         self.mapped: list[tuple[Container, dict[str, Any]]] = []  # spec attributes to set
         self.nodes: dict[str, Node] = {}
@@ -255,23 +329,47 @@ class TreeReader:
 
     def _container(self, node: Node) -> Container:
         kind = node.get("kind")
-        self.nodes[str(node.get("object_id"))] = node
+        object_id = check_object_id(node.get("object_id"), what=f"node {node.get('name')!r:.80}")
+        if object_id in self.nodes:
+            msg = f"two nodes of the manifest have the object id {object_id!r}"
+            raise CorruptStoreError(msg)
+        self.nodes[object_id] = node
+        made: Container
         if kind == "table":
-            return self._table(node)
-        if kind == "data":
-            return self._data(node)
-        if kind == "group":
-            return self._group(node)
-        if kind == "csr":
-            return self._csr(node)
-        msg = f"manifest node {node.get('name')!r} has an unknown kind {kind!r}"
-        raise CorruptStoreError(msg)
+            made = self._table(node)
+        elif kind == "data":
+            made = self._data(node)
+        elif kind == "group":
+            made = self._group(node)
+        elif kind == "csr":
+            made = self._csr(node)
+        else:
+            msg = f"manifest node {node.get('name')!r:.80} has an unknown kind {kind!r:.40}"
+            raise CorruptStoreError(msg)
+        mark_stored(made, self.store, self.version, node)
+        return made
+
+    def _files(self, node: Node, name: str, schema: pa.Schema | None) -> TableFiles:
+        entries = [FileEntry.parse(f) for f in node["files"]]
+        entries = [
+            dataclasses.replace(e, path=check_key(e.path, store=self.store.url)) for e in entries
+        ]
+        for entry in entries:
+            if not entry.path.startswith(f"data/{node['object_id']}/"):
+                msg = (
+                    f"{name!r}: the manifest lists data file {entry.path!r:.120}, which is not "
+                    f"under data/{node['object_id']}/"
+                )
+                raise CorruptStoreError(msg)
+        return TableFiles(
+            self.store, entries, name=name, schema=schema, open_files=self.open_files
+        )
 
     def _table(self, node: Node) -> DynamicTable:
         name = str(node["name"])
         meta = TableMeta.from_dict(node["table"], source=f"table {name!r}")
         schema = _schema_of(node["schema"], where=f"table {name!r}")
-        files = TableFiles(self.store, [FileEntry.parse(f) for f in node["files"]], name=name)
+        files = self._files(node, name, schema)
         num_rows = int(node["num_rows"])
         if files.num_rows != num_rows:
             msg = (
@@ -285,11 +383,12 @@ class TreeReader:
             pa.int64(), num_rows, functools.partial(files.column, id_name)
         )
         columns: list[VectorData] = []
+        types = {f.name: f.type for f in schema}  # one pass: lookups by name are O(columns)
         for col_name, col_meta in meta.columns.items():
-            if col_name not in schema.names:
+            if col_name not in types:
                 msg = f"table {name!r}: column {col_name!r} is in the metadata but not the schema"
                 raise SchemaMismatchError(msg)
-            arrow_type = schema.field(col_name).type
+            arrow_type = types[col_name]
             columns.append(
                 column_from_stored(
                     col_name,
@@ -313,7 +412,6 @@ class TreeReader:
             add_required=False,  # as stored: a missing required column is for validate() to report
         )
         table._source = files
-        table._store_url = self.store.url  # type: ignore[attr-defined]
         self.mapped.append((table, dict(node.get("attributes", {}))))
         self.tables[table.object_id] = table
         return table
@@ -353,7 +451,7 @@ class TreeReader:
     def _data(self, node: Node) -> Data:
         name = str(node["name"])
         schema = _schema_of(node["schema"], where=f"dataset {name!r}")
-        files = TableFiles(self.store, [FileEntry.parse(f) for f in node["files"]], name=name)
+        files = self._files(node, name, schema)
         arrow_type = schema.field(0).type
         data: Data
         if node.get("description") is not None:
@@ -365,12 +463,11 @@ class TreeReader:
             data = Data(name, None, object_id=node.get("object_id"))
         loader = functools.partial(files.column, schema.names[0])
         data._buf = ColumnBuffer.stored(arrow_type, int(node["num_rows"]), loader)
-        data._store_url = self.store.url  # type: ignore[attr-defined]
         return data
 
     def _csr(self, node: Node) -> CSRMatrix:
         name = str(node["name"])
-        files = TableFiles(self.store, [FileEntry.parse(f) for f in node["files"]], name=name)
+        files = self._files(node, name, None)
         rows = pa.table({"indices": files.column("indices"), "data": files.column("data")})
         cls = self._class(name, str(node["data_type"]), str(node["namespace"]), CSRMatrix)
         description = node.get("description")
@@ -385,7 +482,6 @@ class TreeReader:
         except SparseMatrixError as exc:
             msg = f"stored {exc}"
             raise CorruptStoreError(msg) from None
-        matrix._store_url = self.store.url  # type: ignore[attr-defined]
         return matrix
 
     def _resolve_regions(self) -> None:
@@ -406,3 +502,12 @@ class TreeReader:
                 region = region_of(table.get_column(name))
                 if isinstance(region, DynamicTableRegion):
                     region._table = target  # stored positions are trusted; validate() checks
+
+
+def mark_stored(obj: Container, store: Store, version: int | None, node: Node) -> None:
+    """Remember where ``obj`` is stored: the store, the version, and the files the version
+    has for it (the base a later write of ``obj`` must still find there)."""
+    obj._store_url = store.url  # type: ignore[attr-defined]
+    obj._origin_version = version  # type: ignore[attr-defined]
+    if "files" in node:
+        obj._base_files = tuple(str(f["path"]) for f in node["files"])  # type: ignore[attr-defined]

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import yaml
 
+from hdmf_arrow.errors import SpecError
+
 if TYPE_CHECKING:
     from hdmf_arrow.spec.model import JSON
 
@@ -47,11 +49,15 @@ def _construct_int(loader: Any, node: yaml.ScalarNode) -> int:
     text = str(loader.construct_scalar(node))
     sign = -1 if text.startswith("-") else 1
     digits = text.lstrip("+-")
-    if digits.startswith("0o"):
-        return sign * int(digits[2:], 8)
-    if digits.startswith("0x"):
-        return sign * int(digits[2:], 16)
-    return sign * int(digits, 10)
+    try:
+        if digits.startswith("0o"):
+            return sign * int(digits[2:], 8)
+        if digits.startswith("0x"):
+            return sign * int(digits[2:], 16)
+        return sign * int(digits, 10)
+    except ValueError:  # past Python's limit on digits (sys.get_int_max_str_digits)
+        problem = f"an integer of {len(digits)} digits is too long"
+        raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from None
 
 
 def _construct_bool(loader: Any, node: yaml.ScalarNode) -> bool:
@@ -83,9 +89,60 @@ for _name, _pattern, _first in _CORE:
 _Dumper.add_representer(str, _represent_str)
 
 
-def load_yaml(text: str) -> Any:
-    """Parse YAML text with the 1.2 core schema (no dates, no ``yes``/``no`` booleans)."""
-    return yaml.load(text, Loader=_Loader)
+def load_yaml(text: str, *, source: str | None = None) -> Any:
+    """Parse YAML text with the 1.2 core schema (no dates, no ``yes``/``no`` booleans).
+
+    Raises
+    ------
+    SpecError
+        When the text is not YAML (or is nested too deeply to parse). The message starts with
+        ``source`` (the file, when given) and gives the line and column, but quotes nothing
+        of the text beyond a few characters: the file may be anything.
+
+    Examples
+    --------
+    >>> load_yaml("a: [1, 2]\\nb: on")
+    {'a': [1, 2], 'b': 'on'}
+    >>> load_yaml("a: [1, 2\\nb: 3", source="ns.yaml")
+    Traceback (most recent call last):
+    hdmf_arrow.errors.SpecError: ns.yaml: not valid YAML at line 2, column 2: ...
+    """
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        reason = _describe(exc)
+    except RecursionError:
+        reason = "nested too deeply to parse"
+    msg = f"{source}: {reason}" if source else reason
+    raise SpecError(msg)
+
+
+_LONG_QUOTE = re.compile(r"'([^'\n]{13,})'|\"([^\"\n]{13,})\"")
+
+
+def _quiet(text: str) -> str:
+    """A YAML error's text with what it quotes of the file cut short (a tag or an alias can be
+    as long as the file), on one line, at most 120 characters."""
+    text = _LONG_QUOTE.sub(lambda m: f"'{(m.group(1) or m.group(2))[:10]}...'", text)
+    return " ".join(text.split())[:120]
+
+
+def _describe(exc: yaml.YAMLError) -> str:
+    """Where and what, from the error's parts: never its ``str()``, which may quote a snippet
+    of the text (PyYAML's pure-Python reader does) and names the text '<unicode string>'."""
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = _quiet(exc.problem or "")
+        context = _quiet(exc.context or "")
+        detail = f"{problem} ({context})" if problem and context else problem or context
+        return f"not valid YAML{where}: {detail or type(exc).__name__}"
+    if isinstance(exc, yaml.reader.ReaderError):
+        return (
+            f"not valid YAML at character {exc.position}: character #x{exc.character:04x} "
+            f"({_quiet(str(exc.reason))})"
+        )
+    return f"not valid YAML ({type(exc).__name__})"
 
 
 def dump_yaml(data: JSON, *, header: bool = True) -> str:

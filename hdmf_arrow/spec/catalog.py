@@ -199,7 +199,7 @@ class NamespaceCatalog:
             return self._paths[key]
         folder = path.parent
         result = self._load_file(
-            path.read_text(encoding="utf-8"),
+            _read_text(path, str(namespace_path)),
             str(namespace_path),
             _file_reader(folder),
             resolve=resolve,
@@ -303,13 +303,23 @@ def _file_reader(folder: Path | Traversable) -> Reader:
         target = Path(source) if Path(source).is_absolute() else folder / source
         label = str(target) if isinstance(folder, Path) else f"hdmf_arrow/_specs/{source}"
         try:
-            text = target.read_text(encoding="utf-8")
+            text = _read_text(target, label)
         except OSError as e:
             msg = f"{label}: cannot read the spec file: {e}"
             raise SpecError(msg) from None
         return label, parse_spec_file(_parse_yaml(text, label), label)
 
     return read
+
+
+def _read_text(path: Path | Traversable, label: str) -> str:
+    """A spec file's text; SpecError (naming the file, quoting none of it) if it is not UTF-8."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        msg = f"{label}: not UTF-8 text (byte {e.start}: {e.reason}); spec files are UTF-8 YAML"
+        raise SpecError(msg) from None
 
 
 def _defs(spec: Spec) -> list[Spec]:

@@ -336,13 +336,8 @@ def load_specs(text: str, *, file: str = "<string>") -> tuple[DatasetSpec | Grou
 
 
 def _parse_yaml(text: str, file: str) -> object:
-    import yaml
-
-    try:
-        return load_yaml(text)
-    except yaml.YAMLError as e:
-        msg = f"{file}: not valid YAML: {e}"
-        raise SpecError(msg) from None
+    """The YAML of ``file``; SpecError naming the file and line when it is not YAML."""
+    return load_yaml(text, source=file)
 
 
 def _str_or_list(value: object, loc: Location) -> str | tuple[str, ...] | None:

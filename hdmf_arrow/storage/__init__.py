@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from hdmf_arrow.errors import MissingDependencyError, StoreLocationError
 from hdmf_arrow.storage._base import Store, check_key
 from hdmf_arrow.storage._fsspec import FsspecStore
 from hdmf_arrow.storage._local import LocalStore
@@ -47,9 +48,7 @@ def make_store(
                 return LocalStore(location[len(prefix) :], read_only=read_only)
         if "://" not in location:
             return LocalStore(location, read_only=read_only)
-        import fsspec.core
-
-        fs, root = fsspec.core.url_to_fs(location, **(storage_options or {}))
+        fs, root = _url_to_fs(location, storage_options)
         return FsspecStore(
             fs, root, url=location, storage_options=storage_options, read_only=read_only
         )
@@ -62,3 +61,30 @@ def make_store(
         f"a URL (s3://..., memory://...) or an fsspec filesystem"
     )
     raise TypeError(msg)
+
+
+def _url_to_fs(location: str, storage_options: dict[str, Any] | None) -> tuple[Any, str]:
+    """fsspec's filesystem for ``location``, with our errors for an unknown protocol and for
+    a protocol whose package is not installed."""
+    import fsspec.core
+
+    protocol = location.split("://", 1)[0]
+    try:
+        fs, root = fsspec.core.url_to_fs(location, **(storage_options or {}))
+    except ImportError as exc:
+        package = {"s3": "s3fs", "s3a": "s3fs", "gs": "gcsfs", "gcs": "gcsfs"}.get(protocol)
+        install = f"pip install {package}" if package else "install the fsspec backend for it"
+        msg = (
+            f"location {location!r:.200} needs the fsspec backend for {protocol!r}, which "
+            f"cannot be imported ({exc}). Hint: {install}."
+        )
+        raise MissingDependencyError(msg) from None
+    except ValueError as exc:
+        if "protocol" not in str(exc).lower():
+            raise
+        msg = (
+            f"location {location!r:.200}: fsspec knows no protocol {protocol!r}. Hint: use a "
+            f"local path, file://, memory://, s3:// or another fsspec URL."
+        )
+        raise StoreLocationError(msg) from None
+    return fs, root

@@ -13,7 +13,7 @@ import posixpath
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any
 
-from hdmf_arrow.errors import InvalidKeyError, ReadOnlyStoreError
+from hdmf_arrow.errors import InvalidKeyError, ReadOnlyStoreError, StoreLimitError
 
 if TYPE_CHECKING:
     import pyarrow.fs as pafs
@@ -47,6 +47,15 @@ def check_key(key: str, *, store: str) -> str:
     return norm
 
 
+def too_large(key: str, store: str, max_bytes: int) -> StoreLimitError:
+    """The error for an object past its size limit (its contents are not quoted)."""
+    msg = (
+        f"{key!r} in store {store} is larger than its limit of {max_bytes:,} bytes; refusing "
+        f"to read it (the store may be damaged or hostile)"
+    )
+    return StoreLimitError(msg)
+
+
 class Store(ABC):
     """A location: a pyarrow filesystem for Parquet plus create-only small objects."""
 
@@ -71,8 +80,9 @@ class Store(ABC):
         """The path of ``key`` inside ``arrow_fs``."""
 
     @abstractmethod
-    def read(self, key: str) -> bytes:
-        """The bytes of ``key``; FileNotFoundError naming the store if it is missing."""
+    def read(self, key: str, *, max_bytes: int | None = None) -> bytes:
+        """The bytes of ``key``; FileNotFoundError naming the store if it is missing, and
+        StoreLimitError (without reading it all) if it is larger than ``max_bytes``."""
 
     @abstractmethod
     def _create(self, key: str, data: bytes) -> None: ...
@@ -82,10 +92,16 @@ class Store(ABC):
 
     @abstractmethod
     def list(self, prefix: str) -> list[str]:
-        """Keys under ``prefix`` (a directory key), sorted; empty if there are none."""
+        """Keys under ``prefix`` (a directory key), normalised and sorted; empty if there
+        are none. Only regular files are listed; a local store refuses a symbolic link."""
 
     @abstractmethod
     def _delete(self, key: str) -> None: ...
+
+    def list_modified(self, prefix: str) -> dict[str, float | None]:
+        """Keys under ``prefix`` (as ``list``) with their modification times in POSIX
+        seconds, or None where the backend does not tell (such keys count as new)."""
+        return dict.fromkeys(self.list(prefix))
 
     def create(self, key: str, data: bytes) -> None:
         """Write ``data`` at ``key`` only if nothing is there, atomically.

@@ -1,0 +1,110 @@
+"""Vacuum: delete what no retained version of a store uses, and nothing else.
+
+The rules (docs/format.md, section 8):
+
+- keys are compared normalised (``data/x//f.parquet`` and ``./data/x/f.parquet`` name
+  ``data/x/f.parquet``), so a live file is never mistaken for garbage;
+- vacuum refuses to run when any manifest is unreadable or lists a file outside its object's
+  directory: with a version it cannot read, it cannot know what is garbage;
+- only ``data/`` and the temporary files of ``_hdmf/versions/`` are ever deleted, and a
+  symbolic link below the store stops it (the store refuses to list through one);
+- unreferenced files younger than the grace period are kept (a commit in flight writes its
+  files before its manifest names them); files whose age is unknown count as young;
+- versions expire only when asked (``retain_versions``): their manifests go first, oldest
+  first, then the files only they used, so a crash part way leaves no manifest naming a
+  deleted file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import TYPE_CHECKING, Any
+
+from hdmf_arrow.errors import CorruptStoreError, FormatVersionError, HdmfArrowError
+from hdmf_arrow.io import _layout
+from hdmf_arrow.storage import check_key
+
+if TYPE_CHECKING:
+    from hdmf_arrow.storage import Store
+
+DEFAULT_GRACE = dt.timedelta(hours=1)
+
+
+def referenced_files(store: Store, version: int) -> set[str]:
+    """The normalised keys of the data files ``version`` refers to; CorruptStoreError if its
+    manifest cannot be read or names a file outside its object's directory."""
+    try:
+        manifest = _layout.read_manifest(store, version)
+        return _files_of(manifest.root, store, version)
+    except (CorruptStoreError, FormatVersionError, FileNotFoundError) as exc:
+        msg = (
+            f"vacuum of store {store.url} refused: version {version} cannot be read ({exc}); "
+            f"nothing was deleted. Hint: restore or remove that manifest first."
+        )
+        raise CorruptStoreError(msg) from None
+
+
+def _files_of(node: dict[str, Any], store: Store, version: int) -> set[str]:
+    out: set[str] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        directory = f"data/{current.get('object_id')}/"
+        for entry in current.get("files", ()):
+            try:
+                key = check_key(str(entry["path"]), store=store.url)
+            except (HdmfArrowError, KeyError, TypeError) as exc:
+                msg = f"version {version} lists a data file that is not a store key ({exc})"
+                raise CorruptStoreError(msg) from None
+            if not key.startswith(directory):
+                msg = (
+                    f"version {version} lists data file {key!r:.120} for object "
+                    f"{current.get('object_id')!r:.60}, outside its directory {directory}"
+                )
+                raise CorruptStoreError(msg)
+            out.add(key)
+        stack.extend(current.get("children", ()))
+    return out
+
+
+def vacuum_store(
+    store: Store,
+    older_than: dt.timedelta,
+    retain_versions: int | None,
+    *,
+    dry_run: bool,
+) -> list[str]:
+    """Delete expired manifests and unused data files; returns the keys (see the module)."""
+    have = _layout.versions(store)
+    expired = have[:-retain_versions] if retain_versions else []
+    kept_versions = have[len(expired) :]
+    live: set[str] = set()
+    for version in kept_versions:
+        live |= referenced_files(store, version)
+    for version in expired:  # readable or not, they go; but check they are manifests of ours
+        check_key(_layout.version_key(version), store=store.url)
+    cutoff = time.time() - older_than.total_seconds()
+
+    def old_enough(modified: float | None) -> bool:
+        if older_than <= dt.timedelta(0):
+            return True
+        return modified is not None and modified < cutoff
+
+    data = store.list_modified("data")
+    garbage = sorted(
+        key
+        for key, modified in data.items()
+        if check_key(key, store=store.url) not in live and old_enough(modified)
+    )
+    unfinished = sorted(
+        key
+        for key, modified in store.list_modified(_layout.VERSIONS).items()
+        if key.endswith(".tmp") and old_enough(modified)
+    )
+    manifests = [_layout.version_key(v) for v in expired]
+    deleted = [*manifests, *unfinished, *garbage]
+    if not dry_run:
+        for key in deleted:  # manifests first: no manifest is left naming a deleted file
+            store.delete(key)
+    return deleted
