@@ -27,6 +27,7 @@ demo: $(STAMP)  ## write the seed tables to ./demo.hdmf, reopen, query with pola
 
 bench: $(STAMP)  ## hdmf-arrow vs hdmf 6.2 vs raw pyarrow; writes benchmarks/RESULTS.md
 	$(PY) benchmarks/run.py --write benchmarks/RESULTS.md
+	$(PY) benchmarks/wide.py --write benchmarks/RESULTS.md
 	HDMF_ARROW_SLOW=1 $(PY) -m pytest -q -m slow tests
 
 lint: $(STAMP)

@@ -5,9 +5,6 @@ tool or a hostile file would, and checks that the error is an :class:`HdmfArrowE
 builtin callers would catch), that its message (with its notes) names the store, the file and
 the object, and that it does not echo the refused file's content. Validation reports the same
 damage as issues instead (issue 8, part 5).
-
-Cases marked ``xfail(strict=True)`` need a fix in a layer this file's author does not own
-(io, arrow, common, storage); the reason says which.
 """
 
 from __future__ import annotations
@@ -323,11 +320,6 @@ def test_validate_reports_stored_region_values_out_of_range(store: Path, bad: in
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs common fix: _region.DynamicTableRegion.get and _frame._region_frames must "
-    "bounds-check stored positions (today: -1 wraps silently, 7 gives a raw ArrowIndexError)",
-)
 @pytest.mark.parametrize("bad", [7, -1])
 @pytest.mark.parametrize("access", ["cell", "frame"])
 def test_reading_stored_region_values_out_of_range(store: Path, bad: int, access: str) -> None:
@@ -354,11 +346,6 @@ def test_validate_reports_enum_values_outside_the_elements(store: Path) -> None:
     assert "not among the elements" in found[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs io fix: TreeReader must add the table and store to errors of a column's "
-    "loader (exc.add_note), e.g. the CellValueError of enum values outside the elements",
-)
 def test_reading_enum_values_outside_the_elements_names_the_store(store: Path) -> None:
     from hdmf_arrow.errors import CellValueError
 

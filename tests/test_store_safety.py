@@ -673,3 +673,23 @@ def test_a_cell_read_touches_one_row_group(tmp_path: Path, monkeypatch: pytest.M
     assert stored[42, "y"] == 42.0
     assert whole == []
     assert read_groups == [(4, "y")]
+
+
+# -- 9. values the store cannot hold (a store's side) ----------------------------------------
+
+
+@pytest.mark.parametrize("index", [False, True])
+def test_an_untyped_empty_column_takes_values_after_a_round_trip(
+    tmp_path: Path, index: bool
+) -> None:
+    """Stored before any value gave it a type (Arrow null), it widens as in memory."""
+    location = tmp_path / "s.hdmf"
+    t = DynamicTable(name="t", description="d")
+    t.add_column("r", "r", index=index)
+    hdmf_arrow.write(t, location)
+    with ParquetIO(location, "a") as io:
+        t = io.read()
+        t.add_row(r=[2.0, 3.0] if index else 2.0)
+        assert io.write(t) == 2
+    back = hdmf_arrow.read(location).to_arrow()
+    assert back.column("r").to_pylist() == ([[2.0, 3.0]] if index else [2.0])

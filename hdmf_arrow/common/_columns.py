@@ -6,9 +6,10 @@ outermost VectorIndex of a ragged one. Its *parts* are every dataset hdmf would 
 
 from __future__ import annotations
 
+import collections
 import functools
 import unicodedata
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -30,6 +31,7 @@ from hdmf_arrow.common._region import DynamicTableRegion, region_of
 from hdmf_arrow.errors import (
     CellTypeError,
     CellValueError,
+    HdmfArrowError,
     InvalidNameError,
     SchemaMismatchError,
     TableShapeError,
@@ -39,6 +41,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from hdmf_arrow.common._table import DynamicTable
+
+T = TypeVar("T")
 
 
 def parts(top: VectorData) -> list[Data]:
@@ -139,7 +143,7 @@ def top_columns(
     below = {id(p) for c in columns for p in parts(c)[1:]}
     tops = [c for c in columns if id(c) not in below]
     names = [c.get_target_data().name for c in tops]
-    dup = sorted({n for n in names if names.count(n) > 1})
+    dup = sorted(n for n, k in collections.Counter(names).items() if k > 1)  # linear
     if dup:
         msg = f"DynamicTable {table!r}: 'columns' contains columns with duplicate names: {dup}"
         raise TableShapeError(msg)
@@ -330,8 +334,12 @@ def column_from_stored(
     value_counts: tuple[int, ...],
     read: Callable[[], pa.Array],
     vector_cls: type[VectorData] = VectorData,
+    where: str = "",
 ) -> VectorData:
     """A column whose values stay in a store until first used.
+
+    ``where`` (e.g. "while reading column 'x' of table 't' from store s") is added as a note
+    to any error raised when the values are read and decoded.
 
     ``read()`` returns the whole column (as written: ``list`` levels for ragged columns);
     ``vector_cls`` is the class of a plain column (a VectorData subtype of an extension);
@@ -345,7 +353,7 @@ def column_from_stored(
             f"{len(value_counts)} value count(s), but the stored type {arrow_type} has {depth}"
         )
         raise SchemaMismatchError(msg)
-    split = functools.cache(lambda: ragged.split(read(), depth))
+    split = functools.cache(_noted(lambda: ragged.split(read(), depth), where))
     inner = arrow_type
     for _ in range(depth):
         inner = inner.value_type
@@ -363,13 +371,16 @@ def column_from_stored(
             object_id=meta.object_id,
             elements_object_id=meta.elements_object_id,
         )
-        enum._buf = ColumnBuffer.stored(enum._buf.type, n_values, lambda: enum.codes_of(split()[0]))
+        codes = _noted(lambda: enum.codes_of(split()[0]), where)
+        enum._buf = ColumnBuffer.stored(enum._buf.type, n_values, codes)
         base = enum
     else:
         base = vector_cls(
             name, meta.description, None, object_id=meta.object_id, attributes=meta.attributes
         )
         base._buf = ColumnBuffer.stored(normalize_type(inner), n_values, lambda: split()[0])
+        if pa.types.is_null(inner):
+            base._buf.allow_widening()  # stored before any value told its type, as in memory
     top: VectorData = base
     for k in reversed(range(depth)):  # innermost level first
         rows = num_rows if k == 0 else value_counts[k - 1]
@@ -395,3 +406,18 @@ def _level_valid(
 ) -> pa.Array:
     valid = split()[1][k].valid
     return pa.array(np.ones(rows, dtype=bool)) if valid is None else valid
+
+
+def _noted(load: Callable[[], T], where: str) -> Callable[[], T]:
+    """``load``, adding ``where`` as a note to the hdmf-arrow errors it raises."""
+    if not where:
+        return load
+
+    def run() -> T:
+        try:
+            return load()
+        except HdmfArrowError as exc:
+            exc.add_note(where)
+            raise
+
+    return run

@@ -99,6 +99,7 @@ def _region_frames(
     depth = ragged.list_depth(arr.type)
     if depth == 0:
         flat = np.asarray(arr.drop_null(), dtype=np.int64)
+        region._check_bounds(flat, target, reading=True)
         rows = row_slicer(target._frame(flat, index=False, seen=seen))
         cells = np.flatnonzero(np.asarray(arr.is_valid())).tolist()  # Python ints: faster below
         for row, cell in enumerate(cells):
@@ -109,6 +110,7 @@ def _region_frames(
         msg = f"region column {region.name!r} has null row positions inside its cells"
         raise CellValueError(msg)
     flat = np.asarray(values, dtype=np.int64)
+    region._check_bounds(flat, target, reading=True)
     rows = row_slicer(target._frame(flat, index=False, seen=seen))
     offsets = np.asarray(levels[0].offsets).tolist()
     valid = np.ones(len(arr), bool) if levels[0].valid is None else np.asarray(levels[0].valid)

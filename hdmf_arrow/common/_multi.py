@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 from typing import TYPE_CHECKING, ClassVar
 
 from hdmf_arrow.common._container import Container
@@ -58,7 +59,8 @@ class SimpleMultiContainer(Container):
             if not isinstance(c, Container):
                 msg = f"SimpleMultiContainer {self.name!r}: cannot add {type(c).__name__} {c!r:.40}"
                 raise TypeError(msg)
-        clash = sorted({n for n in names if n in self._containers or names.count(n) > 1})
+        counts = collections.Counter(names)
+        clash = sorted({n for n in names if n in self._containers or counts[n] > 1})
         if clash:
             msg = f"SimpleMultiContainer {self.name!r} already has container(s) named {clash}"
             raise DuplicateColumnError(msg)

@@ -97,9 +97,13 @@ class DynamicTableRegion(VectorData):
             self._check_bounds(np.asarray(arr.drop_null()), table)
         self._table = table
 
-    def _check_bounds(self, positions: np.ndarray, table: DynamicTable | None = None) -> None:
+    def _check_bounds(
+        self, positions: np.ndarray, table: DynamicTable | None = None, *, reading: bool = False
+    ) -> None:
+        """Refuse positions outside the target; when ``reading`` (stored positions about to be
+        followed), even with ``validate_data`` off: -1 must not wrap to the last row."""
         table = table if table is not None else self._table
-        if table is None or not self.validate_data or not positions.size:
+        if table is None or not (self.validate_data or reading) or not positions.size:
             return
         n = len(table)
         bad = positions[(positions < 0) | (positions >= n)]
@@ -193,6 +197,7 @@ class DynamicTableRegion(VectorData):
             )
             raise InvalidKeyError(msg)
         positions = self.data[self._position(key)]  # type: ignore[call-overload]
+        self._check_bounds(np.atleast_1d(np.asarray(positions, dtype=np.int64)), reading=True)
         return table.get(positions if np.ndim(positions) else int(positions))
 
     def __iter__(self) -> Iterator[Any]:

@@ -277,8 +277,10 @@ class TableFiles:
         if i not in self._footers:
             entry = self.files[i]
             with self._opened(i) as source:
-                try:
-                    footer = pq.read_metadata(source)
+                try:  # not pq.read_metadata: its ParquetFile does Python work per column
+                    reader = ParquetReader()
+                    reader.open(source)
+                    footer = reader.metadata
                 except (pa.ArrowInvalid, OSError) as exc:
                     msg = f"{self._where_is(i)} is not valid Parquet ({exc})"
                     raise CorruptStoreError(msg) from None

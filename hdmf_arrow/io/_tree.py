@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import functools
+import gc
 import json
 import warnings
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -301,9 +302,17 @@ class TreeReader:
         self.nodes: dict[str, Node] = {}
 
     def read(self, node: Node) -> Container:
-        root = self._container(node)
-        self._resolve_regions()
-        self._set_mapped_attributes()
+        # many small objects, all kept: the cyclic collector's full passes would make
+        # building a tree of 10,000 columns quadratic (each pass scans every object so far)
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            root = self._container(node)
+            self._resolve_regions()
+            self._set_mapped_attributes()
+        finally:
+            if enabled:
+                gc.enable()
         return root
 
     def _set_mapped_attributes(self) -> None:
@@ -399,6 +408,10 @@ class TreeReader:
                     read=functools.partial(files.column, col_name),
                     vector_cls=self._class(
                         f"{name}/{col_name}", col_meta.data_type, col_meta.namespace, VectorData
+                    ),
+                    where=(
+                        f"while reading column {col_name!r} of table {name!r} from store "
+                        f"{self.store.url}"
                     ),
                 )
             )

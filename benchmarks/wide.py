@@ -1,0 +1,104 @@
+"""Wide tables: is reading a table linear in its columns? (issue 8, part 8)
+
+For tables of 100 rows and 1,000 / 10,000 float columns, written once to a local store, it
+times, in one process: hdmf-arrow's open (the manifest and the tree), open + ``to_arrow()`` (every
+column read), one column of a freshly opened table, and raw ``pyarrow.parquet.read_table`` of the
+same file. Run it as ``python benchmarks/wide.py [--write benchmarks/RESULTS.md]``; with
+``--write`` it replaces its own section of RESULTS.md (between the WIDE markers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+import hdmf_arrow
+from hdmf_arrow.common import DynamicTable
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+BEGIN, END = "<!-- WIDE BEGIN -->", "<!-- WIDE END -->"
+
+
+def best_of(fn: Callable[[], object], repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def run(widths: list[int]) -> str:
+    rows = []
+    for width in widths:
+        data = pa.table({f"c{i}": np.arange(100, dtype=np.float64) + i for i in range(width)})
+        where = Path(tempfile.mkdtemp(prefix="hdmf-arrow-wide-"))
+        try:
+            location = where / "wide.hdmf"
+            hdmf_arrow.write(DynamicTable.from_arrow(data, name="wide"), location)
+            (path,) = hdmf_arrow.data_files(location, "wide")
+            opened = best_of(lambda location=location: hdmf_arrow.read(location))
+            whole = best_of(lambda location=location: hdmf_arrow.read(location).to_arrow())
+            one = best_of(lambda location=location: hdmf_arrow.read(location)["c7"].data)
+            raw = best_of(lambda path=path: pq.read_table(path))
+        finally:
+            shutil.rmtree(where)
+        rows.append((width, opened, whole, one, raw))
+        shown = f"open {opened:.3f} s, open + to_arrow {whole:.3f} s, one column {one:.3f} s"
+        print(f"{width} columns: {shown}, pq.read_table {raw:.3f} s", file=sys.stderr)
+    lines = [
+        "| columns | open | open + to_arrow() | open + one column | pq.read_table | "
+        "to_arrow / pyarrow | per column (open + to_arrow) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for width, opened, whole, one, raw in rows:
+        lines.append(
+            f"| {width:,} | {opened:.3f} s | {whole:.3f} s | {one:.3f} s | {raw:.3f} s | "
+            f"{whole / raw:.2f}x | {whole / width * 1e6:.0f} µs |"
+        )
+    per = [whole / width for width, _, whole, _, _ in rows]
+    lines.append("")
+    lines.append(
+        f"Cost per column from the narrowest to the widest table: "
+        f"{statistics.fmean(per[-1:]) / per[0]:.2f}x (1.0 = linear in the columns)."
+    )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--write", type=Path, help="replace the WIDE section of this file")
+    parser.add_argument("--widths", type=int, nargs="+", default=[1_000, 10_000])
+    args = parser.parse_args()
+    command = shlex.join(["python", *sys.argv])
+    body = run(args.widths)
+    section = (
+        f"{BEGIN}\n## Wide tables (issue 8, part 8)\n\n`{command}`, best of 3, local disk, "
+        f"100 rows of float64 per column.\n\n{body}\n{END}"
+    )
+    print(section)
+    if args.write:
+        text = args.write.read_text() if args.write.exists() else ""
+        if BEGIN in text and END in text:
+            head, rest = text.split(BEGIN, 1)
+            text = head + section + rest.split(END, 1)[1]
+        else:
+            text = text.rstrip() + "\n\n" + section + "\n"
+        args.write.write_text(text)
+
+
+if __name__ == "__main__":
+    main()
