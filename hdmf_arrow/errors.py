@@ -164,3 +164,15 @@ class StoreLocationError(HdmfArrowError, ValueError):
 
 class MissingDependencyError(HdmfArrowError, ImportError):
     """An optional package that a location or format needs is not installed."""
+
+
+class InvalidArgumentError(HdmfArrowError, ValueError):
+    """An argument of the right type with a value a function does not take (a mode, ...)."""
+
+
+class InvalidArgumentTypeError(HdmfArrowError, TypeError):
+    """An argument of a type a function does not take."""
+
+
+class NotAStoreError(HdmfArrowError, FileNotFoundError):
+    """A location that holds no hdmf-arrow store (no committed version)."""

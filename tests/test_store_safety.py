@@ -28,6 +28,7 @@ from hdmf_arrow.common import DynamicTable, SimpleMultiContainer
 from hdmf_arrow.errors import (
     CorruptStoreError,
     DuplicateObjectIdError,
+    HdmfArrowError,
     InvalidObjectIdError,
     InvalidVersionError,
     StaleWriteError,
@@ -693,3 +694,100 @@ def test_an_untyped_empty_column_takes_values_after_a_round_trip(
         assert io.write(t) == 2
     back = hdmf_arrow.read(location).to_arrow()
     assert back.column("r").to_pylist() == ([[2.0, 3.0]] if index else [2.0])
+
+
+# -- found by a hostile review ----------------------------------------------------------------
+
+
+def test_vacuum_refuses_a_folder_that_holds_no_version(tmp_path: Path) -> None:
+    location = tmp_path / "not-a-store"
+    precious = location / "data" / "photos" / "holiday.jpg"
+    precious.parent.mkdir(parents=True)
+    precious.write_text("precious")
+    age(precious, 10 * 3600)
+    with pytest.raises(CorruptStoreError, match="holds no version"):
+        ParquetIO(location, "a").vacuum()
+    assert precious.read_text() == "precious"
+
+
+def test_vacuum_refuses_a_manifest_hidden_in_a_directory(tmp_path: Path) -> None:
+    location = tmp_path / "s.hdmf"
+    for rows in (1, 2):
+        with ParquetIO(location, "w") as io:
+            io.write(table(rows=rows))
+    manifest = location / version_key(1)
+    content = manifest.read_bytes()
+    manifest.unlink()
+    manifest.mkdir()
+    (manifest / "content").write_bytes(content)  # as a bad restore may leave it
+    before = files_under(location)
+    with pytest.raises(CorruptStoreError, match="is not a manifest"):
+        ParquetIO(location, "a").vacuum(older_than=timedelta(0))
+    assert files_under(location) == before
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("value_counts", {"r": [-5]}), ("null_counts", {"x": -1}), ("value_counts", [1])],
+)
+def test_counts_in_a_manifest_are_checked(tmp_path: Path, key: str, value: Any) -> None:
+    location = tmp_path / "s.hdmf"
+    hdmf_arrow.write(table(), location)
+    doc = json.loads((location / version_key(1)).read_bytes())
+    doc["root"]["files"][0][key] = value
+    doc["version"] = 2
+    (location / version_key(2)).write_bytes(json.dumps(doc).encode())
+    with pytest.raises(CorruptStoreError, match="count"):
+        ParquetIO(location, "a").read()
+    assert [v.version for v in ParquetIO(location).versions()] == [1, 2]  # nothing committed
+
+
+def test_a_control_character_in_a_manifest_path_is_refused(tmp_path: Path) -> None:
+    location = tmp_path / "s.hdmf"
+    hdmf_arrow.write(table(), location)
+    doc = json.loads((location / version_key(1)).read_bytes())
+    doc["root"]["files"][0]["path"] = doc["root"]["files"][0]["path"][:-8] + "\x00.parquet"
+    doc["version"] = 2
+    (location / version_key(2)).write_bytes(json.dumps(doc).encode())
+    with pytest.raises(HdmfArrowError, match="leaves the store or is not a relative path"):
+        hdmf_arrow.read(location).to_arrow()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda root: root.update(files="nope"),
+        lambda root: root.update(schema=5),
+        lambda root: root.update(table=None),
+        lambda root: root.update(children="nope"),
+    ],
+)
+def test_describe_reports_a_malformed_tree(tmp_path: Path, damage: Any) -> None:
+    location = tmp_path / "s.hdmf"
+    hdmf_arrow.write(table(), location)
+    doc = json.loads((location / version_key(1)).read_bytes())
+    damage(doc["root"])
+    doc["version"] = 2
+    (location / version_key(2)).write_bytes(json.dumps(doc).encode())
+    with pytest.raises(CorruptStoreError, match="version"):
+        ParquetIO(location).describe()
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda loc: ParquetIO(loc, "x"),  # type: ignore[arg-type]
+        lambda loc: ParquetIO(loc, "a", version=1),
+        lambda loc: ParquetIO(123),  # type: ignore[arg-type]
+        lambda loc: ParquetIO(f"{loc}\x00b"),
+        lambda loc: ParquetIO(loc, "w", options=5).write(table()),  # type: ignore[arg-type]
+        lambda loc: ParquetIO(loc, "w").write("x"),  # type: ignore[arg-type]
+        lambda loc: ParquetIO(loc.parent / "empty", "r"),
+        lambda loc: ParquetIO(loc, "a").vacuum(older_than=5),  # type: ignore[arg-type]
+    ],
+)
+def test_bad_arguments_raise_hdmf_arrow_errors(tmp_path: Path, call: Any) -> None:
+    location = tmp_path / "s.hdmf"
+    hdmf_arrow.write(table(), location)
+    with pytest.raises(HdmfArrowError):
+        call(location)

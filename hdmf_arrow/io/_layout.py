@@ -25,6 +25,7 @@ from hdmf_arrow.errors import (
     CorruptStoreError,
     FormatVersionError,
     InvalidVersionError,
+    NotAStoreError,
     StoreConflictError,
     StoreLimitError,
 )
@@ -153,7 +154,7 @@ def read_manifest(store: Store, version: int | None = None) -> Manifest:
                 f"Hint: write one with hdmf_arrow.write(container, location) or "
                 f"ParquetIO(location, mode='w')."
             )
-            raise FileNotFoundError(msg)
+            raise NotAStoreError(msg)
         version = have[-1]
     version = check_version(version, store=store.url)
     key = version_key(version)

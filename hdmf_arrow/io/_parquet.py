@@ -75,6 +75,10 @@ class FileEntry:
         counts = doc.get("value_counts") or {}
         nulls = doc.get("null_counts") or {}
         numbers = [doc["num_rows"], doc["num_bytes"], *doc["row_groups"]]  # type: ignore[misc]
+        if not isinstance(counts, dict) or not isinstance(nulls, dict):
+            msg = f"the counts of data file {doc.get('path')!r:.120} are not objects"
+            raise CorruptStoreError(msg)
+        numbers += [*nulls.values(), *(n for v in counts.values() for n in v)]
         for n in numbers:
             if isinstance(n, bool) or not isinstance(n, int) or not 0 <= n < 2**63:
                 msg = f"a count in the entry of data file {doc.get('path')!r:.120} is {n!r:.40}"

@@ -11,7 +11,10 @@ from hdmf_arrow.common import BuildManager, Container, DynamicTable, get_manager
 from hdmf_arrow.errors import (
     CorruptStoreError,
     FormatVersionError,
+    InvalidArgumentError,
+    InvalidArgumentTypeError,
     InvalidKeyError,
+    NotAStoreError,
     ReadOnlyStoreError,
     StaleWriteError,
     StoreExistsError,
@@ -80,8 +83,11 @@ class ParquetIO:
     ) -> None:
         if mode not in _MODES:
             msg = f"ParquetIO: mode must be one of {_MODES}, found {mode!r}"
-            raise ValueError(msg)
+            raise InvalidArgumentError(msg)
         self.mode = mode
+        if options is not None and not isinstance(options, ParquetOptions):
+            msg = f"ParquetIO: options must be a ParquetOptions, found {type(options).__name__}"
+            raise InvalidArgumentTypeError(msg)
         self.options = options or ParquetOptions()
         # the classes of data types: the caller's, or the loaded extensions (a copy, which
         # the store's cached namespaces may extend)
@@ -96,7 +102,7 @@ class ParquetIO:
             raise StoreExistsError(msg)
         if version is not None and mode != "r":
             msg = f"ParquetIO: version= opens an old version read-only; use mode='r', not {mode!r}"
-            raise ValueError(msg)
+            raise InvalidArgumentError(msg)
         if version is not None:
             version = _layout.check_version(version, store=self.store.url)
         self._manifest: _layout.Manifest | None = None
@@ -148,7 +154,7 @@ class ParquetIO:
         if self._root is None:
             if self._manifest is None:
                 msg = f"{self.store.url} holds no version yet; write() something first"
-                raise FileNotFoundError(msg)
+                raise NotAStoreError(msg)
             where = _layout.version_key(self._manifest.version)
             load_cached(self.store, self.type_map, list(self._manifest.namespaces))
             try:
@@ -187,7 +193,16 @@ class ParquetIO:
             return f"{self.store.url}: no version yet"
         infos = self.versions()
         lines = [f"store {self.store.url}, version {self.version} of {infos[-1].version}"]
-        lines += describe_tree(self._manifest.root)
+        try:
+            lines += describe_tree(self._manifest.root)
+        except (LookupError, TypeError, ValueError, AttributeError, RecursionError) as exc:
+            where = _layout.version_key(self._manifest.version)
+            msg = (
+                f"manifest {where} of store {self.store.url} describes a tree that does not "
+                f"parse ({type(exc).__name__}: {str(exc)[:120]}). Hint: open an older "
+                f"version with version=N."
+            )
+            raise CorruptStoreError(msg) from None
         lines.append("versions:")
         lines += [f"  {v.version:>4}  {v.created}  {v.summary}" for v in infos]
         return "\n".join(lines)
@@ -219,7 +234,7 @@ class ParquetIO:
             raise ReadOnlyStoreError(msg)
         if not isinstance(container, Container):
             msg = f"ParquetIO.write: expected a Container, found {type(container).__name__}"
-            raise TypeError(msg)
+            raise InvalidArgumentTypeError(msg)
         parent = self._manifest.version if self._manifest is not None else self._latest
         previous = _nodes(self._manifest.root) if self._manifest is not None else {}
         if self.mode == "w" and self._root is None:
@@ -243,18 +258,25 @@ class ParquetIO:
             parent=parent,
             namespaces=tuple(cached),
         )
-        _layout.commit(self.store, manifest)
+        # everything that can fail is done before the commit: once the manifest exists,
+        # write() must return its version, never raise (a caller would retry a done commit)
         nodes = _nodes(root)
+        sources = {}
+        for table in writer.written:
+            node = nodes[table.object_id]
+            sources[table.object_id] = TableFiles(
+                self.store,
+                [FileEntry.parse(f) for f in node["files"]],
+                name=table.name,
+                schema=_schema_of(node["schema"], where=f"table {table.name!r}"),
+                open_files=self._open_files,
+            )
+        _layout.commit(self.store, manifest)
         for data in writer.written_data:
             data._mark_committed()
         for table in writer.written:
             table._mark_committed()
-            node = nodes[table.object_id]
-            files = [FileEntry.parse(f) for f in node["files"]]
-            schema = _schema_of(node["schema"], where=f"table {table.name!r}")
-            table._source = TableFiles(
-                self.store, files, name=table.name, schema=schema, open_files=self._open_files
-            )
+            table._source = sources[table.object_id]
         for obj in _containers(container):
             mark_stored(obj, self.store, manifest.version, nodes.get(obj.object_id, {}))
         self._manifest = manifest
@@ -331,14 +353,14 @@ class ParquetIO:
             raise ReadOnlyStoreError(msg)
         if not isinstance(older_than, dt.timedelta) or older_than < dt.timedelta(0):
             msg = f"vacuum: older_than must be a timedelta >= 0, found {older_than!r:.40}"
-            raise ValueError(msg)
+            raise InvalidArgumentError(msg)
         if retain_versions is not None and (
             isinstance(retain_versions, bool)
             or not isinstance(retain_versions, int)
             or retain_versions < 1
         ):
             msg = f"vacuum: retain_versions must be an int >= 1, found {retain_versions!r:.40}"
-            raise ValueError(msg)
+            raise InvalidArgumentError(msg)
         return vacuum_store(self.store, older_than, retain_versions, dry_run=dry_run)
 
 
@@ -377,7 +399,7 @@ def find_table(root: Container, path: str) -> DynamicTable:
         node = children[part]
     if not isinstance(node, DynamicTable):
         msg = f"{path!r} is a {node.data_type}, not a table"
-        raise TypeError(msg)
+        raise InvalidArgumentTypeError(msg)
     return node
 
 

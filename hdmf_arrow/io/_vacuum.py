@@ -50,8 +50,15 @@ def _files_of(node: dict[str, Any], store: Store, version: int) -> set[str]:
     stack = [node]
     while stack:
         current = stack.pop()
+        files, children = current.get("files", []), current.get("children", [])
+        if not isinstance(files, list) or not isinstance(children, list):
+            msg = f"version {version} has a node whose files or children are not lists"
+            raise CorruptStoreError(msg)
+        if not all(isinstance(c, dict) for c in children):
+            msg = f"version {version} has a node whose children are not all nodes"
+            raise CorruptStoreError(msg)
         directory = f"data/{current.get('object_id')}/"
-        for entry in current.get("files", ()):
+        for entry in files:
             try:
                 key = check_key(str(entry["path"]), store=store.url)
             except (HdmfArrowError, KeyError, TypeError) as exc:
@@ -64,7 +71,7 @@ def _files_of(node: dict[str, Any], store: Store, version: int) -> set[str]:
                 )
                 raise CorruptStoreError(msg)
             out.add(key)
-        stack.extend(current.get("children", ()))
+        stack.extend(children)
     return out
 
 
@@ -77,6 +84,22 @@ def vacuum_store(
 ) -> list[str]:
     """Delete expired manifests and unused data files; returns the keys (see the module)."""
     have = _layout.versions(store)
+    if not have:  # not a store, or its manifests are gone: nothing is certainly garbage
+        msg = (
+            f"vacuum of store {store.url} refused: it holds no version (no manifests under "
+            f"{_layout.VERSIONS}/), so nothing under data/ is known to be garbage; nothing "
+            f"was deleted. Hint: check the location."
+        )
+        raise CorruptStoreError(msg)
+    listed = store.list_modified(_layout.VERSIONS)
+    nested = [k for k in listed if k.count("/") != _layout.VERSIONS.count("/") + 1]
+    if nested:
+        msg = (
+            f"vacuum of store {store.url} refused: {nested[0]!r:.120} is not a manifest of "
+            f"{_layout.VERSIONS}/ (a version may be hidden in a directory); nothing was "
+            f"deleted. Hint: restore the manifests as files of {_layout.VERSIONS}/."
+        )
+        raise CorruptStoreError(msg)
     expired = have[:-retain_versions] if retain_versions else []
     kept_versions = have[len(expired) :]
     live: set[str] = set()
@@ -98,9 +121,7 @@ def vacuum_store(
         if check_key(key, store=store.url) not in live and old_enough(modified)
     )
     unfinished = sorted(
-        key
-        for key, modified in store.list_modified(_layout.VERSIONS).items()
-        if key.endswith(".tmp") and old_enough(modified)
+        key for key, modified in listed.items() if key.endswith(".tmp") and old_enough(modified)
     )
     manifests = [_layout.version_key(v) for v in expired]
     deleted = [*manifests, *unfinished, *garbage]

@@ -5,7 +5,11 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from hdmf_arrow.errors import MissingDependencyError, StoreLocationError
+from hdmf_arrow.errors import (
+    InvalidArgumentTypeError,
+    MissingDependencyError,
+    StoreLocationError,
+)
 from hdmf_arrow.storage._base import Store, check_key
 from hdmf_arrow.storage._fsspec import FsspecStore
 from hdmf_arrow.storage._local import LocalStore
@@ -40,6 +44,10 @@ def make_store(
     """
     if isinstance(location, Store):
         return location
+    text = os.fspath(location) if isinstance(location, str | os.PathLike) else None
+    if isinstance(text, str) and any(ord(ch) < 32 for ch in text):
+        msg = f"location {text!r:.200} holds a control character (a NUL, a newline, ...)"
+        raise StoreLocationError(msg)
     if isinstance(location, os.PathLike):
         return LocalStore(location, read_only=read_only)
     if isinstance(location, str):
@@ -60,7 +68,7 @@ def make_store(
         f"cannot use {type(location).__name__} {location!r:.60} as a location; pass a path, "
         f"a URL (s3://..., memory://...) or an fsspec filesystem"
     )
-    raise TypeError(msg)
+    raise InvalidArgumentTypeError(msg)
 
 
 def _url_to_fs(location: str, storage_options: dict[str, Any] | None) -> tuple[Any, str]:

@@ -37,6 +37,7 @@ def check_key(key: str, *, store: str) -> str:
         or norm in ("..", ".")
         or norm.startswith("../")
         or ".." in key.split("/")
+        or any(ord(ch) < 32 or ord(ch) == 127 for ch in key)  # NUL, newlines, ...
     )
     if bad:
         msg = (
