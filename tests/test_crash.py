@@ -14,14 +14,11 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import json
-import queue
 import random
 import re
 import shutil
 import signal
-import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -31,6 +28,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from _child import Child
 
 import hdmf_arrow
 from hdmf_arrow.errors import (
@@ -62,92 +60,22 @@ KILLS = 16
 MANIFEST_NAME = re.compile(r"^(\d{20})\.json$")
 TMP_MANIFEST_NAME = re.compile(r"^\.\d{20}\.json\.[0-9a-f]{32}\.tmp$")
 DATA_FILE = re.compile(r"^data/[0-9a-f-]{36}/[0-9a-f]{32}\.parquet$")
-TIMEOUT = 60.0  # seconds a writer may take to answer before the test fails (not a sleep)
 
 
 # -- writer subprocesses -------------------------------------------------------------------
 
 
-class Writer:
-    """A tests/_writer.py subprocess; its stdout lines arrive through a queue (no hangs)."""
+class Writer(Child):
+    """A tests/_writer.py subprocess (see tests/_child.py)."""
+
+    what = "writer"
 
     def __init__(self, *args: str | Path) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, str(WRITER), *map(str, args)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-        )
-        self.result: tuple[int, list[str], str] | None = None
-        self.lines: queue.Queue[str | None] = queue.Queue()
-        self._err: list[str] = []
-        self._threads = [
-            threading.Thread(target=self._pump_out, daemon=True),
-            threading.Thread(target=self._pump_err, daemon=True),
-        ]
-        for t in self._threads:
-            t.start()
-
-    def _pump_out(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.put(line)
-        self.lines.put(None)
-
-    def _pump_err(self) -> None:
-        assert self.proc.stderr is not None
-        self._err.append(self.proc.stderr.read())
-
-    def next_line(self, timeout: float = TIMEOUT) -> str:
-        """The next complete stdout line; fails the test if none comes (or the writer died)."""
-        try:
-            line = self.lines.get(timeout=timeout)
-        except queue.Empty:
-            self.kill()
-            self.finish()
-            pytest.fail(f"writer {self.proc.args} printed nothing for {timeout} s")
-        if line is None or not line.endswith("\n"):
-            code, _, err = self.finish()
-            pytest.fail(f"writer ended early (exit {code}) after {line!r}; stderr:\n{err}")
-        return line[:-1]
+        super().__init__(WRITER, *args)
 
     def go(self) -> None:
         """Let a writer started with ``--wait`` open the store."""
-        assert self.proc.stdin is not None
-        self.proc.stdin.write("go\n")
-        self.proc.stdin.flush()
-
-    def kill(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-
-    def finish(self, timeout: float = TIMEOUT) -> tuple[int, list[str], str]:
-        """Wait for the process; its exit code, remaining complete lines, and stderr."""
-        if self.result is not None:
-            return self.result
-        try:
-            self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.kill()
-            self.proc.wait()
-            pytest.fail(f"writer {self.proc.args} did not end within {timeout} s")
-        for t in self._threads:
-            t.join(timeout)
-        for pipe in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
-            if pipe is not None:
-                with contextlib.suppress(OSError):
-                    pipe.close()
-        lines = []
-        while True:
-            line = self.lines.get_nowait() if not self.lines.empty() else None
-            if line is None:
-                break
-            if line.endswith("\n"):  # a line cut by the kill was never reported
-                lines.append(line[:-1])
-        self.result = (self.proc.returncode, lines, "".join(self._err))
-        return self.result
+        self.send("go")
 
 
 @contextlib.contextmanager

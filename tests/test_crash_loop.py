@@ -37,14 +37,11 @@ import datetime
 import importlib.util
 import json
 import os
-import queue
 import random
 import re
 import shutil
 import signal
-import subprocess
 import sys
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -54,6 +51,7 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
+from _child import Child
 
 import hdmf_arrow
 from hdmf_arrow.io import ParquetIO
@@ -79,7 +77,6 @@ TMP_MANIFEST_NAME = re.compile(r"^\.\d{20}\.json\.[0-9a-f]{32}\.tmp$")
 DATA_FILE = re.compile(r"^data/[0-9a-f-]{36}/[0-9a-f]{32}\.parquet$")
 VACUUM_CHANCE = 0.3  # after each commit, a worker vacuums with this probability
 MAX_RUN = 0.15  # seconds: a worker is killed after a random time up to this
-TIMEOUT = 60.0  # seconds a worker may take to answer before the test fails (not a sleep)
 NO_GRACE = datetime.timedelta(0)
 TYPES = {"k": pa.int64(), "s": pa.string(), "r": pa.list_(pa.float64())}
 KIND_TYPES = {"i": pa.int64(), "s": pa.string(), "r": pa.list_(pa.float64())}
@@ -88,84 +85,13 @@ KIND_TYPES = {"i": pa.int64(), "s": pa.string(), "r": pa.list_(pa.float64())}
 # -- worker subprocesses (as tests/test_crash.py's Writer) ----------------------------------
 
 
-class Worker:
-    """A tests/_crash_worker.py subprocess (a fork server, or one worker); its stdout lines
-    arrive through a queue (no hangs)."""
+class Worker(Child):
+    """A tests/_crash_worker.py subprocess: a fork server, or one worker (tests/_child.py)."""
+
+    what = "worker"
 
     def __init__(self, *args: str | Path) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, str(WORKER), *map(str, args)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-        )
-        self.result: tuple[int, list[str], str] | None = None
-        self.lines: queue.Queue[str | None] = queue.Queue()
-        self._err: list[str] = []
-        self._threads = [
-            threading.Thread(target=self._pump_out, daemon=True),
-            threading.Thread(target=self._pump_err, daemon=True),
-        ]
-        for t in self._threads:
-            t.start()
-
-    def _pump_out(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.put(line)
-        self.lines.put(None)
-
-    def _pump_err(self) -> None:
-        assert self.proc.stderr is not None
-        self._err.append(self.proc.stderr.read())
-
-    def next_line(self, timeout: float = TIMEOUT) -> str:
-        """The next complete stdout line; fails the test if none comes (or the worker died)."""
-        try:
-            line = self.lines.get(timeout=timeout)
-        except queue.Empty:
-            self.kill()
-            self.finish()
-            pytest.fail(f"worker {self.proc.args} printed nothing for {timeout} s")
-        if line is None or not line.endswith("\n"):
-            code, _, err = self.finish()
-            pytest.fail(f"worker ended early (exit {code}) after {line!r}; stderr:\n{err}")
-        return line[:-1]
-
-    def send(self, command: str) -> None:
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(command + "\n")
-        self.proc.stdin.flush()
-
-    def kill(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-
-    def finish(self, timeout: float = TIMEOUT) -> tuple[int, list[str], str]:
-        """Wait for the process; its exit code, remaining complete lines, and stderr."""
-        if self.result is not None:
-            return self.result
-        try:
-            self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.kill()
-            self.proc.wait()
-            pytest.fail(f"worker {self.proc.args} did not end within {timeout} s")
-        for t in self._threads:
-            t.join(timeout)
-        for pipe in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
-            if pipe is not None:
-                with contextlib.suppress(OSError):
-                    pipe.close()
-        lines = []
-        while not self.lines.empty():
-            line = self.lines.get_nowait()
-            if line is not None and line.endswith("\n"):  # a line cut by the kill: unreported
-                lines.append(line[:-1])
-        self.result = (self.proc.returncode, lines, "".join(self._err))
-        return self.result
+        super().__init__(WORKER, *args)
 
 
 @contextlib.contextmanager
