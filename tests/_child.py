@@ -13,7 +13,9 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -100,3 +102,20 @@ class Child:
                 lines.append(line[:-1])
         self.result = (self.proc.returncode, lines, "".join(self._err))
         return self.result
+
+
+C = TypeVar("C", bound=Child)
+
+
+@contextlib.contextmanager
+def reaped(_kind: type[C]) -> Iterator[list[C]]:
+    """A list to start children of ``_kind`` in; any still running at the end are killed
+    and waited for (no orphans)."""
+    started: list[C] = []
+    try:
+        yield started
+    finally:
+        for child in started:
+            child.kill()
+        for child in started:
+            child.finish()

@@ -20,7 +20,6 @@ import shutil
 import signal
 import sys
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from _child import Child
+from _child import Child, reaped
 
 import hdmf_arrow
 from hdmf_arrow.errors import (
@@ -78,17 +77,9 @@ class Writer(Child):
         self.send("go")
 
 
-@contextlib.contextmanager
-def writers() -> Iterator[list[Writer]]:
+def writers() -> contextlib.AbstractContextManager[list[Writer]]:
     """A list to start writers in; any still running at the end are killed (no orphans)."""
-    started: list[Writer] = []
-    try:
-        yield started
-    finally:
-        for w in started:
-            w.kill()
-        for w in started:
-            w.finish()
+    return reaped(Writer)
 
 
 def start(started: list[Writer], *args: str | Path) -> Writer:

@@ -44,14 +44,13 @@ import signal
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pytest
-from _child import Child
+from _child import Child, reaped
 
 import hdmf_arrow
 from hdmf_arrow.io import ParquetIO
@@ -94,17 +93,9 @@ class Worker(Child):
         super().__init__(WORKER, *args)
 
 
-@contextlib.contextmanager
-def workers() -> Iterator[list[Worker]]:
+def workers() -> contextlib.AbstractContextManager[list[Worker]]:
     """A list to start workers in; any still running at the end are killed (no orphans)."""
-    started: list[Worker] = []
-    try:
-        yield started
-    finally:
-        for w in started:
-            w.kill()
-        for w in started:
-            w.finish()
+    return reaped(Worker)
 
 
 def start(started: list[Worker], *args: str | Path) -> Worker:
