@@ -791,3 +791,32 @@ def test_bad_arguments_raise_hdmf_arrow_errors(tmp_path: Path, call: Any) -> Non
     hdmf_arrow.write(table(), location)
     with pytest.raises(HdmfArrowError):
         call(location)
+
+
+def test_reading_a_wide_table_opens_each_file_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading is linear in the columns: not a file open (with pyarrow's per-open work over
+    every column) per column, which made 10,000 columns take 24 s. benchmarks/wide.py times it.
+    """
+    from hdmf_arrow.storage import LocalStore
+
+    location = tmp_path / "s.hdmf"
+    data = pa.table({f"c{i}": np.arange(5, dtype=np.float64) for i in range(300)})
+    hdmf_arrow.write(DynamicTable.from_arrow(data, name="wide"), location)
+    opens: list[str] = []
+    original = LocalStore.open_input
+
+    def counting_open(self: LocalStore, key: str, size: int | None = None) -> Any:
+        opens.append(key)
+        return original(self, key, size)
+
+    monkeypatch.setattr(LocalStore, "open_input", counting_open)
+    monkeypatch.setattr(pq, "ParquetFile", None)  # pyarrow's per-open Python work: not used
+    stored = hdmf_arrow.read(location)
+    assert stored.to_arrow().select(data.column_names).equals(data)
+    assert len(opens) <= 2  # the footer once, the data once: not once per column
+    fresh, before = hdmf_arrow.read(location), len(opens)
+    for name in ("c7", "c8", "c299"):  # column after column: the open file is kept
+        assert fresh[name].data.tolist() == [0.0, 1.0, 2.0, 3.0, 4.0]
+    assert len(opens) - before <= 2
