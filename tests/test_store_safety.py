@@ -820,3 +820,12 @@ def test_reading_a_wide_table_opens_each_file_once(
     for name in ("c7", "c8", "c299"):  # column after column: the open file is kept
         assert fresh[name].data.tolist() == [0.0, 1.0, 2.0, 3.0, 4.0]
     assert len(opens) - before <= 2
+
+
+def test_a_bad_table_path_raises_hdmf_arrow_errors(tmp_path: Path) -> None:
+    location = tmp_path / "s.hdmf"
+    hdmf_arrow.write(SimpleMultiContainer("root", [table("a")]), location)
+    with pytest.raises(HdmfArrowError, match="no container 'nope'"):
+        hdmf_arrow.data_files(location, "nope")
+    with pytest.raises(HdmfArrowError, match="not a table"):
+        hdmf_arrow.data_files(location, "")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from hdmf_arrow.common import BuildManager, Container, DynamicTable, get_manager
 from hdmf_arrow.errors import (
+    ContainerNotFoundError,
     CorruptStoreError,
     FormatVersionError,
     InvalidArgumentError,
@@ -395,7 +396,7 @@ def find_table(root: Container, path: str) -> DynamicTable:
         children = {c.name: c for c in node.children}
         if part not in children:
             msg = f"no container {part!r} in {node.name!r} (it holds {sorted(children)})"
-            raise KeyError(msg)
+            raise ContainerNotFoundError(msg)
         node = children[part]
     if not isinstance(node, DynamicTable):
         msg = f"{path!r} is a {node.data_type}, not a table"
