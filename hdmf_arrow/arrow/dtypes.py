@@ -57,7 +57,8 @@ _PYTHON: dict[type, pa.DataType] = {
     _dt.date: pa.date32(),
 }
 
-# Arrow "view" layouts that Parquet writers and polars readers do not all accept (DESIGN.md 3).
+# Arrow "view" layouts that Parquet writers and polars readers do not all accept
+# (docs/format.md, section 2.1).
 _VIEW_TO_PLAIN: dict[pa.DataType, pa.DataType] = {
     pa.string_view(): pa.string(),
     pa.binary_view(): pa.binary(),
