@@ -1,8 +1,8 @@
 """One table <-> Parquet files: writing a file, and reading whole columns or a few rows.
 
 Row groups are capped by bytes, not only rows (docs/format.md, section 6.2: nested columns over
-~2 GB in one row group break pyarrow; small groups make ``table[i]`` read little). Every file carries the
-table's ``hdmf`` document in its footer, and a page index.
+~2 GB in one row group break pyarrow; small groups make ``table[i]`` read little). Every file
+carries the table's ``hdmf`` document in its footer, and a page index.
 """
 
 from __future__ import annotations
