@@ -221,13 +221,11 @@ class OpenFiles:
         return reader
 
     def close(self) -> None:
+        """Close every open file (later reads open them again)."""
         with self._lock:
             while self._open:
                 _, (source, _reader) = self._open.popitem()
                 source.close()
-
-    def __len__(self) -> int:
-        return len(self._open)
 
 
 class TableFiles:
@@ -267,6 +265,7 @@ class TableFiles:
         # footers only: a file is opened for each read and closed after it, so a table holds
         # no file descriptor however many files it has
         self._footers: dict[int, pq.FileMetaData] = {}
+        self._schemas: dict[int, pa.Schema] = {}  # file -> its Arrow schema (from the footer)
         self._leaves: dict[int, dict[str, list[int]]] = {}  # file -> column -> leaf indices
         self._cache: OrderedDict[tuple[int, int, str], pa.Array] = OrderedDict()
         self._cache_bytes = cache_bytes
@@ -275,6 +274,13 @@ class TableFiles:
 
     def _where_is(self, i: int) -> str:
         return f"data file {self.files[i].path!r} of table {self.name!r} in store {self.store.url}"
+
+    def _missing(self, i: int) -> CorruptStoreError:
+        msg = (
+            f"data file {self.files[i].path!r} of table {self.name!r} is missing from store "
+            f"{self.store.url}. Hint: open an older version, or restore the file."
+        )
+        return CorruptStoreError(msg)
 
     def _footer(self, i: int) -> pq.FileMetaData:
         """The footer of file ``i``, read once and checked against the manifest."""
@@ -285,17 +291,19 @@ class TableFiles:
                     reader = ParquetReader()
                     reader.open(source)
                     footer = reader.metadata
-                except (pa.ArrowInvalid, OSError) as exc:
+                    found = footer.schema.to_arrow_schema()
+                except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as exc:
                     msg = f"{self._where_is(i)} is not valid Parquet ({exc})"
                     raise CorruptStoreError(msg) from None
-            problem = self._disagreement(entry, footer)
+            problem = self._disagreement(entry, footer, found)
             if problem:
                 msg = f"{self._where_is(i)} does not match the manifest: {problem}"
                 raise CorruptStoreError(msg)
             self._footers[i] = footer
+            self._schemas[i] = found
         return self._footers[i]
 
-    def _disagreement(self, entry: FileEntry, footer: pq.FileMetaData) -> str:
+    def _disagreement(self, entry: FileEntry, footer: pq.FileMetaData, found: pa.Schema) -> str:
         """How a file's footer disagrees with the manifest ('' if it does not): the row
         groups locate rows, so a manifest that lied about them would make reads lie."""
         groups = tuple(footer.row_group(g).num_rows for g in range(footer.num_row_groups))
@@ -305,13 +313,7 @@ class TableFiles:
                 f"{_short(entry.row_groups)}, the file holds {footer.num_rows} in "
                 f"{_short(groups)}"
             )
-        if self.schema is not None:
-            try:
-                found = footer.schema.to_arrow_schema()
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-                return f"its schema does not convert to Arrow ({exc})"
-            return _schema_difference(self.schema, found)
-        return ""
+        return "" if self.schema is None else _schema_difference(self.schema, found)
 
     def problems(self) -> list[str]:
         """What is wrong with each file (unreadable, or not matching the manifest): every
@@ -330,11 +332,7 @@ class TableFiles:
         try:
             source = self.store.open_input(entry.path, entry.num_bytes)
         except FileNotFoundError:
-            msg = (
-                f"data file {self.files[i].path!r} of table {self.name!r} is missing from store "
-                f"{self.store.url}. Hint: open an older version, or restore the file."
-            )
-            raise CorruptStoreError(msg) from None
+            raise self._missing(i) from None
         try:
             yield source
         finally:
@@ -354,11 +352,7 @@ class TableFiles:
         try:
             reader = self.open_files.reader(self.store, self.files[i], footer)
         except FileNotFoundError:
-            msg = (
-                f"data file {self.files[i].path!r} of table {self.name!r} is missing from store "
-                f"{self.store.url}. Hint: open an older version, or restore the file."
-            )
-            raise CorruptStoreError(msg) from None
+            raise self._missing(i) from None
         if group is None:
             return reader.read_all(column_indices=indices, use_threads=True)
         return reader.read_row_group(group, column_indices=indices, use_threads=True)
@@ -367,7 +361,8 @@ class TableFiles:
         """The Parquet leaf columns of each top-level column of file ``i`` (a ragged column
         has one leaf, a struct one per field)."""
         if i not in self._leaves:
-            schema = self._footer(i).schema.to_arrow_schema()
+            self._footer(i)
+            schema = self._schemas[i]
             out: dict[str, list[int]] = {}
             start = 0
             for field in schema:
@@ -378,7 +373,10 @@ class TableFiles:
         return self._leaves[i]
 
     def _file_schema(self, i: int) -> pa.Schema:
-        return self.schema if self.schema is not None else self._footer(i).schema.to_arrow_schema()
+        if self.schema is None:
+            self._footer(i)
+            return self._schemas[i]
+        return self.schema
 
     def scan(self) -> pl.LazyFrame:
         """A polars LazyFrame over the files (read through polars' own object store when it
@@ -425,7 +423,7 @@ class TableFiles:
                 table = self._read(i, names)
             except CorruptStoreError:
                 raise
-            except (pa.ArrowInvalid, OSError, KeyError) as exc:
+            except (pa.ArrowInvalid, OSError) as exc:
                 msg = (
                     f"cannot read columns {list(names)} of table {self.name!r} from data file "
                     f"{self.files[i].path!r} ({exc})"
@@ -486,7 +484,7 @@ class TableFiles:
             table = self._read(i, [name], g)
         except CorruptStoreError:
             raise
-        except (pa.ArrowInvalid, OSError, KeyError) as exc:
+        except (pa.ArrowInvalid, OSError) as exc:
             msg = (
                 f"cannot read column {name!r} of table {self.name!r} from data file "
                 f"{self.files[i].path!r} ({exc})"

@@ -22,9 +22,9 @@ from hdmf_arrow.errors import (
 )
 from hdmf_arrow.io import _layout
 from hdmf_arrow.io._describe import describe_tree
-from hdmf_arrow.io._parquet import FileEntry, OpenFiles, ParquetOptions, TableFiles
+from hdmf_arrow.io._parquet import OpenFiles, ParquetOptions
 from hdmf_arrow.io._specs import cache_namespaces, load_cached, used_namespaces
-from hdmf_arrow.io._tree import Node, TreeReader, TreeWriter, _schema_of, mark_stored
+from hdmf_arrow.io._tree import Node, TreeReader, TreeWriter, mark_stored
 from hdmf_arrow.io._vacuum import DEFAULT_GRACE, vacuum_store
 from hdmf_arrow.storage import make_store
 
@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from hdmf_arrow.storage import StoreLike
 
 Mode = Literal["r", "w", "w-", "a"]
+# what walking a malformed manifest tree raises (a key missing, a list where a dict belongs, ...)
+_MALFORMED = (LookupError, TypeError, ValueError, AttributeError, OverflowError, RecursionError)
 _MODES = ("r", "w", "w-", "a")
 
 
@@ -114,7 +116,7 @@ class ParquetIO:
                 self.store, version if version is not None else newest
             )
         self._root: Container | None = None
-        self._open_files = OpenFiles()  # for the tables this IO writes
+        self._open_files = OpenFiles()  # for the tables this IO reads and writes
 
     # -- context manager -----------------------------------------------------------------------
 
@@ -130,7 +132,10 @@ class ParquetIO:
         self.close()
 
     def close(self) -> None:
-        """Nothing to flush: every write is committed when ``write`` returns."""
+        """Close the data files kept open for reads (nothing to flush: every write is
+        committed when ``write`` returns). Tables read through this IO stay usable: they
+        open their files again when they next read."""
+        self._open_files.close()
 
     def __repr__(self) -> str:
         return f"ParquetIO({self.store.url!r}, mode={self.mode!r}, version={self.version})"
@@ -159,7 +164,9 @@ class ParquetIO:
             where = _layout.version_key(self._manifest.version)
             load_cached(self.store, self.type_map, list(self._manifest.namespaces))
             try:
-                reader = TreeReader(self.store, self.type_map, self._manifest.version)
+                reader = TreeReader(
+                    self.store, self.type_map, self._manifest.version, self._open_files
+                )
                 self._root = reader.read(self._manifest.root)
             except (FormatVersionError, InvalidKeyError) as exc:
                 exc.add_note(f"in manifest {where} of store {self.store.url}")
@@ -167,15 +174,7 @@ class ParquetIO:
             except CorruptStoreError as exc:
                 msg = f"manifest {where} of store {self.store.url}: {exc}"
                 raise type(exc)(msg) from None
-            except (
-                LookupError,
-                TypeError,
-                ValueError,
-                AttributeError,
-                OSError,
-                OverflowError,
-                RecursionError,
-            ) as exc:
+            except (*_MALFORMED, OSError) as exc:
                 # building the tree reads no data: anything wrong here is in the manifest
                 msg = (
                     f"manifest {where} of store {self.store.url} describes a tree that does "
@@ -196,7 +195,7 @@ class ParquetIO:
         lines = [f"store {self.store.url}, version {self.version} of {infos[-1].version}"]
         try:
             lines += describe_tree(self._manifest.root)
-        except (LookupError, TypeError, ValueError, AttributeError, RecursionError) as exc:
+        except _MALFORMED as exc:
             where = _layout.version_key(self._manifest.version)
             msg = (
                 f"manifest {where} of store {self.store.url} describes a tree that does not "
@@ -242,7 +241,7 @@ class ParquetIO:
             previous = {}  # 'w' writes everything anew
         elif self._manifest is not None:
             self._check_not_stale(container, previous)
-        writer = TreeWriter(self.store, self.options, previous, self.type_map)
+        writer = TreeWriter(self.store, self.options, previous, self.type_map, self._open_files)
         writer.check_references(container)
         root = writer.node(container)
         cached = cache_namespaces(
@@ -262,22 +261,12 @@ class ParquetIO:
         # everything that can fail is done before the commit: once the manifest exists,
         # write() must return its version, never raise (a caller would retry a done commit)
         nodes = _nodes(root)
-        sources = {}
-        for table in writer.written:
-            node = nodes[table.object_id]
-            sources[table.object_id] = TableFiles(
-                self.store,
-                [FileEntry.parse(f) for f in node["files"]],
-                name=table.name,
-                schema=_schema_of(node["schema"], where=f"table {table.name!r}"),
-                open_files=self._open_files,
-            )
         _layout.commit(self.store, manifest)
         for data in writer.written_data:
             data._mark_committed()
         for table in writer.written:
             table._mark_committed()
-            table._source = sources[table.object_id]
+            table._source = writer.sources[table.object_id]
         for obj in _containers(container):
             mark_stored(obj, self.store, manifest.version, nodes.get(obj.object_id, {}))
         self._manifest = manifest

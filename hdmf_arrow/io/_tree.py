@@ -89,14 +89,17 @@ class TreeWriter:
         options: ParquetOptions,
         previous: dict[str, Node],
         type_map: TypeMap,
+        open_files: OpenFiles | None = None,
     ) -> None:
         self.store = store
         self.type_map = type_map
         self.options = options
         self.previous = previous
+        self.open_files = open_files
         self.written: list[DynamicTable] = []
         self.written_data: list[Data] = []
-        self.stored: list[tuple[Container, list[str]]] = []  # objects with files, and them
+        # each written table's files as they will be once committed (its next source)
+        self.sources: dict[str, TableFiles] = {}
         self._ids: dict[str, str] = {}  # object id -> what holds it, to refuse a second one
 
     def node(self, obj: Container) -> Node:
@@ -221,7 +224,9 @@ class TreeWriter:
             )
             raise StaleWriteError(msg)
         self.written.append(table)
-        self.stored.append((table, [f.path for f in files]))
+        self.sources[table.object_id] = TableFiles(
+            self.store, files, name=table.name, schema=schema, open_files=self.open_files
+        )
         return {
             "table": meta.to_dict(),
             "schema": _schema_text(schema),
@@ -250,11 +255,9 @@ class TreeWriter:
         previous version's when the object is unchanged and from this store, else a new file."""
         prev = self.previous.get(obj.object_id)
         if self._check_base(obj, prev) and prev is not None and unchanged:
-            self.stored.append((obj, [str(f["path"]) for f in prev["files"]]))
             return {k: prev[k] for k in ("schema", "num_rows", "files")}
         table = rows()
         entry = write_file(self.store, f"data/{obj.object_id}", table, self.options)
-        self.stored.append((obj, [entry.path]))
         return {
             "schema": _schema_text(table.schema),
             "num_rows": table.num_rows,
@@ -292,11 +295,18 @@ def _tables_in(node: Container) -> list[DynamicTable]:
 class TreeReader:
     """Builds containers from manifest nodes; table data stays in the store until used."""
 
-    def __init__(self, store: Store, type_map: TypeMap, version: int | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        type_map: TypeMap,
+        version: int | None = None,
+        open_files: OpenFiles | None = None,
+    ) -> None:
         self.store = store
         self.type_map = type_map
         self.version = version
-        self.open_files = OpenFiles()  # shared by every table read: a bounded number open
+        # shared by every table read: a bounded number of files open
+        self.open_files = open_files if open_files is not None else OpenFiles()
         self.tables: dict[str, DynamicTable] = {}
         self.mapped: list[tuple[Container, dict[str, Any]]] = []  # spec attributes to set
         self.nodes: dict[str, Node] = {}

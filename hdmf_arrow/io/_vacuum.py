@@ -105,8 +105,6 @@ def vacuum_store(
     live: set[str] = set()
     for version in kept_versions:
         live |= referenced_files(store, version)
-    for version in expired:  # readable or not, they go; but check they are manifests of ours
-        check_key(_layout.version_key(version), store=store.url)
     cutoff = time.time() - older_than.total_seconds()
 
     def old_enough(modified: float | None) -> bool:
