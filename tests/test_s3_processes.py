@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import json
 import queue
-import subprocess
 import sys
 import threading
 import time
@@ -31,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from _child import Child
 
 from hdmf_arrow.errors import StoreConflictError
 from hdmf_arrow.io import ParquetIO
@@ -110,36 +110,18 @@ def markers(store: str | Store, server: S3Server, version: int | None = None) ->
     return [r["marker"] for r in rows]
 
 
-class Writer:
-    """A tests/_s3_writer.py subprocess; its stdout lines (JSON) arrive through a queue."""
+class Writer(Child):
+    """A tests/_s3_writer.py subprocess; its stdout lines (JSON) arrive through a queue
+    (tests/_child.py)."""
+
+    what = "writer"
 
     def __init__(self, *args: str) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, str(WRITER), *args],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-        )
-        self.lines: queue.Queue[str | None] = queue.Queue()
-        self.stderr: list[str] = []
-        self._pumps = [
-            threading.Thread(target=self._pump, daemon=True),
-            threading.Thread(target=self._pump_err, daemon=True),
-        ]
-        for t in self._pumps:
-            t.start()
+        super().__init__(WRITER, *args)
 
-    def _pump(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.put(line)
-        self.lines.put(None)
-
-    def _pump_err(self) -> None:
-        assert self.proc.stderr is not None
-        self.stderr.extend(self.proc.stderr)
+    @property
+    def stderr(self) -> list[str]:
+        return self._err
 
     def next_event(self, deadline: float) -> dict[str, Any]:
         try:
@@ -155,22 +137,10 @@ class Writer:
             pytest.fail(f"writer wrote {line!r}, not a JSON line: {''.join(self.stderr)[-2000:]}")
         return event
 
-    def send(self, line: str) -> None:
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(line + "\n")
-        self.proc.stdin.flush()
-
     def close(self) -> None:
         """Kill the process if it still runs, and close its pipes."""
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait(10)
-        for t in self._pumps:
-            t.join(10)
-        for pipe in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
-            if pipe is not None:
-                with contextlib.suppress(OSError):
-                    pipe.close()
+        self.kill()
+        self.finish(10)
 
 
 def start_writer(url: str, server: S3Server, *, commits: int, workers: int = 0) -> Writer:
