@@ -8,6 +8,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from hdmf_arrow.api import data_files, read, validate, write
 from hdmf_arrow.io import ParquetIO, ParquetOptions
+from hdmf_arrow.io.hdf5 import HDF5IO, export_hdf5, import_hdf5
 
 try:
     __version__ = version("hdmf-arrow")
@@ -15,10 +16,13 @@ except PackageNotFoundError:  # running from a source tree that was not installe
     __version__ = "0.0.0"
 
 __all__ = [
+    "HDF5IO",
     "ParquetIO",
     "ParquetOptions",
     "__version__",
     "data_files",
+    "export_hdf5",
+    "import_hdf5",
     "read",
     "validate",
     "write",

@@ -176,3 +176,8 @@ class InvalidArgumentTypeError(HdmfArrowError, TypeError):
 
 class NotAStoreError(HdmfArrowError, FileNotFoundError):
     """A location that holds no hdmf-arrow store (no committed version)."""
+
+
+class UnsupportedHDF5Error(HdmfArrowError, ValueError):
+    """An HDF5 object that hdmf-arrow cannot import or export (an external link, a region
+    reference, a value HDF5 cannot hold); the message names it."""

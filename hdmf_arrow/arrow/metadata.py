@@ -39,6 +39,9 @@ class ColumnMeta:
     elements_object_id: str | None = None
     elements: tuple[Any, ...] | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
+    # "object": the cells are object ids of containers of the same tree (HDF5 object
+    # references); for a struct column, field name -> "object"
+    reftype: str | dict[str, str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The column's JSON object; keys with default values are left out."""
@@ -57,6 +60,7 @@ class ColumnMeta:
             "elements_object_id": self.elements_object_id,
             "elements": None if self.elements is None else list(self.elements),
             "attributes": self.attributes,
+            "reftype": self.reftype,
         }  # fmt: skip
         doc.update((k, v) for k, v in optional.items() if v is not None and v not in (0, [], {}))
         if self.elements is not None:
@@ -176,4 +180,14 @@ def _parse_column(doc: dict[str, Any], *, source: str) -> ColumnMeta:
         elements_object_id=doc.get("elements_object_id"),
         elements=None if doc.get("elements") is None else tuple(doc["elements"]),
         attributes=dict(doc.get("attributes", {})),
+        reftype=_reftype(doc.get("reftype"), source=source),
     )
+
+
+def _reftype(value: object, *, source: str) -> str | dict[str, str] | None:
+    if value is None or value == "object":
+        return value  # type: ignore[return-value]
+    if isinstance(value, dict) and all(v == "object" for v in value.values()):
+        return {str(k): "object" for k in value}
+    msg = f"{source}: 'reftype' must be \"object\" or an object of them, found {value!r:.60}"
+    raise ValueError(msg)

@@ -9,6 +9,7 @@ from hdmf_arrow.common._container import (
 )
 from hdmf_arrow.common._data import Data, ElementIdentifiers, VectorData, VectorIndex
 from hdmf_arrow.common._enum import EnumData
+from hdmf_arrow.common._generic import Dataset, Group, Link
 from hdmf_arrow.common._multi import SimpleMultiContainer
 from hdmf_arrow.common._region import DynamicTableRegion
 from hdmf_arrow.common._registry import (
@@ -36,10 +37,13 @@ __all__ = [
     "EXP_NAMESPACE",
     "Container",
     "Data",
+    "Dataset",
     "DynamicTable",
     "DynamicTableRegion",
     "ElementIdentifiers",
     "EnumData",
+    "Group",
+    "Link",
     "ObjectMapper",
     "SimpleMultiContainer",
     "SpecGroup",

@@ -287,6 +287,7 @@ def column_from_arrow(
         attrs = meta.attributes if meta is not None else {}
         base = VectorData(name, description, values, object_id=object_id, attributes=attrs)
     ids = recorded.index_object_ids if recorded is not None else ()
+    base.reftype = recorded.reftype if recorded is not None else None
     top = base
     for k, level in enumerate(reversed(levels)):
         top = VectorIndex._from_level(name + "_index" * (k + 1), level, top)
@@ -314,6 +315,7 @@ def column_meta(top: VectorData) -> ColumnMeta:
         elements_object_id=base.elements_data.object_id if isinstance(base, EnumData) else None,
         elements=base.elements if isinstance(base, EnumData) else None,
         attributes=dict(base.attributes),
+        reftype=base.reftype,
     )
 
 
@@ -381,6 +383,7 @@ def column_from_stored(
         base._buf = ColumnBuffer.stored(normalize_type(inner), n_values, lambda: split()[0])
         if pa.types.is_null(inner):
             base._buf.allow_widening()  # stored before any value told its type, as in memory
+    base.reftype = meta.reftype
     top: VectorData = base
     for k in reversed(range(depth)):  # innermost level first
         rows = num_rows if k == 0 else value_counts[k - 1]

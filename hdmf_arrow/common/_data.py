@@ -55,6 +55,10 @@ class Data(Container):
         object_id: str | None = None,
     ) -> None:
         super().__init__(name, object_id=object_id)
+        self.attributes: dict[str, object] = {}  # spec attributes, by name
+        # "object": the values are object ids of containers of the same tree (HDF5 object
+        # references); a compound dataset maps field names to it
+        self.reftype: str | dict[str, str] | None = None
         t = parse_dtype(dtype, name=name)
         try:
             self._buf: ColumnBuffer = buffer_from_data(data, t, name=name)
@@ -220,7 +224,7 @@ class VectorData(Data):
         check_text(description, arg="description", owner=f"{type(self).__name__} {name!r}")
         super().__init__(name, data, dtype=dtype, object_id=object_id)
         self.description = description
-        self.attributes: dict[str, object] = dict(attributes or {})  # spec attributes, by name
+        self.attributes = dict(attributes or {})  # spec attributes, by name
         self.attributes.update(
             (k, v)
             for k, v in (("unit", unit), ("resolution", resolution), ("conversion", conversion))

@@ -81,7 +81,9 @@ class SimpleMultiContainer(Container):
         return self._containers[name]
 
     def __getitem__(self, name: str) -> Container:
-        return self.get_container(name)
+        found = self.get_container(name)
+        target = getattr(found, "target", None)  # a Link: its target
+        return target if isinstance(target, Container) and found.data_type is None else found
 
     def __iter__(self) -> Iterator[Container]:
         return iter(self._containers.values())

@@ -26,8 +26,11 @@ from hdmf_arrow.common import (
     Container,
     CSRMatrix,
     Data,
+    Dataset,
     DynamicTable,
     ElementIdentifiers,
+    Group,
+    Link,
     SimpleMultiContainer,
     VectorData,
 )
@@ -117,9 +120,16 @@ class TreeWriter:
                 f"committed"
             )
             raise NotImplementedError(msg)
+        if isinstance(obj, Link):
+            assert obj.target is not None  # check_references refused a dangling link
+            return {**base, "kind": "link", "target": obj.target.object_id}
         if isinstance(obj, DynamicTable):
             mapped = _encode(obj, self.type_map.get_map(obj).get_attributes(obj))
             return {**base, "kind": "table", "attributes": mapped, **self._table(obj)}
+        if isinstance(obj, Dataset) and obj.is_scalar:
+            value = _encode(obj, {"value": obj.scalar})["value"]
+            attributes = _encode(obj, obj.attributes)
+            return {**base, "kind": "data", "value": value, "attributes": attributes}
         if isinstance(obj, Data):
             return {**base, "kind": "data", **self._data(obj)}
         if isinstance(obj, CSRMatrix):
@@ -135,8 +145,17 @@ class TreeWriter:
         return {**base, "kind": "group", "attributes": attributes, "children": children}
 
     def check_references(self, root: Container) -> None:
-        """Every region column must point at a table of the same tree (checked before any
-        file is written)."""
+        """Every region column must point at a table of the same tree, and every link at a
+        container of it (checked before any file is written)."""
+        members = {c.object_id for c in _walk(root)}
+        for link in _walk(root):
+            if isinstance(link, Link) and (link.target is None or link.target.object_id not in members):
+                to = "nothing" if link.target is None else f"{link.target.name!r}"
+                msg = (
+                    f"link {link.name!r} of {link.parent.name if link.parent else '?'!r} points "
+                    f"at {to}, which is not in the container being written"
+                )
+                raise UnresolvedReferenceError(msg)
         tables = {t.object_id: t for t in _tables_in(root)}
         for table in tables.values():
             for name in table.get_foreign_columns():
@@ -237,8 +256,12 @@ class TreeWriter:
     def _data(self, data: Data) -> Node:
         node: Node = {
             "description": getattr(data, "description", None),
-            "attributes": dict(getattr(data, "attributes", {})),
+            "attributes": _encode(data, data.attributes),
         }
+        if data.reftype is not None:
+            node["reftype"] = data.reftype
+        if isinstance(data, DynamicTableRegion) and data.table is not None:
+            node["target"] = data.table.object_id
         self.written_data.append(data)
         unchanged = data._committed_rows() == len(data)
         return {
@@ -286,6 +309,15 @@ def _encode(owner: Container, attributes: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _walk(node: Container) -> list[Container]:
+    """Every container of a tree (not a table's columns), parents first."""
+    out = [node]
+    if not isinstance(node, DynamicTable):
+        for child in node.children:
+            out += _walk(child)
+    return out
+
+
 def _tables_in(node: Container) -> list[DynamicTable]:
     if isinstance(node, DynamicTable):
         return [node]
@@ -310,6 +342,10 @@ class TreeReader:
         self.tables: dict[str, DynamicTable] = {}
         self.mapped: list[tuple[Container, dict[str, Any]]] = []  # spec attributes to set
         self.nodes: dict[str, Node] = {}
+        self.objects: dict[str, Container] = {}
+        # (container, what to set, stored reference): links, scalar references, regions
+        self.pending: list[tuple[Container, str, str]] = []
+        self.free: list[tuple[Container, dict[str, Any]]] = []  # attributes kept as a dict
 
     def read(self, node: Node) -> Container:
         # many small objects, all kept: the cyclic collector's full passes would make
@@ -319,6 +355,7 @@ class TreeReader:
         try:
             root = self._container(node)
             self._resolve_regions()
+            self._resolve_pending()
             self._set_mapped_attributes()
         finally:
             if enabled:
@@ -328,8 +365,7 @@ class TreeReader:
     def _set_mapped_attributes(self) -> None:
         """Put spec attributes back on containers, once every container exists (an attribute
         may refer to another container: stored as ``{"reference": object_id}``)."""
-        objects = {c.object_id: c for c, _ in self.mapped}
-        objects.update(self.tables)
+        objects = self.objects
         for container, attributes in self.mapped:
             values = {k: self._dereference(v, objects, container) for k, v in attributes.items()}
             self.type_map.get_map(container).set_attributes(container, values)
@@ -362,10 +398,14 @@ class TreeReader:
             made = self._group(node)
         elif kind == "csr":
             made = self._csr(node)
+        elif kind == "link":
+            made = Link(str(node["name"]), object_id=object_id)
+            self.pending.append((made, "target", str(node["target"])))
         else:
             msg = f"manifest node {node.get('name')!r:.80} has an unknown kind {kind!r:.40}"
             raise CorruptStoreError(msg)
         mark_stored(made, self.store, self.version, node)
+        self.objects[object_id] = made
         return made
 
     def _files(self, node: Node, name: str, schema: pa.Schema | None) -> TableFiles:
@@ -442,14 +482,18 @@ class TreeReader:
     def _group(self, node: Node) -> SimpleMultiContainer:
         name = str(node["name"])
         children = [self._container(c) for c in node.get("children", ())]
-        cls = self._class(
-            name, str(node["data_type"]), str(node["namespace"]), SimpleMultiContainer
-        )
+        cls: type[SimpleMultiContainer] = Group
+        if node.get("data_type") is not None:
+            cls = self._class(
+                name, str(node["data_type"]), str(node["namespace"]), SimpleMultiContainer
+            )
         stored = dict(node.get("attributes", {}))
         mapped = set(self.type_map.get_map(cls).attribute_names())
         free = {k: v for k, v in stored.items() if k not in mapped}
-        group = cls(name, children, attributes=free, object_id=node.get("object_id"))
+        group = cls(name, children, attributes={}, object_id=node.get("object_id"))
+        # every attribute is set once all containers exist (an attribute may refer to one)
         self.mapped.append((group, {k: v for k, v in stored.items() if k in mapped}))
+        self.free.append((group, free))
         return group
 
     def _class(self, name: str, data_type: str, namespace: str, base: type[C]) -> type[C]:
@@ -473,20 +517,54 @@ class TreeReader:
 
     def _data(self, node: Node) -> Data:
         name = str(node["name"])
+        attributes = dict(node.get("attributes", {}))
+        if node.get("data_type") is None and "value" in node:
+            scalar = Dataset(name, 0, object_id=node.get("object_id"))
+            self.free.append((scalar, attributes))
+            self.free.append((scalar, {"": node["value"]}))  # the value may be a reference
+            return scalar
         schema = _schema_of(node["schema"], where=f"dataset {name!r}")
         files = self._files(node, name, schema)
         arrow_type = schema.field(0).type
         data: Data
-        if node.get("description") is not None:
-            data = VectorData(
-                name, str(node["description"]), None, object_id=node.get("object_id"),
-                attributes=dict(node.get("attributes", {})),
-            )  # fmt: skip
+        oid = node.get("object_id")
+        if node.get("data_type") is None:
+            data = Dataset(name, None, object_id=oid)
         else:
-            data = Data(name, None, object_id=node.get("object_id"))
+            cls = self._class(name, str(node["data_type"]), str(node["namespace"]), Data)
+            if issubclass(cls, DynamicTableRegion):
+                data = cls(name, None, str(node.get("description") or ""), object_id=oid)
+                if node.get("target") is not None:
+                    self.pending.append((data, "_table", str(node["target"])))
+            elif issubclass(cls, VectorData):
+                data = cls(name, str(node.get("description") or ""), None, object_id=oid)
+            elif node.get("description") is not None and cls is Data:
+                data = VectorData(name, str(node["description"]), None, object_id=oid)
+            else:
+                data = cls(name, None, object_id=oid)
+        self.free.append((data, attributes))
+        data.reftype = node.get("reftype")
         loader = functools.partial(files.column, schema.names[0])
         data._buf = ColumnBuffer.stored(arrow_type, int(node["num_rows"]), loader)
         return data
+
+    def _resolve_pending(self) -> None:
+        """Links, standalone regions and free attributes, once every container exists."""
+        for container, key, object_id in self.pending:
+            target = self.objects.get(object_id)
+            if target is None:
+                msg = (
+                    f"{container.name!r} refers to object {object_id}, which is not in this "
+                    f"store"
+                )
+                raise UnresolvedReferenceError(msg)
+            setattr(container, key, target)
+        for container, attributes in self.free:
+            values = {k: self._dereference(v, self.objects, container) for k, v in attributes.items()}
+            if set(values) == {""}:  # a scalar dataset's value
+                container.scalar = values[""]  # type: ignore[attr-defined]
+            else:
+                container.attributes.update(values)  # type: ignore[attr-defined]
 
     def _csr(self, node: Node) -> CSRMatrix:
         name = str(node["name"])

@@ -1,0 +1,665 @@
+"""HDF5 (hdmf's layout) -> containers, driven by the specs cached in the file.
+
+Every typed group becomes a container of its data type's class (generated from the cached spec
+when no class is registered), every untyped group a :class:`Group`, every dataset a
+:class:`Dataset` (or its data type's class), every soft link a :class:`Link`. A group whose
+type is a DynamicTable becomes a table: ``colnames`` in order, ``*_index`` datasets as list
+levels, regions, enums and object references as columns (docs/format.md, section 9).
+
+Nothing but scalars and enum elements is read up front: columns and datasets are read when
+first used, in blocks when a store writes them.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import warnings
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import h5py
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from hdmf_arrow.arrow.buffer import ColumnBuffer
+from hdmf_arrow.arrow.metadata import ColumnMeta
+from hdmf_arrow.common import (
+    Container,
+    CSRMatrix,
+    Data,
+    Dataset,
+    DynamicTable,
+    DynamicTableRegion,
+    ElementIdentifiers,
+    EnumData,
+    Group,
+    Link,
+    SimpleMultiContainer,
+    VectorData,
+    VectorIndex,
+)
+from hdmf_arrow.common._columns import column_from_stored
+from hdmf_arrow.common._registry import SpecGroup
+from hdmf_arrow.errors import (
+    HdmfArrowError,
+    HdmfArrowWarning,
+    SchemaMismatchError,
+    UnknownTypeError,
+    UnresolvedReferenceError,
+    UnsupportedHDF5Error,
+)
+
+if TYPE_CHECKING:
+    from hdmf_arrow.common import TypeMap
+
+TYPE_KEYS = ("neurodata_type", "data_type")  # pynwb's attribute name, hdmf's
+_SKIP_ATTRS = frozenset({*TYPE_KEYS, "namespace", "object_id", ".specloc"})
+BLOCK_BYTES = 64 * 2**20  # a dataset is read and written in blocks of about this size
+
+
+class _Ref:
+    """An object reference met while reading, resolved once every object exists."""
+
+    __slots__ = ("ref",)
+
+    def __init__(self, ref: h5py.Reference) -> None:
+        self.ref = ref
+
+
+def load_cached_specs(file: h5py.File, type_map: TypeMap, *, source: str) -> list[str]:
+    """Load the namespaces cached under ``/specifications`` that ``type_map`` lacks (those
+    another includes first); returns the names loaded."""
+    if "specifications" not in file:
+        return []
+    catalog = type_map.namespace_catalog
+    pending: dict[str, tuple[Any, dict[str, Any]]] = {}
+    for name, versions in file["specifications"].items():
+        if name in catalog.namespaces or not isinstance(versions, h5py.Group) or not versions:
+            continue
+        version = sorted(versions, key=_version_key)[-1]  # the newest cached version
+        group = versions[version]
+        try:
+            docs = {k: json.loads(_text(group[k][()])) for k in group}
+        except (ValueError, TypeError) as exc:
+            msg = f"{source}: cached spec /specifications/{name}/{version} does not parse ({exc})"
+            raise SchemaMismatchError(msg) from None
+        pending[name] = (docs.pop("namespace", None), docs)
+    loaded: list[str] = []
+    while pending:
+        progress = False
+        for name, (namespace, docs) in list(pending.items()):
+            if namespace is None:
+                msg = f"{source}: /specifications/{name} has no 'namespace' document"
+                raise SchemaMismatchError(msg)
+            includes = {
+                s["namespace"]
+                for n in namespace.get("namespaces", ())
+                for s in n.get("schema", ())
+                if isinstance(s, dict) and "namespace" in s
+            }
+            if includes - set(catalog.namespaces):
+                continue
+            sources = {}
+            for n in namespace.get("namespaces", ()):
+                for s in n.get("schema", ()):
+                    if isinstance(s, dict) and "source" in s:
+                        src = str(s["source"])
+                        stem = src.rsplit(".", 1)[0] if src.endswith((".yaml", ".yml")) else src
+                        sources[src] = docs.get(src, docs.get(stem, {}))
+            catalog.load_namespace_documents(
+                namespace, sources, origin=f"{source}/specifications/{name}"
+            )
+            del pending[name]
+            loaded.append(name)
+            progress = True
+        if not progress:
+            msg = (
+                f"{source}: cached namespaces {sorted(pending)} include namespaces that are "
+                f"neither cached in the file nor loaded"
+            )
+            raise SchemaMismatchError(msg)
+    return loaded
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(p) if p.isdigit() else -1 for p in version.replace("-", ".").split("."))
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bytes):
+        return value.decode()
+    if isinstance(value, np.ndarray):
+        return _text(value[()])
+    return str(value)
+
+
+def type_key_of(file: h5py.File) -> str:
+    """The attribute the file names data types with (``neurodata_type`` in NWB files)."""
+    return "neurodata_type" if "neurodata_type" in file.attrs else "data_type"
+
+
+class H5Reader:
+    """Builds the container tree of an open HDF5 file."""
+
+    def __init__(
+        self,
+        file: h5py.File,
+        type_map: TypeMap,
+        *,
+        source: str,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        self.file = file
+        self.type_map = type_map
+        self.source = source
+        self.progress = progress
+        self.by_path: dict[str, Container] = {}
+        self.links: list[tuple[Link, str]] = []
+        # (owner, attribute or None for a scalar dataset's value, reference)
+        self.refs: list[tuple[Container, str | None, _Ref]] = []
+        self.regions: list[tuple[DynamicTableRegion, _Ref]] = []
+        self._addresses: dict[int, str] = {}  # HDF5 object address -> path first seen
+
+    # -- the tree ----------------------------------------------------------------------------
+
+    def read(self) -> Container:
+        root = self._group("root", self.file)
+        self._resolve()
+        return root
+
+    def _where(self, obj: h5py.HLObject) -> str:
+        return f"{obj.name} of {self.source}"
+
+    def _member(self, parent: h5py.Group, key: str) -> Container | None:
+        link = parent.get(key, getlink=True)
+        path = f"{parent.name.rstrip('/')}/{key}"
+        if isinstance(link, h5py.SoftLink):
+            made = Link(key)
+            self.links.append((made, link.path))
+            return made
+        if isinstance(link, h5py.ExternalLink):
+            msg = (
+                f"{path} of {self.source} is an external link to {link.filename}:{link.path}; "
+                f"external links are not imported. Hint: copy the target into the file, or "
+                f"import the other file separately."
+            )
+            raise UnsupportedHDF5Error(msg)
+        obj = parent[key]
+        address = h5py.h5o.get_info(obj.id).addr
+        first = self._addresses.setdefault(address, path)
+        if first != path:  # a second hard link to one object: keep one object, link to it
+            made = Link(key)
+            self.links.append((made, first))
+            return made
+        if isinstance(obj, h5py.Group):
+            return self._group(key, obj)
+        if isinstance(obj, h5py.Dataset):
+            return self._dataset(key, obj)
+        return None  # a named datatype: nothing to hold
+
+    def _attrs(self, obj: h5py.HLObject) -> tuple[str | None, str | None, str | None, dict]:
+        """(data type, namespace, object id, other attributes) of an HDF5 object."""
+        raw = dict(obj.attrs)
+        data_type = next((raw[k] for k in TYPE_KEYS if k in raw), None)
+        namespace = raw.get("namespace")
+        object_id = raw.get("object_id")
+        attrs = {k: self._attr_value(v, obj, k) for k, v in raw.items() if k not in _SKIP_ATTRS}
+        return (
+            None if data_type is None else _text(data_type),
+            None if namespace is None else _text(namespace),
+            None if object_id is None else _text(object_id),
+            attrs,
+        )
+
+    def _attr_value(self, value: Any, obj: h5py.HLObject, key: str) -> Any:
+        if isinstance(value, h5py.RegionReference):
+            msg = f"attribute {key!r} of {self._where(obj)} is a region reference (not imported)"
+            raise UnsupportedHDF5Error(msg)
+        if isinstance(value, h5py.Reference):
+            return _Ref(value)
+        if isinstance(value, bytes):
+            return value.decode("utf-8", errors="surrogateescape")
+        if isinstance(value, np.generic):
+            return value.item()
+        if isinstance(value, np.ndarray):
+            if value.dtype.kind == "O" or value.dtype.kind == "S":
+                return [self._attr_value(v, obj, key) for v in value.ravel().tolist()]
+            return value.tolist()
+        return value
+
+    def _class(self, data_type: str, namespace: str | None, obj: h5py.HLObject) -> type[Container]:
+        try:
+            if namespace is None:
+                msg = "it has no 'namespace' attribute"
+                raise UnknownTypeError(msg)
+            return self.type_map.get_class(data_type, namespace)
+        except (HdmfArrowError, KeyError) as exc:
+            msg = (
+                f"{self._where(obj)} has data type {data_type!r} of namespace {namespace!r}, "
+                f"which is not known ({exc}). Hint: load the namespace with load_namespaces() "
+                f"(the file does not cache its spec)."
+            )
+            raise UnknownTypeError(msg) from None
+
+    def _group(self, name: str, g: h5py.Group) -> Container:
+        data_type, namespace, object_id, attrs = self._attrs(g)
+        cls: type[Container] = Group
+        if data_type is not None:
+            cls = self._class(data_type, namespace, g)
+        made: Container
+        if issubclass(cls, DynamicTable):
+            made = self._table(name, g, cls, object_id, attrs)
+        elif issubclass(cls, CSRMatrix):
+            made = self._csr(name, g, cls, object_id, attrs)
+        else:
+            keys = [k for k in g if not (g.name == "/" and k == "specifications")]
+            children = [c for key in keys if (c := self._member(g, key)) is not None]
+            if issubclass(cls, SpecGroup):
+                fields = {k: attrs[k] for k in cls.spec_attributes if k in attrs}
+                made = cls(name, children, attributes=attrs, object_id=object_id, **fields)
+            elif issubclass(cls, SimpleMultiContainer):
+                made = cls(name, children, attributes=attrs, object_id=object_id)
+            else:
+                msg = (
+                    f"{self._where(g)}: data type {data_type!r} is registered as "
+                    f"{cls.__name__}, which cannot be built from an HDF5 group"
+                )
+                raise UnsupportedHDF5Error(msg)
+            self._note_refs(made, attrs)
+        self.by_path[g.name] = made
+        return made
+
+    def _note_refs(self, owner: Container, attrs: dict[str, Any]) -> None:
+        for key, value in attrs.items():
+            if isinstance(value, _Ref):
+                self.refs.append((owner, key, value))
+
+    # -- datasets ----------------------------------------------------------------------------
+
+    def _dataset(self, name: str, ds: h5py.Dataset) -> Container:
+        data_type, namespace, object_id, attrs = self._attrs(ds)
+        cls: type[Container] = Dataset
+        if data_type is not None:
+            cls = self._class(data_type, namespace, ds)
+        made: Data
+        if cls is Dataset or not issubclass(cls, Data):
+            if cls is not Dataset:
+                msg = f"{self._where(ds)}: data type {data_type!r} is not a dataset type"
+                raise UnsupportedHDF5Error(msg)
+            if ds.shape == ():
+                value = self._scalar(ds)
+                made = Dataset(name, 0 if isinstance(value, _Ref) else value, attributes=attrs,
+                               object_id=object_id)  # fmt: skip
+                if isinstance(value, _Ref):
+                    self.refs.append((made, None, value))
+            else:
+                made = Dataset(name, None, attributes=attrs, object_id=object_id)
+                self._lazy(made, ds)
+        elif issubclass(cls, DynamicTableRegion):
+            table = attrs.pop("table", None)
+            description = str(attrs.pop("description", ""))
+            made = cls(name, None, description, object_id=object_id)
+            made.attributes.update(attrs)
+            self._lazy(made, ds)
+            if isinstance(table, _Ref):
+                self.regions.append((made, table))
+        elif issubclass(cls, VectorData):
+            description = str(attrs.pop("description", ""))
+            made = cls(name, description, None, object_id=object_id, attributes=attrs)
+            self._lazy(made, ds)
+        else:
+            made = cls(name, None, object_id=object_id)
+            made.attributes.update(attrs)
+            self._lazy(made, ds)
+        self._note_refs(made, made.attributes)
+        self.by_path[ds.name] = made
+        return made
+
+    def _scalar(self, ds: h5py.Dataset) -> Any:
+        dtype = ds.dtype
+        if h5py.check_string_dtype(dtype) is not None:
+            return ds.asstr()[()]
+        value = ds[()]
+        if isinstance(value, h5py.RegionReference):
+            msg = f"{self._where(ds)} is a region reference (not imported)"
+            raise UnsupportedHDF5Error(msg)
+        if isinstance(value, h5py.Reference):
+            return _Ref(value)
+        if dtype.names is not None:
+            msg = f"{self._where(ds)} is a scalar compound dataset (not imported)"
+            raise UnsupportedHDF5Error(msg)
+        if isinstance(value, np.generic):
+            return value.item()
+        return value
+
+    def _lazy(self, data: Data, ds: h5py.Dataset) -> None:
+        """Give ``data`` the rows of ``ds``, read when first used (or block by block)."""
+        arrow_type, reftype = self._arrow_type(ds)
+        data.reftype = reftype
+        n = ds.shape[0] if ds.shape else 0
+        data._buf = ColumnBuffer.stored(arrow_type, n, lambda: self.rows(ds))
+        data._blocks = functools.partial(self.blocks, ds)  # type: ignore[attr-defined]
+
+    def _arrow_type(self, ds: h5py.Dataset) -> tuple[pa.DataType, str | dict[str, str] | None]:
+        """The Arrow type of one row of ``ds`` (rows along the first axis) and its reftype."""
+        t, reftype = _element_type(ds.dtype, where=self._where(ds))
+        for k in reversed(ds.shape[1:]):
+            t = pa.list_(t, k)
+        return t, reftype
+
+    def rows(self, ds: h5py.Dataset, start: int = 0, stop: int | None = None) -> pa.Array:
+        """Rows ``start:stop`` of a dataset as one Arrow array (its type: ``_arrow_type``)."""
+        stop = ds.shape[0] if stop is None else stop
+        values = ds[start:stop] if h5py.check_string_dtype(ds.dtype) is None else (
+            ds.asstr()[start:stop]
+        )  # fmt: skip
+        if self.progress is not None:
+            self.progress(_nbytes(ds, stop - start))
+        return self._to_arrow(values, ds)
+
+    def blocks(self, ds: h5py.Dataset) -> Iterator[pa.Array]:
+        """The rows of ``ds`` in blocks of about BLOCK_BYTES (whole HDF5 chunks where it has
+        them), so a dataset of any size is copied in bounded memory."""
+        n = ds.shape[0]
+        per_row = max(1, _nbytes(ds, 1))
+        step = max(1, BLOCK_BYTES // per_row)
+        if ds.chunks is not None and ds.chunks[0] < step:
+            step -= step % ds.chunks[0]
+        for start in range(0, n, step):
+            yield self.rows(ds, start, min(n, start + step))
+
+    def _to_arrow(self, values: np.ndarray, ds: h5py.Dataset) -> pa.Array:
+        flat = values.reshape(-1) if values.ndim > 1 else values
+        arr = self._flat_to_arrow(flat, ds.dtype, ds)
+        for k in reversed(values.shape[1:]):
+            arr = pa.FixedSizeListArray.from_arrays(arr, k)
+        return arr
+
+    def _flat_to_arrow(self, flat: np.ndarray, dtype: np.dtype, ds: h5py.Dataset) -> pa.Array:
+        if dtype.names is not None:
+            fields = [self._flat_to_arrow(flat[f], dtype.fields[f][0], ds) for f in dtype.names]
+            return pa.StructArray.from_arrays(fields, names=list(dtype.names))
+        if h5py.check_string_dtype(dtype) is not None:
+            if flat.dtype.kind == "S" or (flat.size and isinstance(flat[0], bytes)):
+                flat = np.char.decode(flat.astype("S"), "utf-8")
+            return pa.array(flat, type=pa.string())
+        ref = h5py.check_ref_dtype(dtype)
+        if ref is h5py.RegionReference:
+            msg = f"{self._where(ds)} holds region references (not imported)"
+            raise UnsupportedHDF5Error(msg)
+        if ref is not None:
+            return self._object_ids(flat, ds)
+        if dtype.kind == "S":
+            return pa.array(np.char.decode(flat, "utf-8"), type=pa.string())
+        if h5py.check_enum_dtype(dtype) is not None and dtype.kind != "b":
+            return pa.array(flat.astype(dtype.base))
+        return pa.array(flat)
+
+    def _object_ids(self, refs: np.ndarray, ds: h5py.Dataset) -> pa.Array:
+        """Object references as the object ids of the containers they point at: each distinct
+        reference is looked up once."""
+        codes, uniques = pd.factorize(refs, use_na_sentinel=False)
+        ids = [self._target(_Ref(r), f"an object reference in {self._where(ds)}").object_id
+               for r in uniques]  # fmt: skip
+        return pa.array(np.asarray(ids, dtype=object)[codes], type=pa.string())
+
+    def _target(self, ref: _Ref, what: str) -> Container:
+        if not ref.ref:
+            msg = f"{what} is a null reference"
+            raise UnresolvedReferenceError(msg)
+        name = self.file[ref.ref].name
+        found = self.by_path.get(name)
+        if found is None:
+            msg = f"{what} points at {name}, which was not imported"
+            raise UnresolvedReferenceError(msg)
+        return found
+
+    # -- tables ------------------------------------------------------------------------------
+
+    def _table(
+        self,
+        name: str,
+        g: h5py.Group,
+        cls: type[DynamicTable],
+        object_id: str | None,
+        attrs: dict[str, Any],
+    ) -> DynamicTable:
+        description = str(attrs.pop("description", ""))
+        colnames = [str(c) for c in attrs.pop("colnames", [])]
+        if isinstance(colnames, str):
+            colnames = [colnames]
+        used = {"id"}
+        if "id" not in g:
+            msg = f"{self._where(g)} is a {cls.data_type} without an 'id' dataset"
+            raise SchemaMismatchError(msg)
+        id_ds = g["id"]
+        _, _, id_oid, _ = self._attrs(id_ds)
+        ids = ElementIdentifiers("id", None, object_id=id_oid)
+        ids._buf = ColumnBuffer.stored(pa.int64(), len(id_ds), lambda: self.rows(id_ds))
+        self.by_path[id_ds.name] = ids
+        columns = []
+        for col in colnames:
+            if col not in g:
+                msg = f"{self._where(g)}: column {col!r} is in colnames but not in the group"
+                raise SchemaMismatchError(msg)
+            top, parts = self._column(g, col, len(id_ds))
+            used.update(parts)
+            columns.append(top)
+        extra = [k for k in g if k not in used]
+        table = cls(
+            name, description, id=ids, columns=columns, object_id=object_id, add_required=False
+        )
+        for k in extra:
+            warnings.warn(
+                HdmfArrowWarning(
+                    f"{g.name}/{k} of {self.source} is in table {name!r} but is not one of its "
+                    f"columns; hdmf-arrow does not import such members of a table yet"
+                ),
+                stacklevel=4,
+            )
+        self._note_refs(table, attrs)
+        mapper = self.type_map.get_map(table)
+        plain = {k: v for k, v in attrs.items() if not isinstance(v, _Ref)}
+        named = set(mapper.attribute_names())
+        mapper.set_attributes(table, {k: v for k, v in plain.items() if k in named})
+        return table
+
+    def _column(self, g: h5py.Group, col: str, num_rows: int) -> tuple[VectorData, list[str]]:
+        """A column read lazily: its data dataset and the ``_index`` datasets above it."""
+        depth = 0
+        while f"{col}{'_index' * (depth + 1)}" in g:
+            depth += 1
+        names = [col + "_index" * k for k in range(depth, 0, -1)]  # outermost first
+        data = g[col]
+        indexes = [g[n] for n in names]
+        data_type, namespace, object_id, attrs = self._attrs(data)
+        data_type = data_type or "VectorData"
+        namespace = namespace or "hdmf-common"
+        cls = self._class(data_type, namespace, data)
+        description = str(attrs.pop("description", ""))
+        table_ref = attrs.pop("table", None) if issubclass(cls, DynamicTableRegion) else None
+        elements_ref = attrs.pop("elements", None) if issubclass(cls, EnumData) else None
+        parts = [col, *names]
+        elements = None
+        elements_oid = None
+        elements_type = None
+        if isinstance(elements_ref, _Ref):
+            el_ds = self.file[elements_ref.ref]
+            elements_type = self._arrow_type(el_ds)[0]
+            elements = tuple(self.rows(el_ds).to_pylist())
+            elements_oid = self._attrs(el_ds)[2]
+            if el_ds.parent.name == g.name:
+                parts.append(el_ds.name.rsplit("/", 1)[-1])
+        index_oids = tuple(self._attrs(i)[2] or "" for i in indexes)
+        meta = ColumnMeta(
+            data_type="DynamicTableRegion" if table_ref is not None else data_type,
+            namespace=namespace,
+            description=description,
+            object_id=object_id,
+            index=depth,
+            index_object_ids=index_oids if all(index_oids) else (),
+            elements_object_id=elements_oid,
+            elements=elements,
+            attributes={k: v for k, v in attrs.items() if not isinstance(v, _Ref)},
+        )
+        inner, reftype = self._arrow_type(data)
+        if elements_type is not None:
+            inner = pa.dictionary(inner, elements_type)
+        arrow_type = inner
+        for _ in range(depth):
+            arrow_type = pa.list_(arrow_type)
+        counts = tuple(len(i) for i in indexes[1:]) + (len(data),) if depth else ()
+        top = column_from_stored(
+            col,
+            arrow_type,
+            meta,
+            num_rows=num_rows,
+            value_counts=counts,
+            read=lambda: self._ragged(data, indexes, elements),
+            vector_cls=_plain_column_class(cls),
+            where=f"while reading column {col!r} of {g.name} from {self.source}",
+        )
+        base = top.get_target_data()
+        base.reftype = reftype
+        self.by_path[data.name] = base
+        node: Data = top
+        for ds in indexes:
+            self.by_path[ds.name] = node
+            node = getattr(node, "target", node)
+        if isinstance(table_ref, _Ref) and isinstance(base, DynamicTableRegion):
+            self.regions.append((base, table_ref))
+        return top, parts
+
+    def _ragged(
+        self, data: h5py.Dataset, indexes: list[h5py.Dataset], elements: tuple[Any, ...] | None
+    ) -> pa.Array:
+        values = self.rows(data)
+        if elements is not None:
+            values = pa.DictionaryArray.from_arrays(values, pa.array(list(elements)))
+        for ds in reversed(indexes):  # innermost first
+            ends = ds[()].astype(np.int64)
+            if self.progress is not None:
+                self.progress(ends.nbytes)
+            offsets = np.concatenate([[0], ends])
+            if len(ends) and (ends[-1] != len(values) or np.any(np.diff(offsets) < 0)):
+                msg = (
+                    f"{ds.name} of {self.source}: the index does not fit its target of "
+                    f"{len(values)} values (last offset {ends[-1]}, or offsets decrease)"
+                )
+                raise SchemaMismatchError(msg)
+            if offsets[-1] > 2**31 - 1:
+                msg = (
+                    f"{ds.name} of {self.source}: a ragged column of more than 2**31 values "
+                    f"is not imported yet"
+                )
+                raise UnsupportedHDF5Error(msg)
+            values = pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), values)
+        return values
+
+    def _csr(
+        self,
+        name: str,
+        g: h5py.Group,
+        cls: type[CSRMatrix],
+        object_id: str | None,
+        attrs: dict[str, Any],
+    ) -> CSRMatrix:
+        shape = attrs.get("shape")
+        try:
+            matrix = cls(
+                g["data"][()],
+                g["indices"][()],
+                g["indptr"][()],
+                tuple(int(s) for s in shape),  # type: ignore[union-attr]
+                name=name,
+                object_id=object_id,
+            )
+        except (KeyError, TypeError, HdmfArrowError) as exc:
+            msg = f"{self._where(g)} is not a valid CSRMatrix ({exc})"
+            raise SchemaMismatchError(msg) from None
+        return matrix
+
+    # -- references and links, once every object exists ------------------------------------
+
+    def _resolve(self) -> None:
+        for link, path in self.links:
+            target = self.by_path.get(path)
+            if target is None:
+                msg = f"soft link {link.name!r} of {self.source} points at {path}, which is missing"
+                raise UnresolvedReferenceError(msg)
+            link.target = target
+        for owner, key, ref in self.refs:
+            what = f"the value of {owner.name!r}" if key is None else f"attribute {key!r}"
+            target = self._target(ref, f"{what} of {owner.name!r}")
+            if key is None:  # a scalar dataset holding a reference
+                assert isinstance(owner, Dataset)
+                owner.scalar = target
+                continue
+            stored = getattr(owner, "attributes", None)
+            if isinstance(stored, dict) and key in stored:
+                stored[key] = target
+            if key in getattr(owner, "spec_attributes", ()) or isinstance(owner, DynamicTable):
+                setattr(owner, key, target)
+        for region, ref in self.regions:
+            target = self._target(ref, f"the 'table' of region {region.name!r}")
+            if not isinstance(target, DynamicTable):
+                msg = f"region {region.name!r} of {self.source} points at a {target.data_type}"
+                raise SchemaMismatchError(msg)
+            region._table = target
+
+
+def _plain_column_class(cls: type[Container]) -> type[VectorData]:
+    """The class column_from_stored builds a plain column with (regions and enums it
+    builds itself)."""
+    if issubclass(cls, VectorData) and not issubclass(cls, DynamicTableRegion | EnumData):
+        return cls
+    return VectorData
+
+
+def _element_type(dtype: np.dtype, *, where: str) -> tuple[pa.DataType, Any]:
+    if dtype.names is not None:
+        fields = []
+        refs: dict[str, str] = {}
+        for f in dtype.names:
+            t, r = _element_type(dtype.fields[f][0], where=where)
+            fields.append(pa.field(f, t))
+            if r is not None:
+                refs[f] = "object"
+        return pa.struct(fields), refs or None
+    if h5py.check_string_dtype(dtype) is not None or dtype.kind == "S":
+        return pa.string(), None
+    ref = h5py.check_ref_dtype(dtype)
+    if ref is h5py.RegionReference:
+        msg = f"{where} holds region references (not imported)"
+        raise UnsupportedHDF5Error(msg)
+    if ref is not None:
+        return pa.string(), "object"
+    if dtype.kind == "b":
+        return pa.bool_(), None
+    if h5py.check_enum_dtype(dtype) is not None:
+        return pa.from_numpy_dtype(dtype.base), None
+    try:
+        return pa.from_numpy_dtype(dtype), None
+    except (pa.ArrowNotImplementedError, TypeError):
+        msg = f"{where} has HDF5 type {dtype}, which hdmf-arrow cannot hold"
+        raise UnsupportedHDF5Error(msg) from None
+
+
+def _nbytes(ds: h5py.Dataset, rows: int) -> int:
+    per_row = int(np.prod(ds.shape[1:], dtype=np.int64)) * max(1, ds.dtype.itemsize)
+    return per_row * rows
+
+
+def dataset_bytes(file: h5py.File) -> int:
+    """The bytes of every dataset in the file (what a progress bar counts)."""
+    total = 0
+
+    def visit(_: str, obj: h5py.HLObject) -> None:
+        nonlocal total
+        if isinstance(obj, h5py.Dataset) and obj.shape:
+            total += _nbytes(obj, obj.shape[0])
+
+    file.visititems(visit)
+    return total
