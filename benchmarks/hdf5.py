@@ -296,32 +296,25 @@ def op_export(args: dict[str, Any]) -> dict[str, Any]:
     return {"seconds": t.seconds}
 
 
+TABLES = {  # where pynwb puts the three tables in an NWB file
+    "units": "units",
+    "electrodes": "general/extracellular_ephys/electrodes",
+    "trials": "intervals/trials",
+}
+
+
 def op_arrow_frames(args: dict[str, Any]) -> dict[str, Any]:
     """hdmf-arrow after the import: read the store, DataFrames of units/electrodes/trials."""
     import hdmf_arrow
+    from hdmf_arrow.io import find_table
 
     with timed() as t:
         root = hdmf_arrow.read(args["src"])
-        rows = {}
-        for name in ("units", "electrodes", "trials"):
-            rows[name] = len(find(root, name).to_dataframe(index=True))
+        rows = {
+            name: len(find_table(root, path).to_dataframe(index=True))
+            for name, path in TABLES.items()
+        }
     return {"seconds": t.seconds, "rows": rows}
-
-
-def find(root: Any, name: str) -> Any:
-    """The table called ``name`` anywhere under ``root`` (first found, breadth first)."""
-    from hdmf_arrow.io import find_table
-
-    with contextlib.suppress(Exception):
-        return find_table(root, name)
-    queue = [root]
-    while queue:
-        node = queue.pop(0)
-        if getattr(node, "name", None) == name and hasattr(node, "to_dataframe"):
-            return node
-        queue.extend(getattr(node, "children", ()))
-    msg = f"no table {name!r} in the imported store"
-    raise LookupError(msg)
 
 
 def op_pynwb_frames(args: dict[str, Any]) -> dict[str, Any]:

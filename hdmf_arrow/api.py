@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from hdmf_arrow.errors import ValidationError
 from hdmf_arrow.io import ParquetIO, ParquetOptions, find_table
+from hdmf_arrow.io.hdf5 import HDF5IO, is_hdf5
 from hdmf_arrow.spec import core_catalog
 from hdmf_arrow.storage import FsspecStore
 from hdmf_arrow.validate import Issue, check, check_stored_types
@@ -84,7 +85,8 @@ def validate(
     storage_options: dict[str, Any] | None = None,
     raise_on_error: bool = False,
 ) -> list[Issue]:
-    """Every problem found in a container, or in a stored location (all of its data is read).
+    """Every problem found in a container, a stored location or an HDF5 file (all of its
+    data is read).
 
     Returns an empty list when everything is valid. With ``raise_on_error``, problems raise
     :class:`~hdmf_arrow.errors.ValidationError` carrying them as ``.issues``. A location that
@@ -106,6 +108,11 @@ def validate(
     stored: list[Issue] = []
     if isinstance(obj, _Container):
         root, type_map = obj, None
+    elif is_hdf5(obj, storage_options):
+        with HDF5IO(obj, "r", storage_options=storage_options) as h5:  # type: ignore[arg-type]
+            root = h5.read()
+            issues = check(root, h5.manager.type_map)
+            return _issues_or_raise(root, issues, raise_on_error)
     else:
         with ParquetIO(obj, "r", version=version, storage_options=storage_options) as io:
             root, type_map = io.read(), io.type_map  # with the store's cached namespaces
@@ -115,6 +122,10 @@ def validate(
     issues = check(root, type_map)
     seen = {(i.path, i.message) for i in issues}
     issues += [i for i in stored if (i.path, i.message) not in seen]
+    return _issues_or_raise(root, issues, raise_on_error)
+
+
+def _issues_or_raise(root: Container, issues: list[Issue], raise_on_error: bool) -> list[Issue]:
     if issues and raise_on_error:
         shown = "\n  ".join(str(i) for i in issues[:20])
         msg = f"{len(issues)} problem(s) in {root.name!r}:\n  {shown}"

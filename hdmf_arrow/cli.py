@@ -32,6 +32,8 @@ import click
 from hdmf_arrow import api
 from hdmf_arrow.errors import HdmfArrowError, HdmfArrowWarning, SpecError
 from hdmf_arrow.io import ParquetIO
+from hdmf_arrow.io._describe import describe_containers
+from hdmf_arrow.io.hdf5 import HDF5IO, export_hdf5, import_hdf5, is_hdf5
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -70,7 +72,8 @@ _storage_option = click.option(
 @click.group()
 @click.version_option(package_name="hdmf-arrow")
 def main() -> None:
-    """Inspect hdmf-arrow stores (local paths, file://, s3://, memory://, ...)."""
+    """Inspect hdmf-arrow stores (local paths, file://, s3://, memory://, ...), and convert
+    HDF5 (NWB) files to stores and back."""
 
 
 @main.command()
@@ -78,13 +81,59 @@ def main() -> None:
 @click.option("--version", "version", type=int, default=None, help="Show this version.")
 @_storage_option
 def info(location: str, version: int | None, storage: dict[str, str] | None) -> None:
-    """Print the tree of LOCATION (types, rows, columns) and its versions."""
-    with (
-        _guard(location),
-        ParquetIO(location, "r", version=version, storage_options=storage) as io,
-    ):
-        text = io.describe()
+    """Print the tree of LOCATION (types, rows, columns) and its versions; LOCATION may
+    also be an HDF5 (NWB) file."""
+    with _guard(location):
+        if is_hdf5(location, storage):
+            with HDF5IO(location, "r", storage_options=storage) as h5:
+                text = "\n".join([f"HDF5 file {location}", *describe_containers(h5.read())])
+        else:
+            with ParquetIO(location, "r", version=version, storage_options=storage) as io:
+                text = io.describe()
     click.echo(text)
+
+
+@main.command()
+@click.argument("source")
+@click.argument("destination")
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show a progress bar (default: when the terminal is interactive).",
+)
+@click.option("--version", "version", type=int, default=None, help="Export this version.")
+@_storage_option
+def convert(
+    source: str,
+    destination: str,
+    progress: bool | None,
+    version: int | None,
+    storage: dict[str, str] | None,
+) -> None:
+    """Convert SOURCE to DESTINATION: an HDF5 (NWB) file into a new store, or a store into
+    an HDF5 file in hdmf's layout (which pynwb and hdmf open)."""
+    shown = sys.stderr.isatty() if progress is None else progress
+    with _guard(source):
+        if is_hdf5(source, storage):
+            made = import_hdf5(
+                source,
+                destination,
+                storage_options=storage,
+                hdf5_storage_options=storage,
+                progress=shown,
+            )
+            click.echo(f"{source} -> {destination} (store version {made})")
+        else:
+            export_hdf5(
+                source,
+                destination,
+                version=version,
+                storage_options=storage,
+                hdf5_storage_options=storage,
+                mode="w-",
+                progress=shown,
+            )
+            click.echo(f"{source} -> {destination} (HDF5)")
 
 
 @main.command(name="validate")
@@ -95,7 +144,8 @@ def info(location: str, version: int | None, storage: dict[str, str] | None) -> 
 def validate_command(
     location: str, version: int | None, as_json: bool, storage: dict[str, str] | None
 ) -> None:
-    """Check LOCATION's data; exit 0 when valid, 1 with the issues listed, 2 if unreadable."""
+    """Check LOCATION's data (a store, or an HDF5 file); exit 0 when valid, 1 with the
+    issues listed, 2 if unreadable."""
     with _guard(location):
         issues = api.validate(location, version=version, storage_options=storage)
     if as_json:

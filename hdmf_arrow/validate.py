@@ -44,8 +44,10 @@ from hdmf_arrow.common import (
     Container,
     CSRMatrix,
     Data,
+    Dataset,
     DynamicTable,
     EnumData,
+    Link,
     SimpleMultiContainer,
     VectorData,
     VectorIndex,
@@ -97,6 +99,12 @@ def _walk(node: Container, path: str, types: TypeMap) -> Iterator[Issue]:
     if "/" in node.name or ":" in node.name:
         yield Issue(path, node.data_type, f"name {node.name!r} contains '/' or ':'")
     yield from _known(node, path, types)
+    if isinstance(node, Link):
+        if node.target is None:
+            yield Issue(path, "Link", "the link has no target")
+        return
+    if isinstance(node, Dataset) and node.is_scalar:
+        return
     if isinstance(node, DynamicTable):
         yield from _table(node, path)
         yield from _table_spec(node, path, types)
@@ -295,6 +303,8 @@ def spec_dtype(t: pa.DataType) -> str | None:
 
 
 def _known(node: Container, path: str, types: TypeMap) -> Iterator[Issue]:
+    if node.data_type is None:  # an untyped part (a Group, Dataset or Link): its parent's spec
+        return
     if not _is_known(node.data_type, node.namespace, types):
         yield _unknown(path, node.data_type, node.namespace)
 

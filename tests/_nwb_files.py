@@ -20,8 +20,8 @@ EXTENSION_TYPE = "TetrodeTable"
 SESSION_START = datetime.datetime(2024, 3, 1, 12, 30, tzinfo=datetime.UTC)
 
 N_ELECTRODES = 6
-# units: ragged spike_times, a ragged electrodes region, 2-D waveform_mean (samples x electrodes
-# would be 3-D per file; one waveform of 5 samples per unit is 2-D), ragged obs_intervals
+# units: ragged spike_times, a ragged electrodes region (unit 2 has none), a 2-D waveform_mean
+# (one waveform of 5 samples per unit) and ragged obs_intervals (rows of [start, stop])
 SPIKE_TIMES = [[0.1, 0.5, 0.9], [], [1.25], [0.2, 0.3, 0.4, 2.5]]
 UNIT_ELECTRODES = [[0, 1], [2], [], [3, 4, 5]]
 OBS_INTERVALS = [[[0.0, 1.0]], [[0.0, 0.5], [1.0, 3.0]], [[0.0, 2.0]], [[0.0, 3.0]]]
@@ -173,7 +173,7 @@ def make_nwb(path: Path) -> Path:
     )
     tetrodes.add_column(name="depth", description="depth in um")
     for channels, depth in [(4, 100.0), (3, 150.0)]:
-        tetrodes.add_row(channels=channels, depth=depth)
+        tetrodes.add_row(channels=np.int32(channels), depth=depth)  # pynwb keeps int64 else
     ecephys = nwbfile.create_processing_module(name="ecephys", description="tetrode data")
     ecephys.add(tetrodes)
 

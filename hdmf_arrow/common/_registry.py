@@ -214,6 +214,7 @@ class TypeMap:
             "namespace": namespace,
             "__doc__": spec.doc,
             "__module__": __name__,
+            "_origin_type_map": self,  # where its spec is: writers of a tree find it there
         }
         if isinstance(spec, GroupSpec) and parent is Container:
             parent = SpecGroup  # a group type: children by name, attributes as fields
@@ -267,6 +268,23 @@ class TypeMap:
         except (HdmfArrowError, KeyError):
             return False
         return base in hierarchy
+
+
+def type_map_for(root: Container, default: TypeMap) -> TypeMap:
+    """The type map to write ``root`` with: ``default``, unless it lacks a namespace of the
+    tree that the type map one of the tree's generated classes came from knows (a tree read
+    from an NWB file or a store carries its namespaces that way)."""
+    known = set(default.namespace_catalog.namespaces)
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.namespace is not None and node.namespace not in known:
+            origin = getattr(type(node), "_origin_type_map", None)
+            if isinstance(origin, TypeMap) and node.namespace in origin.namespace_catalog.namespaces:
+                return origin
+        if not isinstance(node, DynamicTable):
+            stack.extend(node.children)
+    return default
 
 
 def _is_index_of(name: str, datasets: dict[str, DatasetSpec | Any]) -> bool:

@@ -8,6 +8,7 @@ from hdmf_arrow.arrow import ragged
 from hdmf_arrow.io._tree import _schema_of
 
 if TYPE_CHECKING:
+    from hdmf_arrow.common import Container
     from hdmf_arrow.io._tree import Node
 
 
@@ -75,3 +76,53 @@ def _bytes(n: int) -> str:
             return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
         size /= 1024
     return f"{n} B"
+
+
+def describe_containers(root: Container) -> list[str]:
+    """One line per container of an in-memory (or HDF5-backed) tree, and one per table
+    column with its Arrow type; lengths come from the containers, no data is read.
+
+    >>> from hdmf_arrow.common import DynamicTable, SimpleMultiContainer
+    >>> t = DynamicTable(name="trials", description="d")
+    >>> t.add_column("start", "start", data=[0.0, 1.0])
+    >>> describe_containers(SimpleMultiContainer("s", [t]))
+    ['s  SimpleMultiContainer', '└── trials  DynamicTable  2 rows', '        start: double']
+    """
+    lines: list[str] = []
+    _describe_container(root, "", "", lines)
+    return lines
+
+
+def _describe_container(node: Container, lead: str, child_lead: str, lines: list[str]) -> None:
+    from hdmf_arrow.common import CSRMatrix, Data, Dataset, DynamicTable, Link
+
+    kind = node.data_type
+    if kind is None:
+        kind = "link" if isinstance(node, Link) else "dataset" if isinstance(node, Data) else "group"
+    head = f"{lead}{node.name}  {kind}"
+    if isinstance(node, Link):
+        target = node.target
+        head += f" -> {target.name if target is not None else '?'}"
+    elif isinstance(node, DynamicTable):
+        head += f"  {len(node)} rows"
+    elif isinstance(node, Dataset) and node.is_scalar:
+        head += f"  = {node.scalar!r:.60}"
+    elif isinstance(node, Data):
+        head += f"  {node.dtype}, {len(node)} rows"
+    elif isinstance(node, CSRMatrix):
+        head += f"  {node.shape[0]} x {node.shape[1]}"
+    lines.append(head)
+    if isinstance(node, DynamicTable):
+        for name in node.colnames:
+            col = node.get_column(name)
+            lines.append(f"{child_lead}    {name}: {col.dtype}")
+        return
+    children = node.children
+    for i, child in enumerate(children):
+        last = i == len(children) - 1
+        _describe_container(
+            child,
+            child_lead + ("└── " if last else "├── "),
+            child_lead + ("    " if last else "│   "),
+            lines,
+        )

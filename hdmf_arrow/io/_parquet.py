@@ -23,7 +23,7 @@ from hdmf_arrow.arrow import ragged
 from hdmf_arrow.errors import CorruptStoreError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Iterable, Iterator, Sequence
 
     import polars as pl
 
@@ -139,35 +139,52 @@ def dictionary_columns(schema: pa.Schema) -> list[str]:
 
 def write_file(store: Store, directory: str, table: pa.Table, options: ParquetOptions) -> FileEntry:
     """Write ``table`` (schema metadata included) as a new Parquet file under ``directory``."""
+    return write_blocks(store, directory, table.schema, [table], options)
+
+
+def write_blocks(
+    store: Store,
+    directory: str,
+    schema: pa.Schema,
+    blocks: Iterable[pa.Table],
+    options: ParquetOptions,
+) -> FileEntry:
+    """Write ``blocks`` (tables of ``schema``) one after another as one new Parquet file under
+    ``directory``: a table of any size is written holding one block in memory at a time."""
     key = f"{directory}/{uuid.uuid4().hex}.parquet"
     store.ensure_dir(directory)
     path = store.arrow_path(key)
-    per_group = rows_per_group(table, options)
     compression = None if options.compression == "none" else options.compression
+    num_rows = 0
+    counts: dict[str, tuple[int, ...]] = {}
+    nulls: dict[str, int] = {}
     with pq.ParquetWriter(
         path,
-        table.schema,
+        schema,
         filesystem=store.arrow_fs,
         compression=compression,
-        use_dictionary=dictionary_columns(table.schema),
+        use_dictionary=dictionary_columns(schema),
         write_page_index=True,
         data_page_size=options.data_page_bytes,
     ) as writer:
-        writer.write_table(table, row_group_size=per_group)
+        for table in blocks:
+            writer.write_table(table, row_group_size=rows_per_group(table, options))
+            num_rows += table.num_rows
+            for name, n in _value_counts(table).items():
+                counts[name] = tuple(a + b for a, b in zip(counts.get(name, (0,) * len(n)), n, strict=True))
+            for name, column in zip(table.column_names, table.columns, strict=True):
+                if column.null_count:
+                    nulls[name] = nulls.get(name, 0) + column.null_count
     footer = writer.writer.metadata  # the row groups as the file has them, not as planned
     store.sync(key)  # durable before any manifest refers to it
     groups = [footer.row_group(g).num_rows for g in range(footer.num_row_groups)] or [0]
     return FileEntry(
         path=key,
-        num_rows=table.num_rows,
+        num_rows=num_rows,
         num_bytes=store.arrow_fs.get_file_info(path).size,
         row_groups=tuple(groups),
-        value_counts=_value_counts(table),
-        null_counts={
-            n: c.null_count
-            for n, c in zip(table.column_names, table.columns, strict=True)
-            if c.null_count
-        },
+        value_counts=counts,
+        null_counts=nulls,
     )
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from hdmf_arrow.common import BuildManager, Container, DynamicTable, get_manager
+from hdmf_arrow.common._registry import type_map_for
 from hdmf_arrow.errors import (
     ContainerNotFoundError,
     CorruptStoreError,
@@ -241,12 +242,13 @@ class ParquetIO:
             previous = {}  # 'w' writes everything anew
         elif self._manifest is not None:
             self._check_not_stale(container, previous)
-        writer = TreeWriter(self.store, self.options, previous, self.type_map, self._open_files)
+        type_map = type_map_for(container, self.type_map)  # a tree read elsewhere: its specs
+        writer = TreeWriter(self.store, self.options, previous, type_map, self._open_files)
         writer.check_references(container)
         root = writer.node(container)
         cached = cache_namespaces(
             self.store,
-            self.type_map,
+            type_map,
             used_namespaces(container),
             self._manifest.namespaces if self._manifest is not None else (),
         )

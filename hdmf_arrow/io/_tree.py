@@ -52,6 +52,7 @@ from hdmf_arrow.io._parquet import (
     OpenFiles,
     ParquetOptions,
     TableFiles,
+    write_blocks,
     write_file,
 )
 from hdmf_arrow.storage import check_key
@@ -264,6 +265,24 @@ class TreeWriter:
             node["target"] = data.table.object_id
         self.written_data.append(data)
         unchanged = data._committed_rows() == len(data)
+        blocks = getattr(data, "_blocks", None)
+        from_here = getattr(data, "_store_url", None) == self.store.url
+        if blocks is not None and not data._loaded and not from_here:
+            # still in its source (an HDF5 file): copied block by block, in bounded memory
+            schema = pa.schema([pa.field(data.name, data.dtype)])
+            entry = write_blocks(
+                self.store,
+                f"data/{data.object_id}",
+                schema,
+                (pa.table({data.name: block}) for block in blocks()),
+                self.options,
+            )
+            return {
+                **node,
+                "schema": _schema_text(schema),
+                "num_rows": entry.num_rows,
+                "files": [entry.to_dict()],
+            }
         return {
             **node,
             **self._one_file(data, unchanged, lambda: pa.table({data.name: data.to_arrow()})),

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Literal
 
 from hdmf_arrow.common import BuildManager, Container, get_manager
+from hdmf_arrow.common._registry import type_map_for
 from hdmf_arrow.errors import (
     InvalidArgumentError,
     MissingDependencyError,
@@ -69,6 +70,41 @@ def _open(path: str | os.PathLike[str], mode: str, storage_options: dict[str, An
     except BaseException:
         handle.close()
         raise
+
+
+_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+
+
+def is_hdf5(location: object, storage_options: dict[str, Any] | None = None) -> bool:
+    """Whether ``location`` is an HDF5 file (by its signature, as HDF5 itself looks: at
+    offset 0, 512, 1024, ...); a store is a directory, so this is False for one.
+
+    >>> is_hdf5("no/such/file.nwb")
+    False
+    """
+    if not isinstance(location, str) and not hasattr(location, "__fspath__"):
+        return False
+    text = str(location)
+    try:
+        if "://" not in text or text.startswith("file://"):
+            path = text.removeprefix("file://")
+            import os.path
+
+            if not os.path.isfile(path):
+                return False
+            with open(path, "rb") as f:  # noqa: PTH123
+                head = f.read(8 * 1024 + 8)
+        else:
+            import fsspec
+
+            fs, path = fsspec.core.url_to_fs(text, **(storage_options or {}))
+            if not fs.isfile(path):
+                return False
+            with fs.open(path, "rb") as f:
+                head = f.read(8 * 1024 + 8)
+    except (OSError, ValueError, ImportError):
+        return False
+    return any(head[o : o + 8] == _SIGNATURE for o in (0, 512, 1024, 2048, 4096, 8192))
 
 
 class HDF5IO:
@@ -135,7 +171,8 @@ class HDF5IO:
             raise ReadOnlyStoreError(msg)
         from hdmf_arrow.io.hdf5._write import H5Writer
 
-        writer = H5Writer(self._file, self.manager.type_map, target=self.path)
+        type_map = type_map_for(container, self.manager.type_map)
+        writer = H5Writer(self._file, type_map, target=self.path)
         with _Progress(self.progress, "writing", writer.total_bytes(container)) as bar:
             writer.progress = bar.advance
             writer.write(container)
@@ -270,4 +307,4 @@ def export_hdf5(
             h5.write(root)
 
 
-__all__ = ["HDF5IO", "export_hdf5", "import_hdf5"]
+__all__ = ["HDF5IO", "export_hdf5", "import_hdf5", "is_hdf5"]

@@ -447,6 +447,8 @@ class H5Reader:
             top, parts = self._column(g, col, len(id_ds))
             used.update(parts)
             columns.append(top)
+        if g.name == "/":
+            used.add("specifications")  # the cached specs, not a member of the table
         extra = [k for k in g if k not in used]
         table = cls(
             name, description, id=ids, columns=columns, object_id=object_id, add_required=False
@@ -454,7 +456,7 @@ class H5Reader:
         for k in extra:
             warnings.warn(
                 HdmfArrowWarning(
-                    f"{g.name}/{k} of {self.source} is in table {name!r} but is not one of its "
+                    f"{g.name.rstrip('/')}/{k} of {self.source} is in table {name!r} but is not one of its "
                     f"columns; hdmf-arrow does not import such members of a table yet"
                 ),
                 stacklevel=4,

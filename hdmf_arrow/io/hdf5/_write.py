@@ -158,12 +158,15 @@ class H5Writer:
             parent[obj.name] = h5py.SoftLink(self.paths[obj.target.object_id])
             return
         if isinstance(obj, DynamicTable):
-            self._table(parent, obj, own)
+            self._table(root_group or parent.create_group(obj.name), obj, own)
             return
         if isinstance(obj, CSRMatrix):
-            self._csr(parent, obj, own)
+            self._csr(root_group or parent.create_group(obj.name), obj)
             return
         if isinstance(obj, Data):
+            if root_group is not None:
+                msg = f"{obj.data_type} {obj.name!r}: an HDF5 file's root is a group, not a dataset"
+                raise UnsupportedHDF5Error(msg)
             self._dataset(parent, obj, own)
             return
         group = root_group if root_group is not None else parent.create_group(obj.name)
@@ -304,9 +307,8 @@ class H5Writer:
     # -- tables ----------------------------------------------------------------------------
 
     def _table(
-        self, parent: h5py.Group, table: DynamicTable, spec: GroupSpec | DatasetSpec | None
+        self, group: h5py.Group, table: DynamicTable, spec: GroupSpec | DatasetSpec | None
     ) -> None:
-        group = parent.create_group(table.name)
         self._type_attrs(group, table)
         group.attrs["colnames"] = np.array(list(table.colnames), dtype=_TEXT)
         group.attrs["description"] = table.description
@@ -364,8 +366,7 @@ class H5Writer:
             self._reference_path(index_ds, "target", target.name)
             target = index_ds
 
-    def _csr(self, parent: h5py.Group, matrix: CSRMatrix, spec: Any) -> None:
-        group = parent.create_group(matrix.name)
+    def _csr(self, group: h5py.Group, matrix: CSRMatrix) -> None:
         self._type_attrs(group, matrix)
         group.attrs["shape"] = np.asarray(matrix.shape, dtype=np.uint64)
         if matrix.description:
@@ -477,6 +478,8 @@ def _numpy(
 
 def _plain_numpy(flat: pa.Array, *, where: str, spec_dtype: Any) -> np.ndarray:
     t = flat.type
+    if pa.types.is_null(t):  # no value ever told the type: HDF5 needs one (float64, NaN)
+        return np.full(len(flat), np.nan)
     if pa.types.is_dictionary(t):
         flat = flat.dictionary_decode()
         t = flat.type
