@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 import pytest
 from _nwb_files import assert_frames_match
 from hypothesis import HealthCheck, assume, given, settings
@@ -320,9 +321,27 @@ def test_mode_w_replaces_a_file(tree: SimpleMultiContainer, tmp_path: Path) -> N
 # -- property: any table survives store -> HDF5 -> store -------------------------------------
 
 
-def _without_nulls(table: DynamicTable) -> bool:
-    """HDF5 has no nulls (docs/format.md 2.1): tables with null cells are left out here."""
-    return all(column.null_count == 0 for column in table.to_arrow().columns)
+def _hdf5_can_hold(table: DynamicTable) -> bool:
+    """HDF5 has no nulls (docs/format.md 2.1) and no null type (an empty column built without
+    a dtype is written as float64, see below): such tables are left out of the law."""
+    return all(
+        column.null_count == 0 and not pa.types.is_null(column.type)
+        for column in table.to_arrow().columns
+    )
+
+
+def test_an_empty_untyped_column_is_written_as_float64(tmp_path: Path) -> None:
+    table = DynamicTable(name="t", description="d")
+    table.add_column("a", "no value tells its type", data=[])
+    assert pa.types.is_null(table.to_arrow()["a"].type)
+    export_hdf5(table, tmp_path / "t.h5")
+    with h5py.File(tmp_path / "t.h5", "r") as f:
+        assert (f["a"].shape, f["a"].dtype) == ((0,), np.float64)
+    with HDF5IO(tmp_path / "t.h5", "r") as io:
+        back = io.read()
+        assert back.colnames == ("a",)
+        assert back["a"].data.dtype == np.float64
+        assert len(back) == 0
 
 
 def _targets(table: DynamicTable) -> list[DynamicTable]:
@@ -336,7 +355,7 @@ def _targets(table: DynamicTable) -> list[DynamicTable]:
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(dynamic_tables())
 def test_any_table_survives_store_hdf5_store(table: DynamicTable) -> None:
-    assume(_without_nulls(table))
+    assume(_hdf5_can_hold(table))
     tree = SimpleMultiContainer("root", [*_targets(table), table])
     with tempfile.TemporaryDirectory() as scratch:
         where = Path(scratch)

@@ -45,7 +45,9 @@ _BUILT_IN: dict[tuple[str, str], type[Container]] = {
 
 
 # attributes the model itself keeps (and the store writes elsewhere)
-_RESERVED = frozenset({"description", "colnames", "data_type", "namespace", "object_id"})
+_RESERVED = frozenset(
+    {"description", "colnames", "categories", "data_type", "namespace", "object_id"}
+)
 
 
 class ObjectMapper:
@@ -280,7 +282,10 @@ def type_map_for(root: Container, default: TypeMap) -> TypeMap:
         node = stack.pop()
         if node.namespace is not None and node.namespace not in known:
             origin = getattr(type(node), "_origin_type_map", None)
-            if isinstance(origin, TypeMap) and node.namespace in origin.namespace_catalog.namespaces:
+            if (
+                isinstance(origin, TypeMap)
+                and node.namespace in origin.namespace_catalog.namespaces
+            ):
                 return origin
         if not isinstance(node, DynamicTable):
             stack.extend(node.children)

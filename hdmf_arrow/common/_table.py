@@ -131,6 +131,9 @@ class DynamicTable(Container):
         self._id_set_rows = 0  # how many ids the set was built from
         self._plan: RowPlan | None = None  # add_row's per-column operations, see _rows.py
         self._source: RowSource | None = None  # set by a store reader: rows of unread columns
+        # what a table group holds besides its columns (a link, a dataset, a sub-group), as
+        # NWB types such as PlaneSegmentation have; kept so that nothing read is lost
+        self.members: dict[str, Container] = {}
         if colnames is not None and not columns:
             msg = f"DynamicTable {name!r}: must supply 'columns' if specifying 'colnames'"
             raise TableShapeError(msg)

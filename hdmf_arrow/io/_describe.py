@@ -98,7 +98,9 @@ def _describe_container(node: Container, lead: str, child_lead: str, lines: list
 
     kind = node.data_type
     if kind is None:
-        kind = "link" if isinstance(node, Link) else "dataset" if isinstance(node, Data) else "group"
+        kind = (
+            "link" if isinstance(node, Link) else "dataset" if isinstance(node, Data) else "group"
+        )
     head = f"{lead}{node.name}  {kind}"
     if isinstance(node, Link):
         target = node.target

@@ -171,7 +171,9 @@ def write_blocks(
             writer.write_table(table, row_group_size=rows_per_group(table, options))
             num_rows += table.num_rows
             for name, n in _value_counts(table).items():
-                counts[name] = tuple(a + b for a, b in zip(counts.get(name, (0,) * len(n)), n, strict=True))
+                counts[name] = tuple(
+                    a + b for a, b in zip(counts.get(name, (0,) * len(n)), n, strict=True)
+                )
             for name, column in zip(table.column_names, table.columns, strict=True):
                 if column.null_count:
                     nulls[name] = nulls.get(name, 0) + column.null_count
@@ -214,9 +216,7 @@ class OpenFiles:
         self._open: OrderedDict[str, tuple[Any, ParquetReader]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def reader(
-        self, store: Store, entry: FileEntry, footer: pq.FileMetaData
-    ) -> ParquetReader:
+    def reader(self, store: Store, entry: FileEntry, footer: pq.FileMetaData) -> ParquetReader:
         key = f"{store.url}\x00{entry.path}"
         with self._lock:
             hit = self._open.get(key)

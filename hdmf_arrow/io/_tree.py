@@ -114,19 +114,17 @@ class TreeWriter:
             "namespace": obj.namespace,
             "object_id": obj.object_id,
         }
-        if isinstance(obj, AlignedDynamicTable):
-            msg = (
-                f"AlignedDynamicTable {obj.name!r}: writing an AlignedDynamicTable to a store "
-                f"is not supported yet (its category tables would be lost); no version was "
-                f"committed"
-            )
-            raise NotImplementedError(msg)
         if isinstance(obj, Link):
             assert obj.target is not None  # check_references refused a dangling link
             return {**base, "kind": "link", "target": obj.target.object_id}
         if isinstance(obj, DynamicTable):
             mapped = _encode(obj, self.type_map.get_map(obj).get_attributes(obj))
-            return {**base, "kind": "table", "attributes": mapped, **self._table(obj)}
+            node = {**base, "kind": "table", "attributes": mapped, **self._table(obj)}
+            if obj.members:
+                node["members"] = [self.node(m) for m in obj.members.values()]
+            if isinstance(obj, AlignedDynamicTable):
+                node["categories"] = [self.node(c) for c in obj.category_tables.values()]
+            return node
         if isinstance(obj, Dataset) and obj.is_scalar:
             value = _encode(obj, {"value": obj.scalar})["value"]
             attributes = _encode(obj, obj.attributes)
@@ -150,7 +148,9 @@ class TreeWriter:
         container of it (checked before any file is written)."""
         members = {c.object_id for c in _walk(root)}
         for link in _walk(root):
-            if isinstance(link, Link) and (link.target is None or link.target.object_id not in members):
+            if isinstance(link, Link) and (
+                link.target is None or link.target.object_id not in members
+            ):
                 to = "nothing" if link.target is None else f"{link.target.name!r}"
                 msg = (
                     f"link {link.name!r} of {link.parent.name if link.parent else '?'!r} points "
@@ -331,16 +331,14 @@ def _encode(owner: Container, attributes: dict[str, Any]) -> dict[str, Any]:
 def _walk(node: Container) -> list[Container]:
     """Every container of a tree (not a table's columns), parents first."""
     out = [node]
-    if not isinstance(node, DynamicTable):
-        for child in node.children:
-            out += _walk(child)
+    children = node.members.values() if isinstance(node, DynamicTable) else node.children
+    for child in children:
+        out += _walk(child)
     return out
 
 
 def _tables_in(node: Container) -> list[DynamicTable]:
-    if isinstance(node, DynamicTable):
-        return [node]
-    return [t for child in node.children for t in _tables_in(child)]
+    return [t for t in _walk(node) if isinstance(t, DynamicTable)]
 
 
 class TreeReader:
@@ -439,9 +437,7 @@ class TreeReader:
                     f"under data/{node['object_id']}/"
                 )
                 raise CorruptStoreError(msg)
-        return TableFiles(
-            self.store, entries, name=name, schema=schema, open_files=self.open_files
-        )
+        return TableFiles(self.store, entries, name=name, schema=schema, open_files=self.open_files)
 
     def _table(self, node: Node) -> DynamicTable:
         name = str(node["name"])
@@ -485,6 +481,13 @@ class TreeReader:
                 )
             )
         cls = self._class(name, str(node["data_type"]), str(node["namespace"]), DynamicTable)
+        categories = [self._container(c) for c in node.get("categories", ())]
+        extra: dict[str, Any] = {}
+        if categories:
+            if not issubclass(cls, AlignedDynamicTable):
+                msg = f"table {name!r} has categories but is not an AlignedDynamicTable"
+                raise CorruptStoreError(msg)
+            extra["category_tables"] = categories
         table = cls(
             name,
             meta.description,
@@ -492,8 +495,13 @@ class TreeReader:
             columns=columns,
             object_id=meta.object_id,
             add_required=False,  # as stored: a missing required column is for validate() to report
+            **extra,
         )
         table._source = files
+        for member in node.get("members", ()):
+            made = self._container(member)
+            table.members[made.name] = made
+            made.parent = table
         self.mapped.append((table, dict(node.get("attributes", {}))))
         self.tables[table.object_id] = table
         return table
@@ -572,14 +580,13 @@ class TreeReader:
         for container, key, object_id in self.pending:
             target = self.objects.get(object_id)
             if target is None:
-                msg = (
-                    f"{container.name!r} refers to object {object_id}, which is not in this "
-                    f"store"
-                )
+                msg = f"{container.name!r} refers to object {object_id}, which is not in this store"
                 raise UnresolvedReferenceError(msg)
             setattr(container, key, target)
         for container, attributes in self.free:
-            values = {k: self._dereference(v, self.objects, container) for k, v in attributes.items()}
+            values = {
+                k: self._dereference(v, self.objects, container) for k, v in attributes.items()
+            }
             if set(values) == {""}:  # a scalar dataset's value
                 container.scalar = values[""]  # type: ignore[attr-defined]
             else:

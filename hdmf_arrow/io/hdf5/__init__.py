@@ -5,6 +5,7 @@ h5py is imported when a function here first needs it (``pip install hdmf-arrow[h
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from hdmf_arrow.common import BuildManager, Container, get_manager
@@ -88,11 +89,10 @@ def is_hdf5(location: object, storage_options: dict[str, Any] | None = None) -> 
     try:
         if "://" not in text or text.startswith("file://"):
             path = text.removeprefix("file://")
-            import os.path
-
-            if not os.path.isfile(path):
+            local = Path(path)
+            if not local.is_file():
                 return False
-            with open(path, "rb") as f:  # noqa: PTH123
+            with local.open("rb") as f:
                 head = f.read(8 * 1024 + 8)
         else:
             import fsspec

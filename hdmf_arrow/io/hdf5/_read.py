@@ -15,7 +15,6 @@ from __future__ import annotations
 import functools
 import json
 import warnings
-from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import h5py
@@ -26,6 +25,7 @@ import pyarrow as pa
 from hdmf_arrow.arrow.buffer import ColumnBuffer
 from hdmf_arrow.arrow.metadata import ColumnMeta
 from hdmf_arrow.common import (
+    AlignedDynamicTable,
     Container,
     CSRMatrix,
     Data,
@@ -38,7 +38,6 @@ from hdmf_arrow.common import (
     Link,
     SimpleMultiContainer,
     VectorData,
-    VectorIndex,
 )
 from hdmf_arrow.common._columns import column_from_stored
 from hdmf_arrow.common._registry import SpecGroup
@@ -52,6 +51,8 @@ from hdmf_arrow.errors import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
     from hdmf_arrow.common import TypeMap
 
 TYPE_KEYS = ("neurodata_type", "data_type")  # pynwb's attribute name, hdmf's
@@ -199,7 +200,9 @@ class H5Reader:
             return self._dataset(key, obj)
         return None  # a named datatype: nothing to hold
 
-    def _attrs(self, obj: h5py.HLObject) -> tuple[str | None, str | None, str | None, dict]:
+    def _attrs(
+        self, obj: h5py.HLObject
+    ) -> tuple[str | None, str | None, str | None, dict[str, Any]]:
         """(data type, namespace, object id, other attributes) of an HDF5 object."""
         raw = dict(obj.attrs)
         data_type = next((raw[k] for k in TYPE_KEYS if k in raw), None)
@@ -379,7 +382,7 @@ class H5Reader:
 
     def _flat_to_arrow(self, flat: np.ndarray, dtype: np.dtype, ds: h5py.Dataset) -> pa.Array:
         if dtype.names is not None:
-            fields = [self._flat_to_arrow(flat[f], dtype.fields[f][0], ds) for f in dtype.names]
+            fields = [self._flat_to_arrow(flat[f], dtype[f], ds) for f in dtype.names]
             return pa.StructArray.from_arrays(fields, names=list(dtype.names))
         if h5py.check_string_dtype(dtype) is not None:
             if flat.dtype.kind == "S" or (flat.size and isinstance(flat[0], bytes)):
@@ -449,18 +452,30 @@ class H5Reader:
             columns.append(top)
         if g.name == "/":
             used.add("specifications")  # the cached specs, not a member of the table
-        extra = [k for k in g if k not in used]
+        categories: list[DynamicTable] = []
+        if issubclass(cls, AlignedDynamicTable):
+            names = attrs.pop("categories", [])
+            for category in [names] if isinstance(names, str) else names:
+                sub = self._group(str(category), g[str(category)]) if category in g else None
+                if not isinstance(sub, DynamicTable):
+                    msg = f"{self._where(g)}: category {category!r} is not a table in the group"
+                    raise SchemaMismatchError(msg)
+                categories.append(sub)
+                used.add(str(category))
+        members = [m for k in g if k not in used and (m := self._member(g, k)) is not None]
+        extra = {"category_tables": categories} if categories else {}
         table = cls(
-            name, description, id=ids, columns=columns, object_id=object_id, add_required=False
+            name,
+            description,
+            id=ids,
+            columns=columns,
+            object_id=object_id,
+            add_required=False,
+            **extra,
         )
-        for k in extra:
-            warnings.warn(
-                HdmfArrowWarning(
-                    f"{g.name.rstrip('/')}/{k} of {self.source} is in table {name!r} but is not one of its "
-                    f"columns; hdmf-arrow does not import such members of a table yet"
-                ),
-                stacklevel=4,
-            )
+        for member in members:  # a link, dataset or group beside the columns
+            table.members[member.name] = member
+            member.parent = table
         self._note_refs(table, attrs)
         mapper = self.type_map.get_map(table)
         plain = {k: v for k, v in attrs.items() if not isinstance(v, _Ref)}
@@ -512,7 +527,7 @@ class H5Reader:
         arrow_type = inner
         for _ in range(depth):
             arrow_type = pa.list_(arrow_type)
-        counts = tuple(len(i) for i in indexes[1:]) + (len(data),) if depth else ()
+        counts = (*tuple(len(i) for i in indexes[1:]), len(data)) if depth else ()
         top = column_from_stored(
             col,
             arrow_type,
@@ -625,7 +640,7 @@ def _element_type(dtype: np.dtype, *, where: str) -> tuple[pa.DataType, Any]:
         fields = []
         refs: dict[str, str] = {}
         for f in dtype.names:
-            t, r = _element_type(dtype.fields[f][0], where=where)
+            t, r = _element_type(dtype[f], where=where)
             fields.append(pa.field(f, t))
             if r is not None:
                 refs[f] = "object"
@@ -650,7 +665,7 @@ def _element_type(dtype: np.dtype, *, where: str) -> tuple[pa.DataType, Any]:
 
 
 def _nbytes(ds: h5py.Dataset, rows: int) -> int:
-    per_row = int(np.prod(ds.shape[1:], dtype=np.int64)) * max(1, ds.dtype.itemsize)
+    per_row = int(np.prod(ds.shape[1:], dtype=np.int64)) * max(1, int(ds.dtype.itemsize))
     return per_row * rows
 
 

@@ -11,7 +11,6 @@ references second (a reference needs its target to exist).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import h5py
@@ -21,6 +20,7 @@ import pyarrow.compute as pc
 
 from hdmf_arrow.arrow import ragged
 from hdmf_arrow.common import (
+    AlignedDynamicTable,
     Container,
     CSRMatrix,
     Data,
@@ -37,6 +37,8 @@ from hdmf_arrow.spec._yaml import load_yaml
 from hdmf_arrow.spec.write import dump_specs
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from hdmf_arrow.common import TypeMap
     from hdmf_arrow.spec import SpecNamespace
 
@@ -91,6 +93,11 @@ class H5Writer:
                     self.paths[part.object_id] = f"{prefix}/{base.name}{'_index' * level}"
                     part = part.target
                     level -= 1
+            extra = [*node.members.values()]
+            if isinstance(node, AlignedDynamicTable):
+                extra += node.category_tables.values()
+            for child in extra:
+                self._plan(child, f"{prefix}/{child.name}")
             return
         for child in node.children:
             self._plan(child, f"{prefix}/{child.name}")
@@ -298,7 +305,10 @@ class H5Writer:
             if ref is None:
                 path = self.paths.get(oid) if oid is not None else None
                 if path is None:
-                    msg = f"{where}: row {i} refers to object {oid!r}, which is not in the tree written"
+                    msg = (
+                        f"{where}: row {i} refers to object {oid!r}, which is not in the tree "
+                        f"written"
+                    )
                     raise UnresolvedReferenceError(msg)
                 ref = cache[oid] = self.file[path].ref
             out[i] = ref
@@ -319,6 +329,12 @@ class H5Writer:
         self._type_attrs(id_ds, ids)
         for top in map(table.get_column, table.colnames):
             self._column(group, table, top, spec)
+        if isinstance(table, AlignedDynamicTable):
+            group.attrs["categories"] = np.array(table.categories, dtype=_TEXT)
+            for category in table.category_tables.values():
+                self._table(group.create_group(category.name), category, self._spec(category))
+        for member in table.members.values():
+            self._object(group, member, spec=_child_spec(spec, member.name))
 
     def _column(self, group: h5py.Group, table: DynamicTable, top: Any, spec: Any) -> None:
         meta = column_meta(top)
@@ -342,9 +358,7 @@ class H5Writer:
             self._region_table(ds, base)
         if isinstance(base, EnumData):
             elements = base.elements_data
-            el = self._array(
-                group, f"{col}_elements", elements.to_arrow(), None, None, where=where
-            )
+            el = self._array(group, f"{col}_elements", elements.to_arrow(), None, None, where=where)
             self._type_attrs(el, elements)
             el.attrs["description"] = elements.description
             self.paths[elements.object_id] = el.name
@@ -360,9 +374,7 @@ class H5Writer:
             data = ends.astype(_index_dtype(int(ends[-1]) if len(ends) else 0))
             index_ds = group.create_dataset(name, data=data)
             self._type_attrs(index_ds, index)
-            index_ds.attrs["description"] = (
-                index.description or f"Index for VectorData {col!r}"
-            )
+            index_ds.attrs["description"] = index.description or f"Index for VectorData {col!r}"
             self._reference_path(index_ds, "target", target.name)
             target = index_ds
 
@@ -401,7 +413,7 @@ class H5Writer:
 def _documents(ns: SpecNamespace) -> dict[str, str]:
     """A namespace as hdmf caches it: JSON text per source (named without ``.yaml``)."""
     doc = ns.to_dict()
-    schema = [dict(e) for e in doc.get("schema", ())]  # type: ignore[union-attr]
+    schema = [dict(e) for e in doc.get("schema", ())]  # type: ignore[union-attr, arg-type]
     for entry in schema:
         if "source" in entry:
             entry["source"] = _stem(str(entry["source"]))
@@ -420,15 +432,19 @@ def _child_spec(spec: GroupSpec | DatasetSpec | None, name: str) -> GroupSpec | 
         return None
     for child in (*spec.datasets, *spec.groups):
         if child.name == name:
-            return child
+            return child  # type: ignore[return-value]
     return None
 
 
 def _walk(node: Container) -> list[Container]:
     out = [node]
-    if not isinstance(node, DynamicTable | Link):
-        for child in node.children:
-            out += _walk(child)
+    children: Any = () if isinstance(node, Link) else node.children
+    if isinstance(node, DynamicTable):
+        children = [*node.members.values()]
+        if isinstance(node, AlignedDynamicTable):
+            children += node.category_tables.values()
+    for child in children:
+        out += _walk(child)
     return out
 
 
@@ -464,10 +480,10 @@ def _numpy(
                 ids[f.name] = child.to_pylist()
                 parts[f.name] = None
             else:
-                part, _ = _numpy(child, where=f"{where}, field {f.name!r}", spec_dtype=None,
-                                 reftype=None)  # fmt: skip
-                dtypes.append((f.name, part.dtype))
-                parts[f.name] = part
+                field, _ = _numpy(child, where=f"{where}, field {f.name!r}", spec_dtype=None,
+                                  reftype=None)  # fmt: skip
+                dtypes.append((f.name, field.dtype))
+                parts[f.name] = field
         out = np.empty(len(flat), dtype=dtypes)
         for name, part in parts.items():
             if part is not None:
@@ -491,7 +507,8 @@ def _plain_numpy(flat: pa.Array, *, where: str, spec_dtype: Any) -> np.ndarray:
         t = flat.type
     if flat.null_count:
         if pa.types.is_floating(t):
-            return flat.fill_null(np.nan).to_numpy(zero_copy_only=False)
+            filled: np.ndarray = flat.fill_null(np.nan).to_numpy(zero_copy_only=False)
+            return filled
         msg = (
             f"{where} holds {flat.null_count} null value(s); HDF5 has no null for type {t}. "
             f"Hint: fill them (e.g. pyarrow.compute.fill_null) before exporting."
@@ -527,11 +544,8 @@ def _attr_value(value: Any, dtype: Any, *, where: str) -> Any:
     numeric = _NUMERIC.get(dtype) if isinstance(dtype, str) else None
     if numeric is not None and arr.dtype.kind in "biuf":
         target = np.dtype(numeric)
-        if (
-            arr.dtype.kind == "f"
-            and target.kind in "iu"
-            or arr.dtype.kind == "b"
-            and target.kind != "b"
+        if (arr.dtype.kind == "f" and target.kind in "iu") or (
+            arr.dtype.kind == "b" and target.kind != "b"
         ):
             return arr  # do not truncate: the validator reports a wrong type, we do not hide it
         if target.kind == "f" and arr.dtype.kind == "f" and arr.dtype.itemsize > target.itemsize:
