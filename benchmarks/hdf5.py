@@ -62,6 +62,7 @@ CACHE = ROOT / "tmp" / "bench"
 BLOCK_BYTES = 64 * 2**20  # h5py baseline: bytes per block read / written
 CHUNK_BYTES = 2**20  # ElectricalSeries chunks (frames x all channels)
 BUFFER_CHUNKS = 32  # ElectricalSeries: chunks per buffer of the iterator
+REPEAT_BUDGET = 30.0  # seconds: an operation is not repeated once its runs took this long
 RATE = 30_000.0
 MB = 1e6
 
@@ -498,6 +499,12 @@ class Result:
     peak_rss: int = 0  # bytes, ru_maxrss of the child
     data: dict[str, Any] | None = None
     error: str = ""
+    runs: int = 1
+
+    @property
+    def baseline(self) -> int:
+        """Peak RSS (bytes) of the child before the operation proper: interpreter + imports."""
+        return int((self.data or {}).get("baseline_rss", 0))
 
 
 def child(op: str, args: dict[str, Any], *, timeout: float, profile: Path | None = None) -> Result:
@@ -578,9 +585,12 @@ class Bench:
     notes: list[str]
 
     def measure(self, key: str, op: str, args: dict[str, Any], out: Path | None = None) -> Result:
-        """Run ``op`` ``repeat`` times; keep the run with the median time (outputs removed)."""
-        runs = []
+        """Run ``op`` up to ``repeat`` times (no more once REPEAT_BUDGET seconds are spent);
+        keep the fastest run, with the highest peak RSS of all runs (outputs removed)."""
+        runs: list[Result] = []
         for k in range(self.repeat):
+            if k and sum(r.wall for r in runs) > REPEAT_BUDGET:
+                break
             if out is not None:
                 remove(out)
             profile = self.work / f"{key}.prof" if self.profile and k == 0 else None
@@ -590,9 +600,10 @@ class Bench:
             runs.append(result)
             if not result.ok:
                 break
-        good = sorted((r for r in runs if r.ok), key=lambda r: r.seconds)
-        chosen = good[len(good) // 2] if len(good) == len(runs) else runs[-1]
-        chosen.data = {**(chosen.data or {}), "runs": [r.seconds for r in runs]}
+        ok = all(r.ok for r in runs)
+        chosen = min(runs, key=lambda r: r.seconds) if ok else runs[-1]
+        chosen.peak_rss = max(r.peak_rss for r in runs)
+        chosen.runs = len(runs)
         self.results[key] = chosen
         return chosen
 
@@ -690,10 +701,11 @@ def render(bench: Bench, command: str, build: Result | None) -> str:
         "- Each operation runs in a fresh child process: the time is measured in the child "
         "around the operation (imports excluded), peak RSS is the child's `ru_maxrss` "
         "(interpreter and imports included). Warm page cache; outputs go to the same local "
-        f"disk. {'Median of ' + str(bench.repeat) + ' runs.' if bench.repeat > 1 else 'One run.'}",
+        f"disk. Best of up to {bench.repeat} runs (no more once {REPEAT_BUDGET:.0f} s are spent; "
+        "the `runs` column); the peak RSS is the highest of the runs.",
         "",
-        "| operation | time | MB/s (file bytes / time) | peak RSS |",
-        "|---|---:|---:|---:|",
+        "| operation | time | runs | MB/s (file bytes / time) | peak RSS | of which imports |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     rows = [
         ("a) hdmf-arrow `import_hdf5(file, store)`", "import", True),
@@ -718,11 +730,14 @@ def render(bench: Bench, command: str, build: Result | None) -> str:
         r = get(key)
         shown_rate = fmt_rate(rate(file_bytes, r)) if with_rate else "—"
         peak = fmt_mb(r.peak_rss) if r is not None and r.peak_rss else "—"
-        lines.append(f"| {label} | {fmt_s(r)} | {shown_rate} | {peak} |")
+        base = fmt_mb(r.baseline) if r is not None and r.baseline else "—"
+        runs = r.runs if r is not None else "—"
+        lines.append(f"| {label} | {fmt_s(r)} | {runs} | {shown_rate} | {peak} | {base} |")
     if build is not None:
         lines.append(
-            f"| (building the file: pynwb write through the iterator) | {fmt_s(build)} | "
-            f"{fmt_rate(rate(file_bytes, build))} | {fmt_mb(build.peak_rss)} |"
+            f"| (building the file: pynwb write through the iterator) | {fmt_s(build)} | 1 | "
+            f"{fmt_rate(rate(file_bytes, build))} | {fmt_mb(build.peak_rss)} | "
+            f"{fmt_mb(build.baseline)} |"
         )
     lines += ["", "| target | measured as | value | verdict |", "|---|---|---:|---|"]
     ratio_mbs = import_rate / copy_rate if import_rate and copy_rate else None
@@ -824,7 +839,7 @@ def main() -> None:
     parser.add_argument("--units", type=int, help="units table rows")
     parser.add_argument("--series-bytes", type=float, help="ElectricalSeries bytes")
     parser.add_argument("--channels", type=int, help="ElectricalSeries channels")
-    parser.add_argument("--repeat", type=int, help="runs per operation (median reported)")
+    parser.add_argument("--repeat", type=int, help="most runs per operation (default 3)")
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per operation")
     parser.add_argument("--cache", type=Path, default=CACHE, help="where built files are kept")
     parser.add_argument("--baselines-only", action="store_true", help="skip hdmf-arrow")
@@ -844,11 +859,14 @@ def main() -> None:
     work = args.cache / "work"
     remove(work)
     work.mkdir(parents=True)
-    repeat = args.repeat or (3 if args.small else 1)
+    repeat = args.repeat or 3
     bench = Bench(spec, path, work, repeat, args.timeout, args.profile, {}, [])
     bench.run(arrow=arrow)
     section = render(bench, shlex.join(["python", *sys.argv]), build)
     print(section)
+    saved = args.cache / f"{spec.name}.results.json"
+    saved.write_text(json.dumps({k: asdict(r) for k, r in bench.results.items()}, indent=1))
+    log(f"raw results in {saved}")
     if args.write:
         write_section(args.write, section)
     if not args.profile:

@@ -420,6 +420,12 @@ class TableFiles:
                 totals[k] += n
         return tuple(totals)
 
+    def blocks(self, name: str) -> Iterator[pa.Array]:
+        """One column, row group after row group (a copy of any size in bounded memory)."""
+        for i, entry in enumerate(self.files):
+            for group in range(len(entry.row_groups) if entry.num_rows else 0):
+                yield self._read(i, [name], group).column(0).combine_chunks()
+
     def column(self, name: str) -> pa.Array:
         """One whole column, all files, as one array (not cached: the caller keeps it)."""
         if name in self._whole:

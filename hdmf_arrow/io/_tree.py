@@ -573,6 +573,7 @@ class TreeReader:
         data.reftype = node.get("reftype")
         loader = functools.partial(files.column, schema.names[0])
         data._buf = ColumnBuffer.stored(arrow_type, int(node["num_rows"]), loader)
+        data._blocks = functools.partial(files.blocks, schema.names[0])  # type: ignore[attr-defined]
         return data
 
     def _resolve_pending(self) -> None:

@@ -5,6 +5,8 @@ h5py is imported when a function here first needs it (``pip install hdmf-arrow[h
 
 from __future__ import annotations
 
+import os
+import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -15,10 +17,10 @@ from hdmf_arrow.errors import (
     MissingDependencyError,
     ReadOnlyStoreError,
     StoreExistsError,
+    UnsupportedHDF5Error,
 )
 
 if TYPE_CHECKING:
-    import os
     from types import TracebackType
 
     import h5py
@@ -38,11 +40,22 @@ def _h5py() -> Any:
 
 
 def _open(path: str | os.PathLike[str], mode: str, storage_options: dict[str, Any] | None) -> Any:
-    """An h5py File on a local path, or on an fsspec file for a URL (as DANDI users stream)."""
+    """``(h5py File, what close() finishes)``: a local path is opened as it is; a URL is read
+    through an fsspec file (as DANDI users stream), and written to a local temporary file
+    that close() uploads (HDF5 seeks while writing; object stores do not)."""
     h5py = _h5py()
     text = str(path)
     if "://" not in text or text.startswith("file://"):
         local = text.removeprefix("file://")
+        if mode in ("w", "w-"):  # written beside, then renamed: a failed write loses nothing
+            if mode == "w-" and Path(local).exists():
+                msg = f"HDF5 file {local} exists; mode 'w-' creates a new file only"
+                raise StoreExistsError(msg)
+            if Path(local).is_dir():
+                msg = f"{local} is a directory, not an HDF5 file (a store? use ParquetIO)"
+                raise UnsupportedHDF5Error(msg)
+            temp = Path(local).with_name(f".{Path(local).name}.{uuid.uuid4().hex}.partial")
+            return h5py.File(temp, "w-"), _Rename(str(temp), local, exclusive=mode == "w-")
         try:
             return h5py.File(local, mode), None
         except FileExistsError:
@@ -51,23 +64,38 @@ def _open(path: str | os.PathLike[str], mode: str, storage_options: dict[str, An
         except FileNotFoundError:
             msg = f"HDF5 file {local} does not exist"
             raise FileNotFoundError(msg) from None
+        except OSError as exc:
+            if Path(local).is_dir():
+                msg = f"{local} is a directory, not an HDF5 file (a store? use ParquetIO)"
+                raise UnsupportedHDF5Error(msg) from None
+            if "signature" in str(exc):
+                msg = f"{local} is not an HDF5 file (h5py: {exc})"
+                raise UnsupportedHDF5Error(msg) from None
+            raise
     import fsspec
 
     if mode != "r":
-        fmode = "wb" if mode in ("w", "w-") else "r+b"
-        if mode == "w-":
-            fs, p = fsspec.core.url_to_fs(text, **(storage_options or {}))
-            if fs.exists(p):
-                msg = f"HDF5 file {text} exists; mode 'w-' creates a new file only"
-                raise StoreExistsError(msg)
         if mode == "a":
             msg = f"HDF5 file {text}: mode 'a' works on local files only"
             raise InvalidArgumentError(msg)
-    else:
-        fmode = "rb"
-    handle = fsspec.open(text, fmode, **(storage_options or {})).open()
+        fs, remote = fsspec.core.url_to_fs(text, **(storage_options or {}))
+        if mode == "w-" and fs.exists(remote):
+            msg = f"HDF5 file {text} exists; mode 'w-' creates a new file only"
+            raise StoreExistsError(msg)
+        import tempfile
+
+        fd, local = tempfile.mkstemp(suffix=".h5", prefix="hdmf-arrow-")
+        os.close(fd)
+        return h5py.File(local, "w"), _Upload(fs, local, remote)
+    handle = fsspec.open(text, "rb", **(storage_options or {})).open()
     try:
         return h5py.File(handle, "w" if mode != "r" else "r"), handle
+    except OSError as exc:
+        handle.close()
+        if "signature" in str(exc):
+            msg = f"{text} is not an HDF5 file (h5py: {exc})"
+            raise UnsupportedHDF5Error(msg) from None
+        raise
     except BaseException:
         handle.close()
         raise
@@ -105,6 +133,49 @@ def is_hdf5(location: object, storage_options: dict[str, Any] | None = None) -> 
     except (OSError, ValueError, ImportError):
         return False
     return any(head[o : o + 8] == _SIGNATURE for o in (0, 512, 1024, 2048, 4096, 8192))
+
+
+class _Upload:
+    """A file written locally, put to its URL when closed (unless the write failed)."""
+
+    def __init__(self, fs: Any, local: str, remote: str) -> None:
+        self.fs = fs
+        self.local = local
+        self.remote = remote
+        self.failed = False
+
+    def close(self) -> None:
+        try:
+            if not self.failed:
+                self.fs.put_file(self.local, self.remote)
+        finally:
+            Path(self.local).unlink(missing_ok=True)
+
+
+class _Rename:
+    """A file written beside its target, renamed onto it when closed (unless the write
+    failed): readers never see half a file, and a failed export leaves the old file."""
+
+    def __init__(self, temp: str, target: str, *, exclusive: bool) -> None:
+        self.temp = temp
+        self.target = target
+        self.exclusive = exclusive
+        self.failed = False
+
+    def close(self) -> None:
+        try:
+            if self.failed:
+                return
+            if self.exclusive:  # 'w-': never replace a file created meanwhile
+                try:
+                    os.link(self.temp, self.target)
+                except FileExistsError:
+                    msg = f"HDF5 file {self.target} exists; mode 'w-' creates a new file only"
+                    raise StoreExistsError(msg) from None
+            else:
+                os.replace(self.temp, self.target)
+        finally:
+            Path(self.temp).unlink(missing_ok=True)
 
 
 class HDF5IO:
@@ -171,6 +242,13 @@ class HDF5IO:
             raise ReadOnlyStoreError(msg)
         from hdmf_arrow.io.hdf5._write import H5Writer
 
+        if len(self._file) or len(self._file.attrs):
+            msg = (
+                f"HDF5 file {self.path} already holds objects; write() writes a whole tree "
+                f"into an empty file (mode 'w' or 'w-'). Adding to an existing HDF5 file is "
+                f"not supported: change the store and export it again."
+            )
+            raise UnsupportedHDF5Error(msg)
         type_map = type_map_for(container, self.manager.type_map)
         writer = H5Writer(self._file, type_map, target=self.path)
         with _Progress(self.progress, "writing", writer.total_bytes(container)) as bar:
@@ -181,6 +259,7 @@ class HDF5IO:
         self._file.close()
         if self._handle is not None:
             self._handle.close()
+            self._handle = None
 
     def __enter__(self) -> HDF5IO:
         return self
@@ -191,6 +270,8 @@ class HDF5IO:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        if exc is not None and isinstance(self._handle, _Upload | _Rename):
+            self._handle.failed = True  # a failed write uploads nothing
         self.close()
 
 

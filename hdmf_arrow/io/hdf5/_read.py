@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import json
-import warnings
 from typing import TYPE_CHECKING, Any
 
 import h5py
@@ -43,7 +42,6 @@ from hdmf_arrow.common._columns import column_from_stored
 from hdmf_arrow.common._registry import SpecGroup
 from hdmf_arrow.errors import (
     HdmfArrowError,
-    HdmfArrowWarning,
     SchemaMismatchError,
     UnknownTypeError,
     UnresolvedReferenceError,

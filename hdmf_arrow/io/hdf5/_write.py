@@ -238,6 +238,8 @@ class H5Writer:
             else:
                 dtype = spec.dtype if isinstance(spec, DatasetSpec) else None
                 ds = parent.create_dataset(data.name, data=_attr_value(value, dtype, where=where))
+        elif getattr(data, "_blocks", None) is not None and not data._loaded and not data.reftype:
+            ds = self._blockwise(parent, data, spec, where=where)
         else:
             ds = self._array(parent, data.name, data.to_arrow(), data.reftype, spec, where=where)
         self._type_attrs(ds, data)
@@ -296,6 +298,37 @@ class H5Writer:
         if self.progress is not None:
             self.progress(values.nbytes)
         return parent.create_dataset(name, data=values.reshape(shape), dtype=values.dtype)
+
+    def _blockwise(
+        self, parent: h5py.Group, data: Data, spec: GroupSpec | DatasetSpec | None, *, where: str
+    ) -> h5py.Dataset:
+        """A dataset copied from its source (a store) block by block: memory stays bounded
+        by one block whatever the dataset's size."""
+        spec_dtype = spec.dtype if isinstance(spec, DatasetSpec) else None
+        ds: h5py.Dataset | None = None
+        start = 0
+        n = len(data)
+        for block in data._blocks():  # type: ignore[attr-defined]
+            values, _ = _numpy(_flat(block), where=where, spec_dtype=spec_dtype, reftype=None)
+            shape = (len(block), *_row_shape(block.type))
+            if ds is None:
+                chunks = (
+                    max(1, min(n, 2**20 // max(1, values.itemsize * int(np.prod(shape[1:]))))),
+                    *shape[1:],
+                )
+                ds = parent.create_dataset(
+                    data.name,
+                    shape=(n, *shape[1:]),
+                    dtype=values.dtype,
+                    chunks=chunks if n else None,
+                )
+            ds[start : start + len(block)] = values.reshape(shape)
+            start += len(block)
+            if self.progress is not None:
+                self.progress(values.nbytes)
+        if ds is None:  # no rows at all
+            return self._array(parent, data.name, data.to_arrow(), None, spec, where=where)
+        return ds
 
     def _refs_of(self, ids: list[Any], where: str) -> np.ndarray:
         out = np.empty(len(ids), dtype=h5py.ref_dtype)
@@ -446,6 +479,20 @@ def _walk(node: Container) -> list[Container]:
     for child in children:
         out += _walk(child)
     return out
+
+
+def _flat(arr: pa.Array) -> pa.Array:
+    while pa.types.is_fixed_size_list(arr.type):
+        arr = arr.flatten()
+    return arr
+
+
+def _row_shape(t: pa.DataType) -> tuple[int, ...]:
+    shape: list[int] = []
+    while pa.types.is_fixed_size_list(t):
+        shape.append(t.list_size)
+        t = t.value_type
+    return tuple(shape)
 
 
 def _index_dtype(largest: int) -> np.dtype:
