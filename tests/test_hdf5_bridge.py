@@ -6,7 +6,7 @@ data type (groups, scalar datasets, links, a table's other members, aligned tabl
 from __future__ import annotations
 
 import warnings
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import h5py
@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from hdmf_arrow import HDF5IO, ParquetIO, export_hdf5, import_hdf5, read, validate
+from hdmf_arrow import HDF5IO, ParquetIO, export_hdf5, import_hdf5, read, validate, write
 from hdmf_arrow.cli import main
 from hdmf_arrow.common import (
     AlignedDynamicTable,
@@ -46,7 +46,7 @@ def _small_nwb(path: Path) -> Path:
     nwb = NWBFile(
         session_description="bridge",
         identifier="bridge-1",
-        session_start_time=datetime(2024, 5, 1, tzinfo=timezone.utc),
+        session_start_time=datetime(2024, 5, 1, tzinfo=UTC),
     )
     device = nwb.create_device("probe")
     group = nwb.create_electrode_group("shank", description="d", location="CA1", device=device)
@@ -147,7 +147,7 @@ def test_a_dataset_is_copied_in_blocks_both_ways(
 def test_nulls_in_an_int_column_are_refused_naming_the_column(tmp_path: Path) -> None:
     t = DynamicTable(name="trials", description="d")
     t.add_column("count", "counts", data=[1, None, 3])
-    with pytest.raises(UnsupportedHDF5Error, match="column 'count' of table 'trials'.*null"):
+    with pytest.raises(UnsupportedHDF5Error, match=r"column 'count' of table 'trials'.*null"):
         export_hdf5(t, tmp_path / "t.h5")
 
 
@@ -177,7 +177,7 @@ def test_region_references_are_refused_naming_the_dataset(tmp_path: Path) -> Non
         refs = f.create_dataset("refs", (1,), dtype=h5py.regionref_dtype)
         refs[0] = f["x"].regionref[2:5]
     with (
-        pytest.raises(UnsupportedHDF5Error, match="/refs .*region references"),
+        pytest.raises(UnsupportedHDF5Error, match=r"/refs .*region references"),
         HDF5IO(tmp_path / "r.h5") as io,
     ):
         io.read()["refs"].data  # noqa: B018
@@ -186,7 +186,7 @@ def test_region_references_are_refused_naming_the_dataset(tmp_path: Path) -> Non
 def test_a_file_that_is_not_hdf5_gets_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "fake.nwb").write_bytes(b"not hdf5 at all" * 100)
     assert not is_hdf5(tmp_path / "fake.nwb")
-    with pytest.raises(UnsupportedHDF5Error, match="fake.nwb is not an HDF5 file"):
+    with pytest.raises(UnsupportedHDF5Error, match=r"fake\.nwb is not an HDF5 file"):
         HDF5IO(tmp_path / "fake.nwb")
     with pytest.raises(UnsupportedHDF5Error, match="is a directory"):
         HDF5IO(tmp_path)
@@ -229,8 +229,6 @@ def test_a_dangling_link_is_refused_before_anything_is_written(tmp_path: Path) -
     with pytest.raises(UnresolvedReferenceError, match="link 'to'"):
         export_hdf5(root, tmp_path / "l.h5")
     with pytest.raises(UnresolvedReferenceError, match="link 'to'"):
-        from hdmf_arrow import write
-
         write(root, tmp_path / "store")
 
 
@@ -262,7 +260,8 @@ def test_groups_scalars_and_links_survive_the_store_and_hdf5(tmp_path: Path) -> 
     with h5py.File(tmp_path / "b.h5") as f:
         assert f.get("alias", getlink=True).path == "/t"
         assert f["inner/n"][()] == 7
-        assert "neurodata_type" not in f["inner"].attrs and "data_type" not in f["inner"].attrs
+        assert "neurodata_type" not in f["inner"].attrs
+        assert "data_type" not in f["inner"].attrs
 
 
 def test_an_aligned_table_and_a_tables_members_survive_the_store(tmp_path: Path) -> None:
@@ -310,7 +309,8 @@ def test_validate_and_info_take_an_hdf5_file(nwb_file: Path) -> None:
     assert "units  Units  2 rows" in result.output
     assert "spike_times: list<item: double>" in result.output
     result = runner.invoke(main, ["validate", str(nwb_file)])
-    assert result.exit_code == 0 and "valid" in result.output
+    assert result.exit_code == 0
+    assert "valid" in result.output
 
 
 def test_a_progress_bar_counts_the_bytes_copied(nwb_file: Path, tmp_path: Path) -> None:

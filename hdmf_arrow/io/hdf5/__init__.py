@@ -173,7 +173,7 @@ class _Rename:
                     msg = f"HDF5 file {self.target} exists; mode 'w-' creates a new file only"
                     raise StoreExistsError(msg) from None
             else:
-                os.replace(self.temp, self.target)
+                Path(self.temp).replace(self.target)
         finally:
             Path(self.temp).unlink(missing_ok=True)
 

@@ -461,7 +461,7 @@ class H5Reader:
                 categories.append(sub)
                 used.add(str(category))
         members = [m for k in g if k not in used and (m := self._member(g, k)) is not None]
-        extra = {"category_tables": categories} if categories else {}
+        extra: dict[str, Any] = {"category_tables": categories} if categories else {}
         table = cls(
             name,
             description,
