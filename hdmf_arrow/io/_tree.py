@@ -13,7 +13,9 @@ import dataclasses
 import functools
 import gc
 import json
+import os
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pyarrow as pa
@@ -58,7 +60,7 @@ from hdmf_arrow.io._parquet import (
 from hdmf_arrow.storage import check_key
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from hdmf_arrow.common import TypeMap
     from hdmf_arrow.storage import Store
@@ -270,23 +272,42 @@ class TreeWriter:
         if blocks is not None and not data._loaded and not from_here:
             # still in its source (an HDF5 file): copied block by block, in bounded memory
             schema = pa.schema([pa.field(data.name, data.dtype)])
-            entry = write_blocks(
-                self.store,
-                f"data/{data.object_id}",
-                schema,
-                (pa.table({data.name: block}) for block in blocks()),
-                self.options,
-            )
+            entries = self._copy(data, schema, blocks)
             return {
                 **node,
                 "schema": _schema_text(schema),
-                "num_rows": entry.num_rows,
-                "files": [entry.to_dict()],
+                "num_rows": sum(e.num_rows for e in entries),
+                "files": [e.to_dict() for e in entries],
             }
         return {
             **node,
             **self._one_file(data, unchanged, lambda: pa.table({data.name: data.to_arrow()})),
         }
+
+    def _copy(
+        self, data: Data, schema: pa.Schema, blocks: Callable[..., Iterator[pa.Array]]
+    ) -> list[FileEntry]:
+        """Copy a dataset still in its source into files of about COPY_FILE_BYTES each,
+        encoded on every core at once (Parquet encoding, not reading, is what takes time;
+        pyarrow releases the GIL while it encodes)."""
+        n = len(data)
+        per_row = max(1, _row_bytes(data.dtype))
+        parts = max(1, min(n, -(-n * per_row // COPY_FILE_BYTES)))
+        bounds = [n * k // parts for k in range(parts + 1)]
+
+        def one(k: int) -> FileEntry:
+            return write_blocks(
+                self.store,
+                f"data/{data.object_id}",
+                schema,
+                (pa.table({data.name: b}) for b in blocks(bounds[k], bounds[k + 1])),
+                self.options,
+            )
+
+        if parts == 1:
+            return [one(0)]
+        with ThreadPoolExecutor(max_workers=min(parts, os.cpu_count() or 1)) as pool:
+            return list(pool.map(one, range(parts)))
 
     def _csr(self, matrix: CSRMatrix) -> Node:
         node: Node = {"description": matrix.description, "shape": list(matrix.shape)}
@@ -305,6 +326,21 @@ class TreeWriter:
             "num_rows": table.num_rows,
             "files": [entry.to_dict()],
         }
+
+
+COPY_FILE_BYTES = 256 * 2**20  # a dataset copied from HDF5 is split into files of this size
+
+
+def _row_bytes(t: pa.DataType) -> int:
+    """Bytes of one row of a fixed-width type (8 for anything else: a guess is enough)."""
+    size = 1
+    while pa.types.is_fixed_size_list(t):
+        size *= t.list_size
+        t = t.value_type
+    try:
+        return int(size * max(1, t.bit_width // 8))
+    except ValueError:
+        return size * 8
 
 
 def _encode(owner: Container, attributes: dict[str, Any]) -> dict[str, Any]:

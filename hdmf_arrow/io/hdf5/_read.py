@@ -360,16 +360,19 @@ class H5Reader:
             self.progress(_nbytes(ds, stop - start))
         return self._to_arrow(values, ds)
 
-    def blocks(self, ds: h5py.Dataset) -> Iterator[pa.Array]:
-        """The rows of ``ds`` in blocks of about BLOCK_BYTES (whole HDF5 chunks where it has
-        them), so a dataset of any size is copied in bounded memory."""
-        n = ds.shape[0]
+    def blocks(
+        self, ds: h5py.Dataset, start: int = 0, stop: int | None = None
+    ) -> Iterator[pa.Array]:
+        """Rows ``start:stop`` of ``ds`` (all by default) in blocks of about BLOCK_BYTES
+        (whole HDF5 chunks where it has them), so a dataset of any size is copied in bounded
+        memory."""
+        n = ds.shape[0] if stop is None else min(stop, ds.shape[0])
         per_row = max(1, _nbytes(ds, 1))
         step = max(1, BLOCK_BYTES // per_row)
         if ds.chunks is not None and ds.chunks[0] < step:
             step -= step % ds.chunks[0]
-        for start in range(0, n, step):
-            yield self.rows(ds, start, min(n, start + step))
+        for first in range(start, n, step):
+            yield self.rows(ds, first, min(n, first + step))
 
     def _to_arrow(self, values: np.ndarray, ds: h5py.Dataset) -> pa.Array:
         flat = values.reshape(-1) if values.ndim > 1 else values
