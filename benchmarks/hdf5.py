@@ -700,11 +700,12 @@ def render(bench: Bench, command: str, build: Result | None) -> str:
         f"{chunk_frames(spec.channels):,} frames, uncompressed).",
         "- Each operation runs in a fresh child process: the time is measured in the child "
         "around the operation (imports excluded), peak RSS is the child's `ru_maxrss` "
-        "(interpreter and imports included). Warm page cache; outputs go to the same local "
+        "(interpreter, imports and, for pynwb's fresh write, the containers built in memory "
+        "included: the last column). Warm page cache; outputs go to the same local "
         f"disk. Best of up to {bench.repeat} runs (no more once {REPEAT_BUDGET:.0f} s are spent; "
         "the `runs` column); the peak RSS is the highest of the runs.",
         "",
-        "| operation | time | runs | MB/s (file bytes / time) | peak RSS | of which imports |",
+        "| operation | time | runs | MB/s (file bytes / time) | peak RSS | RSS before timing |",
         "|---|---:|---:|---:|---:|---:|",
     ]
     rows = [

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from _nwb_files import assert_frames_match
 from hypothesis import HealthCheck, assume, given, settings
@@ -26,6 +27,7 @@ from scipy import sparse
 import hdmf_arrow
 from hdmf_arrow import HDF5IO, export_hdf5, import_hdf5
 from hdmf_arrow.common import CSRMatrix, DynamicTable, SimpleMultiContainer
+from hdmf_arrow.errors import UnsupportedHDF5Error
 from hdmf_arrow.testing import assert_table_equal
 from hdmf_arrow.testing.strategies import dynamic_tables
 
@@ -321,13 +323,51 @@ def test_mode_w_replaces_a_file(tree: SimpleMultiContainer, tmp_path: Path) -> N
 # -- property: any table survives store -> HDF5 -> store -------------------------------------
 
 
+def _strings(array: pa.Array) -> pa.Array | None:
+    """The text values inside ``array`` (through lists and dictionaries), or None."""
+    while pa.types.is_list(array.type) or pa.types.is_large_list(array.type):
+        array = array.flatten()
+    if pa.types.is_fixed_size_list(array.type):
+        array = array.flatten()
+    if pa.types.is_dictionary(array.type):
+        array = array.dictionary
+    return array if pa.types.is_string(array.type) else None
+
+
 def _hdf5_can_hold(table: DynamicTable) -> bool:
-    """HDF5 has no nulls (docs/format.md 2.1) and no null type (an empty column built without
-    a dtype is written as float64, see below): such tables are left out of the law."""
-    return all(
-        column.null_count == 0 and not pa.types.is_null(column.type)
-        for column in table.to_arrow().columns
-    )
+    """HDF5 has no nulls (docs/format.md 2.1), no null type (an empty column built without a
+    dtype is written as float64, see below) and no NUL character in its text (refused, see
+    below): such tables are left out of the law."""
+    if "\x00" in table.description:
+        return False
+    for column in table.to_arrow().columns:
+        if column.null_count or pa.types.is_null(column.type):
+            return False
+        text = _strings(column.combine_chunks())
+        if text is not None and pc.any(pc.match_substring(text, "\x00")).as_py():
+            return False
+    return True
+
+
+@pytest.mark.parametrize(
+    ("description", "column"),
+    [
+        ("d", {"data": ["a", "b\x00c"]}),
+        ("d", {"data": [["a"], ["\x00"]], "index": True}),
+        ("d", {"data": ["x", "x"], "enum": ["x", "\x00"]}),
+        ("a\x00b", {"data": ["a", "b"]}),
+    ],
+    ids=["text", "ragged text", "enum element", "table description"],
+)
+def test_text_with_a_nul_character_is_refused(
+    description: str, column: dict[str, Any], tmp_path: Path
+) -> None:
+    """h5py's variable-length strings cannot hold NUL: the export says which object it is."""
+    table = DynamicTable(name="t", description=description)
+    table.add_column("s", "text", **column)
+    with pytest.raises(UnsupportedHDF5Error, match="'t'"):
+        export_hdf5(table, tmp_path / "t.h5")
+    assert not (tmp_path / "t.h5").exists()
 
 
 def test_an_empty_untyped_column_is_written_as_float64(tmp_path: Path) -> None:
