@@ -497,6 +497,7 @@ class Result:
     seconds: float = float("nan")  # the operation, timed in the child
     wall: float = float("nan")  # the whole child process
     peak_rss: int = 0  # bytes, ru_maxrss of the child
+    cpu: float = float("nan")  # user + system seconds of the whole child process
     data: dict[str, Any] | None = None
     error: str = ""
     runs: int = 1
@@ -530,16 +531,17 @@ def child(op: str, args: dict[str, Any], *, timeout: float, profile: Path | None
         r.join()
     wall = time.perf_counter() - start
     peak = usage.ru_maxrss * 1024  # kilobytes on Linux
+    cpu = usage.ru_utime + usage.ru_stime
     stderr = "".join(err_lines)
     if profile is not None and stderr:
         print(stderr, file=sys.stderr)
     if proc.returncode != 0 or not out_lines:
         timed_out = wall >= timeout
         error = f"timed out after {timeout:.0f} s" if timed_out else last_lines(stderr)
-        return Result(op, ok=False, wall=wall, peak_rss=peak, error=error)
+        return Result(op, ok=False, wall=wall, peak_rss=peak, cpu=cpu, error=error)
     data = json.loads(out_lines[-1])
     seconds = float(data.get("seconds", data.get("write_seconds", wall)))
-    return Result(op, ok=True, seconds=seconds, wall=wall, peak_rss=peak, data=data)
+    return Result(op, ok=True, seconds=seconds, wall=wall, peak_rss=peak, cpu=cpu, data=data)
 
 
 def last_lines(text: str, n: int = 6) -> str:
@@ -649,6 +651,13 @@ def fmt_s(r: Result | None) -> str:
     return f"{r.seconds:.2f} s" if r.seconds < 100 else f"{r.seconds:.0f} s"
 
 
+def fmt_cores(r: Result | None) -> str:
+    """CPU seconds per wall second of the whole child (above 1: more than one core busy)."""
+    if r is None or not r.wall or r.cpu != r.cpu:
+        return "—"
+    return f"{r.cpu / r.wall:.2f}"
+
+
 def fmt_mb(n: float) -> str:
     return f"{n / MB:,.0f} MB"
 
@@ -703,10 +712,13 @@ def render(bench: Bench, command: str, build: Result | None) -> str:
         "(interpreter, imports and, for pynwb's fresh write, the containers built in memory "
         "included: the last column). Warm page cache; outputs go to the same local "
         f"disk. Best of up to {bench.repeat} runs (no more once {REPEAT_BUDGET:.0f} s are spent; "
-        "the `runs` column); the peak RSS is the highest of the runs.",
+        "the `runs` column); the peak RSS is the highest of the runs. CPU / wall is the "
+        "child's user + system time over its wall time, start-up included (2 = both cores "
+        "busy). The machine is shared: expect noise in wall times.",
         "",
-        "| operation | time | runs | MB/s (file bytes / time) | peak RSS | RSS before timing |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| operation | time | runs | MB/s (file bytes / time) | CPU / wall of the child | peak RSS "
+        "| RSS before timing |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     rows = [
         ("a) hdmf-arrow `import_hdf5(file, store)`", "import", True),
@@ -733,12 +745,15 @@ def render(bench: Bench, command: str, build: Result | None) -> str:
         peak = fmt_mb(r.peak_rss) if r is not None and r.peak_rss else "—"
         base = fmt_mb(r.baseline) if r is not None and r.baseline else "—"
         runs = r.runs if r is not None else "—"
-        lines.append(f"| {label} | {fmt_s(r)} | {runs} | {shown_rate} | {peak} | {base} |")
+        cores = fmt_cores(r)
+        lines.append(
+            f"| {label} | {fmt_s(r)} | {runs} | {shown_rate} | {cores} | {peak} | {base} |"
+        )
     if build is not None:
         lines.append(
             f"| (building the file: pynwb write through the iterator) | {fmt_s(build)} | 1 | "
-            f"{fmt_rate(rate(file_bytes, build))} | {fmt_mb(build.peak_rss)} | "
-            f"{fmt_mb(build.baseline)} |"
+            f"{fmt_rate(rate(file_bytes, build))} | {fmt_cores(build)} | "
+            f"{fmt_mb(build.peak_rss)} | {fmt_mb(build.baseline)} |"
         )
     lines += ["", "| target | measured as | value | verdict |", "|---|---|---:|---|"]
     ratio_mbs = import_rate / copy_rate if import_rate and copy_rate else None

@@ -354,7 +354,9 @@ class H5Writer:
     ) -> None:
         self._type_attrs(group, table)
         group.attrs["colnames"] = np.array(list(table.colnames), dtype=_TEXT)
-        group.attrs["description"] = table.description
+        group.attrs["description"] = _attr_value(
+            table.description, "text", where=f"the description of table {table.name!r}"
+        )
         mapped = self.type_map.get_map(table).get_attributes(table)
         self._attributes(group, mapped, spec, owner=table)
         ids = table.id
@@ -393,7 +395,9 @@ class H5Writer:
             elements = base.elements_data
             el = self._array(group, f"{col}_elements", elements.to_arrow(), None, None, where=where)
             self._type_attrs(el, elements)
-            el.attrs["description"] = elements.description
+            el.attrs["description"] = _attr_value(
+                elements.description, "text", where=f"the description of {where}'s elements"
+            )
             self.paths[elements.object_id] = el.name
             self._reference_attr(ds, "elements", elements, base)
         target = ds
@@ -407,7 +411,11 @@ class H5Writer:
             data = ends.astype(_index_dtype(int(ends[-1]) if len(ends) else 0))
             index_ds = group.create_dataset(name, data=data)
             self._type_attrs(index_ds, index)
-            index_ds.attrs["description"] = index.description or f"Index for VectorData {col!r}"
+            index_ds.attrs["description"] = _attr_value(
+                index.description or f"Index for VectorData {col!r}",
+                "text",
+                where=f"the description of {name!r} of table {table.name!r}",
+            )
             self._reference_path(index_ds, "target", target.name)
             target = index_ds
 
@@ -562,6 +570,13 @@ def _plain_numpy(flat: pa.Array, *, where: str, spec_dtype: Any) -> np.ndarray:
         )
         raise UnsupportedHDF5Error(msg)
     if pa.types.is_string(t) or pa.types.is_large_string(t):
+        if len(flat) and pc.any(pc.match_substring(flat, "\x00")).as_py():
+            first = pc.index(pc.match_substring(flat, "\x00"), True).as_py()
+            msg = (
+                f"{where}: value {first} holds a NUL character, which HDF5 text cannot hold. "
+                f"Hint: remove it (pyarrow.compute.replace_substring) before exporting."
+            )
+            raise UnsupportedHDF5Error(msg)
         ascii_only = spec_dtype in ("ascii", "bytes")
         return np.asarray(
             flat.to_numpy(zero_copy_only=False), dtype=_ASCII if ascii_only else _TEXT
@@ -577,6 +592,13 @@ def _plain_numpy(flat: pa.Array, *, where: str, spec_dtype: Any) -> np.ndarray:
 
 def _attr_value(value: Any, dtype: Any, *, where: str) -> Any:
     """An attribute (or scalar dataset) value as h5py writes it, in its spec's dtype."""
+    if isinstance(value, str) or (
+        isinstance(value, list | tuple) and value and all(isinstance(v, str) for v in value)
+    ):
+        texts = [value] if isinstance(value, str) else list(value)
+        if any("\x00" in v for v in texts):
+            msg = f"{where} holds a NUL character, which HDF5 text cannot hold"
+            raise UnsupportedHDF5Error(msg)
     if isinstance(value, str):
         return np.array(value, dtype=_ASCII if dtype in ("ascii", "bytes") else _TEXT)
     if isinstance(value, list | tuple):
