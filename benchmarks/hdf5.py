@@ -24,6 +24,8 @@ e) peak RSS of the import (target < 500 MB).
     python benchmarks/hdf5.py                         # 1M units, 2 GB series
     python benchmarks/hdf5.py --write benchmarks/RESULTS.md   # replace its section there
     python benchmarks/hdf5.py --baselines-only --small        # pynwb and h5py only
+    python benchmarks/hdf5.py --units 100000 --series-bytes 5e8 --channels 64
+    python benchmarks/hdf5.py --small --profile   # cProfile each child; .prof in tmp/bench/work
 """
 
 from __future__ import annotations
