@@ -70,8 +70,10 @@ _Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _Loader.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
 
 
-class _Dumper(yaml.SafeDumper):  # type: ignore[misc]
-    """A safe dumper that also quotes strings which YAML 1.2 would read as another type."""
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """A safe dumper (libyaml's emitter when PyYAML has it: 7x faster, which a commit that
+    caches NWB's namespaces feels) that also quotes strings which YAML 1.2 would read as
+    another type."""
 
     def ignore_aliases(self, data: Any) -> bool:
         return True

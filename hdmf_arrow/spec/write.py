@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from hdmf_arrow.spec.model import JSON
 
-__all__ = ["NamespaceBuilder", "dump_specs", "export_spec"]
+__all__ = ["NamespaceBuilder", "dump_specs", "export_spec", "spec_document"]
 
 
 def dump_specs(specs: Iterable[GroupSpec | DatasetSpec]) -> str:
@@ -41,6 +41,16 @@ def dump_specs(specs: Iterable[GroupSpec | DatasetSpec]) -> str:
     - data_type_def: MyType
       doc: my type
     """
+    return dump_yaml(spec_document(specs))
+
+
+def spec_document(specs: Iterable[GroupSpec | DatasetSpec]) -> dict[str, JSON]:
+    """The content of a spec file holding ``specs``, as plain data (what :func:`dump_specs`
+    writes as YAML, and hdmf caches in HDF5 files as JSON).
+
+    >>> spec_document([GroupSpec(doc="my type", data_type_def="MyType")])
+    {'groups': [{'data_type_def': 'MyType', 'doc': 'my type'}]}
+    """
     specs = list(specs)
     out: dict[str, JSON] = {}
     datasets = [s.to_dict() for s in specs if isinstance(s, DatasetSpec)]
@@ -49,7 +59,7 @@ def dump_specs(specs: Iterable[GroupSpec | DatasetSpec]) -> str:
         out["datasets"] = datasets  # type: ignore[assignment]
     if groups:
         out["groups"] = groups  # type: ignore[assignment]
-    return dump_yaml(out)
+    return out
 
 
 @dataclass

@@ -33,8 +33,7 @@ from hdmf_arrow.common import (
 from hdmf_arrow.common._columns import column_meta
 from hdmf_arrow.errors import HdmfArrowError, UnresolvedReferenceError, UnsupportedHDF5Error
 from hdmf_arrow.spec import DatasetSpec, GroupSpec
-from hdmf_arrow.spec._yaml import load_yaml
-from hdmf_arrow.spec.write import dump_specs
+from hdmf_arrow.spec.write import spec_document
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -460,7 +459,7 @@ def _documents(ns: SpecNamespace) -> dict[str, str]:
             entry["source"] = _stem(str(entry["source"]))
     docs = {"namespace": json.dumps({"namespaces": [{**doc, "schema": schema}]})}
     for source, specs in ns.own_sources().items():
-        docs[_stem(source)] = json.dumps(load_yaml(dump_specs(specs)))
+        docs[_stem(source)] = json.dumps(spec_document(specs))
     return docs
 
 
