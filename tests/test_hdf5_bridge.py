@@ -342,3 +342,43 @@ def test_a_failed_export_leaves_the_old_file_and_no_partial_file(tmp_path: Path)
         export_hdf5(bad, tmp_path / "t.h5")
     assert (tmp_path / "t.h5").read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["t.h5"]
+
+
+def test_a_table_is_copied_in_blocks_and_comes_back_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = np.random.default_rng(1)
+    targets = DynamicTable(name="sites", description="d")
+    targets.add_column("label", "l", data=[f"s{i}" for i in range(7)])
+    t = DynamicTable(name="cells", description="d")
+    n = 500
+    t.add_column("x", "x", data=rng.random(n))
+    t.add_column("name", "n", data=[f"c{i}" for i in range(n)])
+    spikes = [list(rng.random(int(k))) for k in rng.integers(0, 6, n)]
+    t.add_column("spikes", "s", data=spikes, index=True)
+    bursts = [
+        [[int(v)] * int(v % 3) for v in rng.integers(0, 9, int(k))] for k in rng.integers(0, 4, n)
+    ]
+    t.add_column("bursts", "b", data=bursts, index=2)
+    t.add_column("site", "r", data=list(rng.integers(0, 7, n)), table=targets)
+    t.add_column("kind", "k", data=[["a", "b", "c"][i % 3] for i in range(n)], enum=True)
+    export_hdf5(SimpleMultiContainer("root", [targets, t]), tmp_path / "t.h5")
+    with HDF5IO(tmp_path / "t.h5") as io:
+        whole = io.read()["cells"].to_arrow()
+    monkeypatch.setattr(_read, "BLOCK_BYTES", 2_000)  # dozens of blocks
+    made: list[int] = []
+    real = _read.H5Reader._table_blocks
+
+    def counting(self: Any, *args: Any) -> Any:
+        for block in real(self, *args):
+            if args[0].name == "/cells":
+                made.append(block.num_rows)
+            yield block
+
+    monkeypatch.setattr(_read.H5Reader, "_table_blocks", counting)
+    import_hdf5(tmp_path / "t.h5", tmp_path / "store")
+    assert len(made) > 10
+    assert sum(made) == n
+    back = read(tmp_path / "store")["cells"]
+    assert back.to_arrow().equals(whole)
+    assert back.to_dataframe(index=True).equals(t.to_dataframe(index=True))

@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from hdmf_arrow.arrow import ragged
 from hdmf_arrow.arrow.buffer import ColumnBuffer
-from hdmf_arrow.arrow.metadata import TableMeta
+from hdmf_arrow.arrow.metadata import METADATA_KEY, TableMeta
 from hdmf_arrow.common import (
     AlignedDynamicTable,
     Container,
@@ -31,6 +31,7 @@ from hdmf_arrow.common import (
     Dataset,
     DynamicTable,
     ElementIdentifiers,
+    EnumData,
     Group,
     Link,
     SimpleMultiContainer,
@@ -231,10 +232,14 @@ class TreeWriter:
             tail = table._tail_arrow()  # None when a column was added since the last commit
             if tail is not None and not tail.schema.remove_metadata().equals(schema):
                 tail = None  # a type changed: rewrite
+        blocks = getattr(table, "_blocks", None)
         if tail is not None and prev is not None:  # keep the files, add one for new rows
             files = [FileEntry.parse(f) for f in prev["files"]]
             if tail.num_rows:
                 files.append(write_file(self.store, directory, tail, self.options))
+        elif blocks is not None and _untouched(table) and prev is None:
+            # still in its source (an HDF5 file), as read: copied block by block
+            schema, files = self._copy_table(table, directory, blocks)
         else:  # a table new to this store, or changed: write it whole
             whole = table.to_arrow()
             files = [write_file(self.store, directory, whole, self.options)]
@@ -284,6 +289,31 @@ class TreeWriter:
             **self._one_file(data, unchanged, lambda: pa.table({data.name: data.to_arrow()})),
         }
 
+    def _copy_table(
+        self, table: DynamicTable, directory: str, blocks: Callable[[], Iterator[pa.Table]]
+    ) -> tuple[pa.Schema, list[FileEntry]]:
+        """A table copied from its source in blocks, with this table's metadata."""
+        meta = {METADATA_KEY: table.table_meta().to_json().encode()}
+        parts = (b.replace_schema_metadata(meta) for b in blocks())
+        first = next(parts, None)
+        if first is None:  # no rows: the whole (empty) table
+            whole = table.to_arrow()
+            return whole.schema, [write_file(self.store, directory, whole, self.options)]
+        schema = first.schema
+
+        def checked() -> Iterator[pa.Table]:
+            yield first
+            for part in parts:
+                if not part.schema.equals(schema, check_metadata=False):
+                    msg = (
+                        f"table {table.name!r}: a block of its source has schema "
+                        f"{part.schema} where the first had {schema}"
+                    )
+                    raise SchemaMismatchError(msg)
+                yield part
+
+        return schema, [write_blocks(self.store, directory, schema, checked(), self.options)]
+
     def _copy(
         self, data: Data, schema: pa.Schema, blocks: Callable[..., Iterator[pa.Array]]
     ) -> list[FileEntry]:
@@ -326,6 +356,14 @@ class TreeWriter:
             "num_rows": table.num_rows,
             "files": [entry.to_dict()],
         }
+
+
+def _untouched(table: DynamicTable) -> bool:
+    """Whether a table read from a source still holds exactly what was read: nothing loaded
+    (so nothing changed in place) and no row appended."""
+    vocabularies = {id(c.elements_data) for c in table.columns if isinstance(c, EnumData)}
+    parts = [table.id, *(c for c in table.columns if id(c) not in vocabularies)]
+    return all(not p._loaded and len(p) == p._committed_rows() for p in parts)
 
 
 COPY_FILE_BYTES = 256 * 2**20  # a dataset copied from HDF5 is split into files of this size

@@ -441,7 +441,9 @@ class H5Reader:
         id_ds = g["id"]
         _, _, id_oid, _ = self._attrs(id_ds)
         ids = ElementIdentifiers("id", None, object_id=id_oid)
-        ids._buf = ColumnBuffer.stored(pa.int64(), len(id_ds), lambda: self.rows(id_ds))
+        ids._buf = ColumnBuffer.stored(
+            pa.int64(), len(id_ds), lambda: self.rows(id_ds).cast(pa.int64())
+        )
         self.by_path[id_ds.name] = ids
         columns = []
         for col in colnames:
@@ -477,6 +479,9 @@ class H5Reader:
         for member in members:  # a link, dataset or group beside the columns
             table.members[member.name] = member
             member.parent = table
+        table._blocks = functools.partial(  # type: ignore[attr-defined]
+            self._table_blocks, g, cls, object_id, colnames
+        )
         self._note_refs(table, attrs)
         mapper = self.type_map.get_map(table)
         plain = {k: v for k, v in attrs.items() if not isinstance(v, _Ref)}
@@ -484,8 +489,37 @@ class H5Reader:
         mapper.set_attributes(table, {k: v for k, v in plain.items() if k in named})
         return table
 
-    def _column(self, g: h5py.Group, col: str, num_rows: int) -> tuple[VectorData, list[str]]:
-        """A column read lazily: its data dataset and the ``_index`` datasets above it."""
+    def _table_blocks(
+        self, g: h5py.Group, cls: type[DynamicTable], object_id: str | None, colnames: list[str]
+    ) -> Iterator[pa.Table]:
+        """The table's rows as Arrow tables of about BLOCK_BYTES each (a copy of a table of
+        any size in bounded memory); each has the types the whole table's to_arrow() has."""
+        id_ds = g["id"]
+        n = len(id_ds)
+        sizes = sum(
+            _nbytes(d, d.shape[0]) for k in g if isinstance(d := g[k], h5py.Dataset) and d.shape
+        )
+        step = max(1, BLOCK_BYTES // max(1, sizes // max(1, n)))
+        for start in range(0, n, step):
+            stop = min(n, start + step)
+            ids = ElementIdentifiers("id", None)
+            ids._buf = ColumnBuffer(array=self.rows(id_ds, start, stop).cast(pa.int64()))
+            columns = [self._column(g, c, stop - start, (start, stop))[0] for c in colnames]
+            block = DynamicTable(
+                g.name.rsplit("/", 1)[-1] or "root",
+                "",
+                id=ids,
+                columns=columns,
+                object_id=object_id,
+                add_required=False,
+            )
+            yield block.to_arrow()
+
+    def _column(
+        self, g: h5py.Group, col: str, num_rows: int, rows: tuple[int, int] | None = None
+    ) -> tuple[VectorData, list[str]]:
+        """A column read lazily: its data dataset and the ``_index`` datasets above it; with
+        ``rows=(start, stop)``, only those rows, read now (one block of a copy)."""
         depth = 0
         while f"{col}{'_index' * (depth + 1)}" in g:
             depth += 1
@@ -529,18 +563,25 @@ class H5Reader:
         for _ in range(depth):
             arrow_type = pa.list_(arrow_type)
         counts = (*tuple(len(i) for i in indexes[1:]), len(data)) if depth else ()
+        read: Callable[[], pa.Array] = lambda: self._ragged(data, indexes, elements)  # noqa: E731
+        if rows is not None:
+            block = self._ragged(data, indexes, elements, rows)
+            counts = _value_counts(block, depth)
+            read = lambda: block  # noqa: E731
         top = column_from_stored(
             col,
             arrow_type,
             meta,
             num_rows=num_rows,
             value_counts=counts,
-            read=lambda: self._ragged(data, indexes, elements),
+            read=read,
             vector_cls=_plain_column_class(cls),
             where=f"while reading column {col!r} of {g.name} from {self.source}",
         )
         base = top.get_target_data()
         base.reftype = reftype
+        if rows is not None:
+            return top, parts  # a block: nothing to register
         self.by_path[data.name] = base
         node: Data = top
         for ds in indexes:
@@ -551,17 +592,32 @@ class H5Reader:
         return top, parts
 
     def _ragged(
-        self, data: h5py.Dataset, indexes: list[h5py.Dataset], elements: tuple[Any, ...] | None
+        self,
+        data: h5py.Dataset,
+        indexes: list[h5py.Dataset],
+        elements: tuple[Any, ...] | None,
+        rows: tuple[int, int] | None = None,
     ) -> pa.Array:
-        values = self.rows(data)
+        """A column as one Arrow array (list levels from the index datasets): all its rows,
+        or rows ``start:stop``, reading only what those rows use."""
+        ranges = []  # per level, outermost first: the rows of that level's dataset to read
+        start, stop = rows if rows is not None else (0, None)
+        for ds in indexes:
+            stop = len(ds) if stop is None else stop
+            ranges.append((start, stop))
+            before = int(ds[start - 1]) if start > 0 else 0
+            last = int(ds[stop - 1]) if stop > start else before
+            start, stop = before, last
+        values = self.rows(data, start, stop if stop is not None else len(data))
         if elements is not None:
             values = pa.DictionaryArray.from_arrays(values, pa.array(list(elements)))
-        for ds in reversed(indexes):  # innermost first
-            ends = ds[()].astype(np.int64)
+        for ds, (first, end) in reversed(list(zip(indexes, ranges, strict=True))):  # innermost
+            ends = ds[first:end].astype(np.int64)
+            base = int(ds[first - 1]) if first > 0 else 0
             if self.progress is not None:
                 self.progress(ends.nbytes)
-            offsets = np.concatenate([[0], ends])
-            if len(ends) and (ends[-1] != len(values) or np.any(np.diff(offsets) < 0)):
+            offsets = np.concatenate([[0], ends - base])
+            if len(ends) and (offsets[-1] != len(values) or np.any(np.diff(offsets) < 0)):
                 msg = (
                     f"{ds.name} of {self.source}: the index does not fit its target of "
                     f"{len(values)} values (last offset {ends[-1]}, or offsets decrease)"
@@ -626,6 +682,15 @@ class H5Reader:
                 msg = f"region {region.name!r} of {self.source} points at a {target.data_type}"
                 raise SchemaMismatchError(msg)
             region._table = target
+
+
+def _value_counts(arr: pa.Array, depth: int) -> tuple[int, ...]:
+    """Values at each list level, outermost first (what column_from_stored sizes parts by)."""
+    counts = []
+    for _ in range(depth):
+        arr = arr.values
+        counts.append(len(arr))
+    return tuple(counts)
 
 
 def _plain_column_class(cls: type[Container]) -> type[VectorData]:
