@@ -25,6 +25,7 @@ import json
 import sys
 import traceback
 import warnings
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import click
@@ -114,7 +115,19 @@ def convert(
     an HDF5 file in hdmf's layout (which pynwb and hdmf open)."""
     shown = sys.stderr.isatty() if progress is None else progress
     with _guard(source):
+        if "://" not in source and not Path(source).exists():
+            msg = f"{source} does not exist"
+            raise FileNotFoundError(msg)
         if is_hdf5(source, storage):
+            if version is not None:
+                msg = "--version selects a store's version; SOURCE is HDF5"
+                raise click.UsageError(msg)
+            if destination.lower().endswith((".h5", ".hdf5", ".nwb")):
+                msg = (
+                    f"{source} is an HDF5 file, so DESTINATION is a store (a folder), not "
+                    f"{destination!r}. Hint: give a store path such as session.hdmf."
+                )
+                raise click.UsageError(msg)
             made = import_hdf5(
                 source,
                 destination,

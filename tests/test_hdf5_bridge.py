@@ -25,6 +25,7 @@ from hdmf_arrow.common import (
     SimpleMultiContainer,
 )
 from hdmf_arrow.errors import (
+    SchemaMismatchError,
     StoreExistsError,
     UnknownTypeError,
     UnresolvedReferenceError,
@@ -382,3 +383,131 @@ def test_a_table_is_copied_in_blocks_and_comes_back_whole(
     back = read(tmp_path / "store")["cells"]
     assert back.to_arrow().equals(whole)
     assert back.to_dataframe(index=True).equals(t.to_dataframe(index=True))
+
+
+# -- what a hostile review found: empty things, odd links, damaged files -------------------
+
+
+def test_an_empty_dataset_imports_reads_and_exports(tmp_path: Path) -> None:
+    with h5py.File(tmp_path / "e.h5", "w") as f:
+        f.create_dataset("empty", shape=(0,), dtype="f8")
+        f.create_dataset("frames", shape=(0, 4, 4), dtype="u1")
+    import_hdf5(tmp_path / "e.h5", tmp_path / "store")
+    back = read(tmp_path / "store")
+    assert back["empty"].shape == (0,)
+    assert validate(tmp_path / "store") == []
+    export_hdf5(tmp_path / "store", tmp_path / "back.h5")
+    with h5py.File(tmp_path / "back.h5") as f:
+        assert f["empty"].shape == (0,)
+        assert f["frames"].shape == (0, 4, 4)
+
+
+def test_an_empty_table_pynwb_wrote_keeps_its_columns(tmp_path: Path) -> None:
+    from pynwb import NWBHDF5IO, NWBFile
+    from pynwb.epoch import TimeIntervals
+
+    nwb = NWBFile(
+        session_description="d", identifier="i", session_start_time=datetime(2024, 1, 1, tzinfo=UTC)
+    )
+    nwb.add_time_intervals(TimeIntervals(name="epochs_x", description="none yet"))
+    with NWBHDF5IO(str(tmp_path / "e.nwb"), "w") as io:
+        io.write(nwb)
+    import_hdf5(tmp_path / "e.nwb", tmp_path / "store")
+    table = read(tmp_path / "store")["intervals"]["epochs_x"]
+    assert table.colnames == ("start_time", "stop_time")
+    assert len(table) == 0
+    assert validate(tmp_path / "store") == []
+
+
+def test_info_describes_an_imported_store(nwb_file: Path, tmp_path: Path) -> None:
+    import_hdf5(nwb_file, tmp_path / "store")
+    result = CliRunner().invoke(main, ["info", str(tmp_path / "store")])
+    assert result.exit_code == 0, result.output
+    assert "session_description  dataset  = 'bridge'" in result.output
+    assert "device  link -> " in result.output
+
+
+def test_relative_and_chained_soft_links_resolve_and_a_cycle_is_named(tmp_path: Path) -> None:
+    with h5py.File(tmp_path / "l.h5", "w") as f:
+        g = f.create_group("g")
+        g["d"] = [1, 2, 3]
+        g["rel"] = h5py.SoftLink("d")
+        f["chain"] = h5py.SoftLink("/g/rel")
+    with HDF5IO(tmp_path / "l.h5") as io:
+        root = io.read()
+        assert root["g"]["rel"] is root["g"]["d"]
+        assert root["chain"] is root["g"]["d"]
+    with h5py.File(tmp_path / "c.h5", "w") as f:
+        f["a"] = h5py.SoftLink("/b")
+        f["b"] = h5py.SoftLink("/a")
+    with pytest.raises(UnresolvedReferenceError, match="cycle"), HDF5IO(tmp_path / "c.h5") as io:
+        io.read()
+
+
+def test_an_attribute_that_is_not_utf8_is_refused_at_import(tmp_path: Path) -> None:
+    with h5py.File(tmp_path / "b.h5", "w") as f:
+        f.attrs["note"] = np.bytes_(b"caf\xe9")
+    with pytest.raises(UnsupportedHDF5Error, match=r"attribute 'note' .*not UTF-8"):
+        import_hdf5(tmp_path / "b.h5", tmp_path / "store")
+    assert not (tmp_path / "store").exists()
+
+
+def _colnames_naming_a_group(f: h5py.File) -> None:
+    t = f.create_group("t")
+    t.attrs.update(data_type="DynamicTable", namespace="hdmf-common", colnames=["a"])
+    t.attrs["description"] = "d"
+    t["id"] = np.arange(2)
+    t.create_group("a")
+
+
+def _float_ids(f: h5py.File) -> None:
+    t = f.create_group("t")
+    t.attrs.update(data_type="DynamicTable", namespace="hdmf-common", colnames=["a"])
+    t.attrs["description"] = "d"
+    t["id"] = np.array([0.5, 1.5])
+    t["a"] = np.arange(2)
+
+
+def _a_column_too_short(f: h5py.File) -> None:
+    t = f.create_group("t")
+    t.attrs.update(data_type="DynamicTable", namespace="hdmf-common", colnames=["a"])
+    t.attrs["description"] = "d"
+    t["id"] = np.arange(3)
+    t["a"] = np.arange(5)
+
+
+def _zero_width_axis(f: h5py.File) -> None:
+    f.create_dataset("x", shape=(3, 0), dtype="f8")
+
+
+@pytest.mark.parametrize(
+    ("build", "found"),
+    [
+        (_colnames_naming_a_group, "/t of .* cannot be read"),
+        (_float_ids, "its 'id' must be a 1-D integer dataset, found float64"),
+        (_a_column_too_short, "column 'a' of table 't' has 5 rows, its 'id' 3"),
+        (_zero_width_axis, r"/x of .*shape \(3, 0\)"),
+    ],
+)
+def test_a_damaged_file_gets_an_error_naming_the_object(
+    tmp_path: Path, build: Any, found: str
+) -> None:
+    with h5py.File(tmp_path / "bad.h5", "w") as f:
+        build(f)
+    with pytest.raises((SchemaMismatchError, UnsupportedHDF5Error), match=found):
+        import_hdf5(tmp_path / "bad.h5", tmp_path / "store")
+    result = CliRunner().invoke(main, ["convert", str(tmp_path / "bad.h5"), str(tmp_path / "s")])
+    assert result.exit_code == 2
+    assert "internal error" not in result.output
+    assert not (tmp_path / "s").exists()
+
+
+def test_convert_names_a_missing_source_and_a_file_as_store(nwb_file: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(main, ["convert", str(tmp_path / "nosuch.nwb"), str(tmp_path / "s")])
+    assert result.exit_code == 2
+    assert "does not exist" in result.output
+    result = runner.invoke(main, ["convert", str(nwb_file), str(tmp_path / "out.h5")])
+    assert result.exit_code == 2
+    assert "DESTINATION is a store" in result.output
+    assert not (tmp_path / "out.h5").exists()

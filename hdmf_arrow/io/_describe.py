@@ -26,8 +26,14 @@ def describe_tree(root: Node) -> list[str]:
 
 
 def _describe(node: Node, lead: str, child_lead: str, lines: list[str]) -> None:
-    head = f"{lead}{node['name']}  {node['data_type']}"
-    if node.get("kind") in ("table", "data", "csr"):
+    kind = node.get("kind")
+    untyped = "link" if kind == "link" else "dataset" if kind == "data" else "group"
+    head = f"{lead}{node['name']}  {node['data_type'] or untyped}"
+    if kind == "data" and "value" in node:
+        head += f"  = {node['value']!r:.60}"
+    elif kind == "link":
+        head += f" -> {node.get('target')}"
+    elif kind in ("table", "data", "csr"):
         files = node.get("files", ())
         size = sum(int(f.get("num_bytes", 0)) for f in files)
         if node.get("kind") == "csr":

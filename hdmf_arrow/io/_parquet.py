@@ -205,6 +205,8 @@ def write_blocks(
             for name, column in zip(table.column_names, table.columns, strict=True):
                 if column.null_count:
                     nulls[name] = nulls.get(name, 0) + column.null_count
+        if num_rows == 0:  # no block at all: one empty row group, as an empty table writes
+            writer.write_table(schema.empty_table())
     footer = writer.writer.metadata  # the row groups as the file has them, not as planned
     store.sync(key)  # durable before any manifest refers to it
     groups = [footer.row_group(g).num_rows for g in range(footer.num_row_groups)] or [0]

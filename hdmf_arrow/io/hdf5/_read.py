@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import json
+import posixpath
 from typing import TYPE_CHECKING, Any
 
 import h5py
@@ -56,6 +57,11 @@ if TYPE_CHECKING:
 TYPE_KEYS = ("neurodata_type", "data_type")  # pynwb's attribute name, hdmf's
 _SKIP_ATTRS = frozenset({*TYPE_KEYS, "namespace", "object_id", ".specloc"})
 BLOCK_BYTES = 64 * 2**20  # a dataset is read and written in blocks of about this size
+# what h5py, numpy and pyarrow raise on a file that is not laid out as hdmf writes
+_DAMAGE = (
+    AttributeError, TypeError, ValueError, IndexError, KeyError, RecursionError,
+    UnicodeDecodeError, pa.ArrowException, OSError,
+)  # fmt: skip
 
 
 class _Ref:
@@ -70,7 +76,7 @@ class _Ref:
 def load_cached_specs(file: h5py.File, type_map: TypeMap, *, source: str) -> list[str]:
     """Load the namespaces cached under ``/specifications`` that ``type_map`` lacks (those
     another includes first); returns the names loaded."""
-    if "specifications" not in file:
+    if not isinstance(file.get("specifications"), h5py.Group):
         return []
     catalog = type_map.namespace_catalog
     pending: dict[str, tuple[Any, dict[str, Any]]] = {}
@@ -129,8 +135,11 @@ def _version_key(version: str) -> tuple[int, ...]:
 def _text(value: object) -> str:
     if isinstance(value, bytes):
         return value.decode()
-    if isinstance(value, np.ndarray):
+    if isinstance(value, np.ndarray) and value.ndim == 0:
         return _text(value[()])
+    if isinstance(value, np.ndarray):
+        msg = f"expected one text value, found an array of shape {value.shape}"
+        raise UnsupportedHDF5Error(msg)
     return str(value)
 
 
@@ -172,11 +181,26 @@ class H5Reader:
         return f"{obj.name} of {self.source}"
 
     def _member(self, parent: h5py.Group, key: str) -> Container | None:
-        link = parent.get(key, getlink=True)
         path = f"{parent.name.rstrip('/')}/{key}"
+        try:
+            return self._read_member(parent, key, path)
+        except HdmfArrowError:
+            raise
+        except _DAMAGE as exc:  # a file that is not what hdmf writes: say where, never crash
+            msg = (
+                f"{path} of {self.source} cannot be read as hdmf's layout "
+                f"({type(exc).__name__}: {str(exc)[:200]})"
+            )
+            raise SchemaMismatchError(msg) from None
+
+    def _read_member(self, parent: h5py.Group, key: str, path: str) -> Container | None:
+        link = parent.get(key, getlink=True)
         if isinstance(link, h5py.SoftLink):
             made = Link(key)
-            self.links.append((made, link.path))
+            target = (
+                link.path if link.path.startswith("/") else f"{parent.name.rstrip('/')}/{link.path}"
+            )
+            self.links.append((made, posixpath.normpath(target)))
             return made
         if isinstance(link, h5py.ExternalLink):
             msg = (
@@ -207,12 +231,16 @@ class H5Reader:
         namespace = raw.get("namespace")
         object_id = raw.get("object_id")
         attrs = {k: self._attr_value(v, obj, k) for k, v in raw.items() if k not in _SKIP_ATTRS}
-        return (
-            None if data_type is None else _text(data_type),
-            None if namespace is None else _text(namespace),
-            None if object_id is None else _text(object_id),
-            attrs,
-        )
+        try:
+            return (
+                None if data_type is None else _text(data_type),
+                None if namespace is None else _text(namespace),
+                None if object_id is None else _text(object_id),
+                attrs,
+            )
+        except UnsupportedHDF5Error as exc:
+            msg = f"{self._where(obj)}: its data type, namespace or object id: {exc}"
+            raise UnsupportedHDF5Error(msg) from None
 
     def _attr_value(self, value: Any, obj: h5py.HLObject, key: str) -> Any:
         if isinstance(value, h5py.RegionReference):
@@ -220,8 +248,17 @@ class H5Reader:
             raise UnsupportedHDF5Error(msg)
         if isinstance(value, h5py.Reference):
             return _Ref(value)
+        if isinstance(value, h5py.Empty):
+            return None  # an attribute without a value (HDF5's null dataspace)
         if isinstance(value, bytes):
-            return value.decode("utf-8", errors="surrogateescape")
+            try:
+                return value.decode("utf-8")
+            except UnicodeDecodeError:
+                msg = (
+                    f"attribute {key!r} of {self._where(obj)} holds bytes that are not UTF-8 "
+                    f"text ({value[:20]!r}); hdmf-arrow keeps attributes as text"
+                )
+                raise UnsupportedHDF5Error(msg) from None
         if isinstance(value, np.generic):
             return value.item()
         if isinstance(value, np.ndarray):
@@ -346,12 +383,30 @@ class H5Reader:
     def _arrow_type(self, ds: h5py.Dataset) -> tuple[pa.DataType, str | dict[str, str] | None]:
         """The Arrow type of one row of ``ds`` (rows along the first axis) and its reftype."""
         t, reftype = _element_type(ds.dtype, where=self._where(ds))
+        if any(k == 0 for k in ds.shape[1:]):
+            msg = f"{self._where(ds)} has shape {ds.shape}: an axis after the first of length 0"
+            raise UnsupportedHDF5Error(msg)
         for k in reversed(ds.shape[1:]):
             t = pa.list_(t, k)
         return t, reftype
 
     def rows(self, ds: h5py.Dataset, start: int = 0, stop: int | None = None) -> pa.Array:
         """Rows ``start:stop`` of a dataset as one Arrow array (its type: ``_arrow_type``)."""
+        try:
+            return self._rows(ds, start, stop)
+        except HdmfArrowError:
+            raise
+        except _DAMAGE as exc:
+            raise self._damaged(ds, exc) from None
+
+    def _damaged(self, obj: h5py.HLObject, exc: BaseException) -> SchemaMismatchError:
+        msg = (
+            f"{self._where(obj)} cannot be read as hdmf's layout "
+            f"({type(exc).__name__}: {str(exc)[:200]})"
+        )
+        return SchemaMismatchError(msg)
+
+    def _rows(self, ds: h5py.Dataset, start: int, stop: int | None) -> pa.Array:
         stop = ds.shape[0] if stop is None else stop
         values = ds[start:stop] if h5py.check_string_dtype(ds.dtype) is None else (
             ds.asstr()[start:stop]
@@ -431,14 +486,19 @@ class H5Reader:
         attrs: dict[str, Any],
     ) -> DynamicTable:
         description = str(attrs.pop("description", ""))
-        colnames = [str(c) for c in attrs.pop("colnames", [])]
-        if isinstance(colnames, str):
-            colnames = [colnames]
+        listed = attrs.pop("colnames", [])
+        colnames = [str(listed)] if isinstance(listed, str) else [str(c) for c in listed]
+        if not colnames and len(g.get("id", ())) == 0:
+            colnames = _columns_of_empty(g, cls)  # pynwb leaves colnames empty for 0 rows
         used = {"id"}
         if "id" not in g:
             msg = f"{self._where(g)} is a {cls.data_type} without an 'id' dataset"
             raise SchemaMismatchError(msg)
         id_ds = g["id"]
+        if not isinstance(id_ds, h5py.Dataset) or id_ds.dtype.kind not in "iu" or id_ds.ndim != 1:
+            found = id_ds.dtype if isinstance(id_ds, h5py.Dataset) else "a group"
+            msg = f"{self._where(g)}: its 'id' must be a 1-D integer dataset, found {found}"
+            raise SchemaMismatchError(msg)
         _, _, id_oid, _ = self._attrs(id_ds)
         ids = ElementIdentifiers("id", None, object_id=id_oid)
         ids._buf = ColumnBuffer.stored(
@@ -451,6 +511,13 @@ class H5Reader:
                 msg = f"{self._where(g)}: column {col!r} is in colnames but not in the group"
                 raise SchemaMismatchError(msg)
             top, parts = self._column(g, col, len(id_ds))
+            outer = g[parts[1]] if len(parts) > 1 and parts[1].endswith("_index") else g[col]
+            if len(outer) != len(id_ds):
+                msg = (
+                    f"{outer.name} of {self.source}: column {col!r} of table {name!r} has "
+                    f"{len(outer)} rows, its 'id' {len(id_ds)}"
+                )
+                raise SchemaMismatchError(msg)
             used.update(parts)
             columns.append(top)
         if g.name == "/":
@@ -600,6 +667,20 @@ class H5Reader:
     ) -> pa.Array:
         """A column as one Arrow array (list levels from the index datasets): all its rows,
         or rows ``start:stop``, reading only what those rows use."""
+        try:
+            return self._ragged_rows(data, indexes, elements, rows)
+        except HdmfArrowError:
+            raise
+        except _DAMAGE as exc:
+            raise self._damaged(indexes[0] if indexes else data, exc) from None
+
+    def _ragged_rows(
+        self,
+        data: h5py.Dataset,
+        indexes: list[h5py.Dataset],
+        elements: tuple[Any, ...] | None,
+        rows: tuple[int, int] | None,
+    ) -> pa.Array:
         ranges = []  # per level, outermost first: the rows of that level's dataset to read
         start, stop = rows if rows is not None else (0, None)
         for ds in indexes:
@@ -658,8 +739,27 @@ class H5Reader:
     # -- references and links, once every object exists ------------------------------------
 
     def _resolve(self) -> None:
-        for link, path in self.links:
+        for link, first in self.links:
+            path = first
             target = self.by_path.get(path)
+            seen = {path}
+            while target is None and self.file.get(path, getlink=True) is not None:
+                hop = self.file.get(path, getlink=True)  # a link to a link: follow it
+                if not isinstance(hop, h5py.SoftLink):
+                    break
+                parent = path.rsplit("/", 1)[0] or "/"
+                path = posixpath.normpath(
+                    hop.path if hop.path.startswith("/") else f"{parent}/{hop.path}"
+                )
+                if path in seen:
+                    msg = f"soft link {link.name!r} of {self.source} is part of a cycle of links"
+                    raise UnresolvedReferenceError(msg)
+                seen.add(path)
+                target = self.by_path.get(path)
+            if isinstance(target, Link):
+                target = target.target or next(
+                    (t for lk, p in self.links if lk is target and (t := self.by_path.get(p))), None
+                )
             if target is None:
                 msg = f"soft link {link.name!r} of {self.source} points at {path}, which is missing"
                 raise UnresolvedReferenceError(msg)
@@ -682,6 +782,21 @@ class H5Reader:
                 msg = f"region {region.name!r} of {self.source} points at a {target.data_type}"
                 raise SchemaMismatchError(msg)
             region._table = target
+
+
+def _columns_of_empty(g: h5py.Group, cls: type[DynamicTable]) -> list[str]:
+    """The columns of an empty table whose ``colnames`` is empty: its typed VectorData
+    datasets other than ids, indexes and enum elements, the spec's columns first."""
+    names = [
+        k
+        for k in g
+        if k != "id"
+        and isinstance(g[k], h5py.Dataset)
+        and not k.endswith(("_index", "_elements"))
+        and any(t in g[k].attrs for t in TYPE_KEYS)
+    ]
+    spec_order = [c["name"] for c in getattr(cls, "__columns__", ()) if isinstance(c, dict)]
+    return [n for n in spec_order if n in names] + sorted(n for n in names if n not in spec_order)
 
 
 def _value_counts(arr: pa.Array, depth: int) -> tuple[int, ...]:
