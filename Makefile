@@ -25,9 +25,10 @@ test-slow: $(STAMP)  ## the long runs: a crash loop of 120 SIGKILLs (also run by
 demo: $(STAMP)  ## write the seed tables to ./demo.hdmf, reopen, query with polars and DuckDB
 	$(PY) examples/demo.py demo.hdmf
 
-bench: $(STAMP)  ## hdmf-arrow vs hdmf 6.2 vs raw pyarrow; writes benchmarks/RESULTS.md
+bench: $(STAMP)  ## hdmf-arrow vs hdmf 6.2 vs raw pyarrow, HDF5 import/export; writes benchmarks/RESULTS.md
 	$(PY) benchmarks/run.py --write benchmarks/RESULTS.md
 	$(PY) benchmarks/wide.py --write benchmarks/RESULTS.md
+	$(PY) benchmarks/hdf5.py --write benchmarks/RESULTS.md
 	HDMF_ARROW_SLOW=1 $(PY) -m pytest -q -m slow tests
 
 lint: $(STAMP)
