@@ -8,6 +8,8 @@ from hdmf_arrow.arrow import ragged
 from hdmf_arrow.io._tree import _schema_of
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from hdmf_arrow.common import Container
     from hdmf_arrow.io._tree import Node
 
@@ -50,15 +52,7 @@ def _describe(node: Node, lead: str, child_lead: str, lines: list[str]) -> None:
         for field in schema:
             meta = columns.get(field.name, {})
             lines.append(f"{child_lead}    {field.name}: {field.type}{_note(field.type, meta)}")
-    children = node.get("children", ())
-    for i, child in enumerate(children):
-        last = i == len(children) - 1
-        _describe(
-            child,
-            child_lead + ("└── " if last else "├── "),
-            child_lead + ("    " if last else "│   "),
-            lines,
-        )
+    _branches(node.get("children", ()), child_lead, lines, _describe)
 
 
 def _note(arrow_type: Any, meta: dict[str, Any]) -> str:
@@ -125,12 +119,11 @@ def _describe_container(node: Container, lead: str, child_lead: str, lines: list
             col = node.get_column(name)
             lines.append(f"{child_lead}    {name}: {col.dtype}")
         return
-    children = node.children
+    _branches(node.children, child_lead, lines, _describe_container)
+
+
+def _branches(children: Sequence[Any], lead: str, lines: list[str], draw: Any) -> None:
+    """Draw each child under ``lead`` with ``draw(child, lead, child_lead, lines)``."""
     for i, child in enumerate(children):
         last = i == len(children) - 1
-        _describe_container(
-            child,
-            child_lead + ("└── " if last else "├── "),
-            child_lead + ("    " if last else "│   "),
-            lines,
-        )
+        draw(child, lead + ("└── " if last else "├── "), lead + ("    " if last else "│   "), lines)
