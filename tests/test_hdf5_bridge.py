@@ -511,3 +511,10 @@ def test_convert_names_a_missing_source_and_a_file_as_store(nwb_file: Path, tmp_
     assert result.exit_code == 2
     assert "DESTINATION is a store" in result.output
     assert not (tmp_path / "out.h5").exists()
+
+
+def test_data_used_after_the_file_is_closed_says_so(nwb_file: Path) -> None:
+    with HDF5IO(nwb_file) as io:
+        units = io.read()["units"]
+    with pytest.raises(UnsupportedHDF5Error, match="was closed"):
+        units["spike_times"].data  # noqa: B018

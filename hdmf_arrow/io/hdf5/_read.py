@@ -392,12 +392,21 @@ class H5Reader:
 
     def rows(self, ds: h5py.Dataset, start: int = 0, stop: int | None = None) -> pa.Array:
         """Rows ``start:stop`` of a dataset as one Arrow array (its type: ``_arrow_type``)."""
+        self._check_open(ds)
         try:
             return self._rows(ds, start, stop)
         except HdmfArrowError:
             raise
         except _DAMAGE as exc:
             raise self._damaged(ds, exc) from None
+
+    def _check_open(self, ds: h5py.Dataset) -> None:
+        if not ds.id.valid:
+            msg = (
+                f"the HDF5 file {self.source} was closed: its datasets are read when first "
+                f"used. Hint: use the data (or write it to a store) inside `with HDF5IO(...)`."
+            )
+            raise UnsupportedHDF5Error(msg)
 
     def _damaged(self, obj: h5py.HLObject, exc: BaseException) -> SchemaMismatchError:
         msg = (
@@ -667,6 +676,7 @@ class H5Reader:
     ) -> pa.Array:
         """A column as one Arrow array (list levels from the index datasets): all its rows,
         or rows ``start:stop``, reading only what those rows use."""
+        self._check_open(data)
         try:
             return self._ragged_rows(data, indexes, elements, rows)
         except HdmfArrowError:
