@@ -108,6 +108,9 @@ def _walk(node: Container, path: str, types: TypeMap) -> Iterator[Issue]:
     if isinstance(node, DynamicTable):
         yield from _table(node, path)
         yield from _table_spec(node, path, types)
+        yield from _guard(path, node.data_type, lambda: _meanings(node, path))
+        for member in node.members.values():
+            yield from _walk(member, f"{path}/{member.name}", types)
         if isinstance(node, AlignedDynamicTable):
             for category in node.category_tables.values():
                 where = f"{path}/{category.name}"
@@ -130,6 +133,44 @@ def _walk(node: Container, path: str, types: TypeMap) -> Iterator[Issue]:
         yield from _group_spec(node, path, types)
     for child in node.children:
         yield from _walk(child, f"{path}/{child.name}", types)
+
+
+def _meanings(table: DynamicTable, path: str) -> Iterator[Issue]:
+    """Each MeaningsTable names a column of this table, and gives a meaning for every value
+    that column holds."""
+    for name, meanings in table.meanings_tables.items():
+        where = f"{path}/meanings_tables/{name}"
+        target: Any = getattr(meanings, "target", None)
+        column = None if target is None else table._cols.get(target.name)
+        if column is None or column.get_target_data() is not target.get_target_data():
+            found = "nothing" if target is None else repr(target.name)
+            yield Issue(
+                where, meanings.data_type, f"its target is {found}, not a column of {table.name!r}"
+            )
+            continue
+        if name != f"{target.name}_meanings":
+            yield Issue(where, meanings.data_type, f"must be named {target.name + '_meanings'!r}")
+        if "value" not in meanings.colnames:
+            continue  # reported as a missing required column
+        used = pc.unique(column.get_target_data().to_arrow())
+        known = meanings["value"].get_target_data().to_arrow()
+        try:
+            missing = pc.filter(used, pc.invert(pc.is_in(used, value_set=known.cast(used.type))))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            yield Issue(
+                where,
+                meanings.data_type,
+                f"its values are of type {known.type}, the column's {used.type}",
+            )
+            continue
+        missing = missing.drop_null()
+        if len(missing):
+            shown = missing.to_pylist()[:5]
+            yield Issue(
+                where,
+                meanings.data_type,
+                f"values {shown} of column {target.name!r} have no meaning",
+            )
 
 
 def _guard(path: str, data_type: str, run: object) -> Iterator[Issue]:

@@ -10,6 +10,7 @@ from hdmf_arrow.common._container import (
 from hdmf_arrow.common._data import Data, ElementIdentifiers, VectorData, VectorIndex
 from hdmf_arrow.common._enum import EnumData
 from hdmf_arrow.common._generic import Dataset, Group, Link
+from hdmf_arrow.common._meanings import MeaningsTable
 from hdmf_arrow.common._multi import SimpleMultiContainer
 from hdmf_arrow.common._region import DynamicTableRegion
 from hdmf_arrow.common._registry import (
@@ -44,6 +45,7 @@ __all__ = [
     "EnumData",
     "Group",
     "Link",
+    "MeaningsTable",
     "ObjectMapper",
     "SimpleMultiContainer",
     "SpecGroup",

@@ -250,6 +250,16 @@ class VectorData(Data):
         """The VectorData that holds the values (itself; an index returns its base)."""
         return self
 
+    def get_meanings(self) -> Any:
+        """The MeaningsTable of this column in its table, or None (as hdmf)."""
+        finder = getattr(self.parent, "get_meanings_for_column", None)
+        if finder is None:
+            return None
+        try:
+            return finder(self.name)
+        except KeyError:
+            return None
+
 
 class VectorIndex(VectorData):
     """The row boundaries of a ragged column: row i is ``target[data[i-1]:data[i]]``.

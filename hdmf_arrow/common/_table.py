@@ -258,6 +258,59 @@ class DynamicTable(Container):
     def __dir__(self) -> Iterable[str]:
         return [*super().__dir__(), *self._cols]
 
+    # -- meanings (hdmf-common 1.10): kept as the group 'meanings_tables' among the members --
+
+    @property
+    def meanings_tables(self) -> dict[str, DynamicTable]:
+        """The MeaningsTables of this table's columns, by name (a copy)."""
+        group = self.members.get("meanings_tables")
+        return {c.name: c for c in getattr(group, "children", ()) if isinstance(c, DynamicTable)}
+
+    def add_meanings_table(self, meanings_table: DynamicTable) -> None:
+        """Add the MeaningsTable of one of this table's columns (named ``<column>_meanings``,
+        its ``target`` that column)."""
+        target = getattr(meanings_table, "target", None)
+        if target is None or meanings_table.data_type != "MeaningsTable":
+            msg = (
+                f"DynamicTable {self.name!r}: add_meanings_table takes a MeaningsTable with a "
+                f"target column, found {meanings_table!r:.80}"
+            )
+            raise TypeError(msg)
+        if meanings_table.name in self.meanings_tables:
+            msg = f"MeaningsTable '{meanings_table.name}' already exists in this DynamicTable"
+            raise ValueError(msg)
+        if target.name not in self._cols or self._cols[target.name].get_target_data() is not (
+            target.get_target_data()
+        ):
+            msg = (
+                f"MeaningsTable target '{target.name}' is not a column in DynamicTable "
+                f"'{self.name}'"
+            )
+            raise ValueError(msg)
+        from hdmf_arrow.common._generic import Group
+
+        group = self.members.get("meanings_tables")
+        if group is None:
+            group = self.members["meanings_tables"] = Group("meanings_tables")
+            group.parent = self
+        group.add_container(meanings_table)  # type: ignore[attr-defined]
+
+    def get_meanings_table(self, name: str) -> DynamicTable:
+        """The MeaningsTable called ``name``; KeyError if there is none."""
+        found = self.meanings_tables.get(name)
+        if found is None:
+            msg = f"MeaningsTable '{name}' not found in DynamicTable '{self.name}'"
+            raise KeyError(msg)
+        return found
+
+    def get_meanings_for_column(self, col_name: str) -> DynamicTable | None:
+        """The MeaningsTable of column ``col_name`` (None if it has none; KeyError if the
+        table has no such column)."""
+        if col_name not in self._cols:
+            msg = f"Column '{col_name}' not found in DynamicTable '{self.name}'"
+            raise KeyError(msg)
+        return self.meanings_tables.get(f"{col_name}_meanings")
+
     def get_column(self, name: str) -> VectorData:
         """The column object (the outermost VectorIndex for ragged columns).
 

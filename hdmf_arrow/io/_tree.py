@@ -572,6 +572,8 @@ class TreeReader:
             **extra,
         )
         table._source = files
+        for part in (table.id, *table.columns):  # what attributes may refer to (meanings)
+            self.objects.setdefault(part.object_id, part)
         for member in node.get("members", ()):
             made = self._container(member)
             table.members[made.name] = made

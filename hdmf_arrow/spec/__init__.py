@@ -11,6 +11,7 @@ resolves inheritance; :func:`core_catalog` gives the bundled hdmf-common 1.10.0 
 hdmf-experimental 0.6.0, read on first use.
 """
 
+from hdmf_arrow.spec._spec_catalog import SpecCatalog
 from hdmf_arrow.spec.catalog import (
     CORE_NAMESPACE,
     EXP_NAMESPACE,
@@ -68,6 +69,7 @@ __all__ = [
     "NamespaceNotFoundError",
     "RefSpec",
     "SchemaEntry",
+    "SpecCatalog",
     "SpecNamespace",
     "TypeRecord",
     "bundled_specs",
