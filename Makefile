@@ -29,6 +29,7 @@ bench: $(STAMP)  ## hdmf-arrow vs hdmf 6.2 vs raw pyarrow, HDF5 import/export; w
 	$(PY) benchmarks/run.py --write benchmarks/RESULTS.md
 	$(PY) benchmarks/wide.py --write benchmarks/RESULTS.md
 	$(PY) benchmarks/hdf5.py --write benchmarks/RESULTS.md
+	$(PY) benchmarks/hdmf_compat.py --write benchmarks/RESULTS.md
 	HDMF_ARROW_SLOW=1 $(PY) -m pytest -q -m slow tests
 
 lint: $(STAMP)
