@@ -57,3 +57,13 @@ def test_copies_are_independent() -> None:
         other.register_spec(GroupSpec(doc="c", data_type_def="C"))
         assert "C" not in catalog.get_registered_types()
         assert other.get_hierarchy("B") == ("B", "A", "Base")
+
+
+def test_unnamed_dimensions_are_accepted_as_in_hdmf() -> None:
+    from hdmf_arrow.spec import dump_specs, load_specs
+
+    spec = DatasetSpec("d", "int", name="x", dims=(None, None), data_type_def="E")
+    assert spec.dims == (None, None)
+    assert load_specs(dump_specs([spec]))[0] == spec
+    with pytest.raises(ValueError, match="dimension names must be strings"):
+        DatasetSpec("d", "int", name="x", dims=(1, 2), data_type_def="E")

@@ -27,7 +27,7 @@ Value: TypeAlias = str | int | float | bool | Sequence["Value"]
 #: A shape: one list of lengths (None for any length), or a list of alternative such lists.
 Shape: TypeAlias = Sequence[int | None] | Sequence[Sequence[int | None]]
 #: Dimension names, structured like the shape they go with.
-Dims: TypeAlias = Sequence[str] | Sequence[Sequence[str]]
+Dims: TypeAlias = Sequence[str | None] | Sequence[Sequence[str | None]]
 #: A quantity: 1, '?', '*', '+' or a positive integer ('zero_or_one' etc. are accepted too).
 Quantity: TypeAlias = int | str
 _T = TypeVar("_T")
@@ -134,8 +134,9 @@ def _check_names(value: object, key: str) -> tuple[str, ...]:
     if not _is_seq(value) or not value:  # type: ignore[arg-type]
         msg = f"expected a non-empty list of dimension names, found {value!r}"
         raise _Problem(msg, key)
-    if not all(isinstance(item, str) for item in value):  # type: ignore[attr-defined]
-        msg = f"dimension names must be strings, found {value!r}"
+    # null is an unnamed dimension, as hdmf accepts (``dims=(None, None)``)
+    if not all(item is None or isinstance(item, str) for item in value):  # type: ignore[attr-defined]
+        msg = f"dimension names must be strings (or null: unnamed), found {value!r}"
         raise _Problem(msg, key)
     return tuple(value)  # type: ignore[arg-type]
 
@@ -173,12 +174,12 @@ def check_shape_dims(shape: object, dims: object) -> tuple[Shape | None, Dims | 
             new_dims = tuple(f"dim_{i}" for i in range(len(new_shape)))
     elif new_dims is not None and new_shape is None:
         if alt:
-            new_shape = tuple(tuple(None for _ in d) for d in new_dims)
+            new_shape = tuple(tuple(None for _ in d) for d in new_dims)  # type: ignore[union-attr]
         else:
             new_shape = tuple(None for _ in new_dims)
     if new_shape is not None and new_dims is not None:
         lengths = [len(s) for s in new_shape] if alt else [len(new_shape)]  # type: ignore[arg-type]
-        dim_lengths = [len(d) for d in new_dims] if alt else [len(new_dims)]
+        dim_lengths = [len(d) for d in new_dims] if alt else [len(new_dims)]  # type: ignore[arg-type]
         if lengths != dim_lengths:
             msg = f"'dims' {_plain(new_dims)} and 'shape' {_plain(new_shape)} differ in length"
             raise _Problem(msg, "dims")
