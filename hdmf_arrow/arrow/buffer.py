@@ -382,6 +382,23 @@ def buffer_from_data(data: object, type: pa.DataType | None, *, name: str) -> Co
     return ColumnBuffer(array=arr, declared=declared)
 
 
+def _array_like(data: object) -> bool:
+    """An array that is not numpy but converts to it (h5py and zarr datasets, ...)."""
+    return (
+        not isinstance(data, np.ndarray | pa.Array | pa.ChunkedArray | list | tuple)
+        and hasattr(data, "__array__")
+        and hasattr(data, "shape")
+        and hasattr(data, "dtype")
+    )
+
+
+def _read_array(data: Any) -> np.ndarray:
+    values = np.asarray(data)
+    if values.dtype.kind == "O" and values.size and isinstance(values.flat[0], bytes):
+        values = np.char.decode(values.astype("S"), "utf-8")  # h5py gives text as bytes
+    return values
+
+
 def _to_arrow(data: object, t: pa.DataType | None, *, name: str) -> pa.Array:
     if isinstance(data, pa.ChunkedArray):
         data = as_array(data)
@@ -396,6 +413,8 @@ def _to_arrow(data: object, t: pa.DataType | None, *, name: str) -> pa.Array:
         except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
             msg = f"cannot convert {type(data).__name__} to Arrow ({exc})"
             raise CellTypeError(msg) from None
+    if _array_like(data):  # an h5py, zarr or other on-disk array: its values, read once
+        data = _read_array(data)
     if isinstance(data, list | tuple) and data and isinstance(data[0], list | tuple | np.ndarray):
         arr = np.asarray(data) if _regular(data) else None
         if arr is None or arr.dtype.kind not in "biufUM":

@@ -137,6 +137,10 @@ class DynamicTable(Container):
         if colnames is not None and not columns:
             msg = f"DynamicTable {name!r}: must supply 'columns' if specifying 'colnames'"
             raise TableShapeError(msg)
+        # columns given as specs ({"name": ..., "description": ...}, as hdmf takes them) are
+        # added empty, after the others; each is checked before anything is built
+        specs = [_column_spec(c, name) for c in columns or () if isinstance(c, Mapping)]
+        columns = [c for c in columns or () if not isinstance(c, Mapping)]
         tops = top_columns(list(columns or []), colnames, table=name)
         lengths = {c.get_target_data().name: len(c) for c in tops}
         if len(set(lengths.values())) > 1:
@@ -161,6 +165,8 @@ class DynamicTable(Container):
         for col_name, spec in predefined.items():
             if add_required and spec.get("required") and col_name not in self._cols:
                 self._add_predefined(col_name)
+        for column_spec in specs:
+            self.add_column(**column_spec)
         for col_name, target in (target_tables or {}).items():
             if col_name not in self._cols and col_name in predefined:
                 self._add_predefined(col_name, table=target)
@@ -1011,3 +1017,22 @@ class DynamicTable(Container):
             f"<b>{self.data_type} {self.name!r}</b> ({len(self)} rows): "
             f"{self.description}{shown}{more}"
         )
+
+
+_SPEC_KEYS = {"name", "description", "index", "table", "enum", "dtype", "class", "required"}
+
+
+def _column_spec(spec: Mapping[str, Any], table: str) -> dict[str, Any]:
+    """A column spec given in ``columns=``, as add_column's keywords (``class`` is
+    ``col_cls``; ``required`` says nothing about an empty column and is dropped)."""
+    unknown = sorted(set(spec) - _SPEC_KEYS)
+    if "name" not in spec or "description" not in spec or unknown:
+        msg = (
+            f"DynamicTable {table!r}: a column spec needs 'name' and 'description' and may "
+            f"have {sorted(_SPEC_KEYS - {'name', 'description'})}; found {sorted(spec)}"
+        )
+        raise CellTypeError(msg)
+    out = {k: v for k, v in spec.items() if k not in ("class", "required")}
+    if "class" in spec:
+        out["col_cls"] = spec["class"]
+    return out
