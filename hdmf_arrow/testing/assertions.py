@@ -1,11 +1,26 @@
-"""``assert_table_equal``: compare two tables and say which column and row differ."""
+"""``assert_table_equal`` and ``assert_container_equal``: compare tables or whole trees and
+say where they differ."""
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
-from hdmf_arrow.common import DynamicTable, EnumData, VectorData, VectorIndex
+import numpy as np
+
+from hdmf_arrow.common import (
+    AlignedDynamicTable,
+    Container,
+    CSRMatrix,
+    Data,
+    Dataset,
+    DynamicTable,
+    EnumData,
+    Link,
+    VectorData,
+    VectorIndex,
+)
 from hdmf_arrow.common._region import region_of
 
 if TYPE_CHECKING:
@@ -18,6 +33,7 @@ def assert_table_equal(
     *,
     check_metadata: bool = True,
     check_types: bool = True,
+    check_name: bool = True,
 ) -> None:
     """Raise AssertionError naming the first difference between two tables.
 
@@ -36,7 +52,8 @@ def assert_table_equal(
     AssertionError: table 't', column 'x', row 1: 2 != 3
     """
     where = f"table {left.name!r}"
-    _same(where, "name", left.name, right.name)
+    if check_name:
+        _same(where, "name", left.name, right.name)
     _same(where, "data_type", left.data_type, right.data_type)
     _same(where, "colnames", left.colnames, right.colnames)
     _same(where, "number of rows", len(left), len(right))
@@ -105,3 +122,130 @@ def _same(where: str, what: str, x: object, y: object) -> None:
     if x != y:
         msg = f"{where}: {what} differs: {x!r} != {y!r}"
         raise AssertionError(msg)
+
+
+def assert_container_equal(
+    left: Container,
+    right: Container,
+    *,
+    ignore_name: bool = False,
+    check_metadata: bool = True,
+) -> None:
+    """Raise AssertionError naming the first difference between two container trees.
+
+    Compares data types, names (unless ``ignore_name``, for the roots), attributes, children
+    by name, tables as :func:`assert_table_equal` does (with their members and categories),
+    datasets by value (NaN equals NaN), links by their targets, and with ``check_metadata``
+    object ids and descriptions. Containers held in attributes compare by object id.
+
+    Examples
+    --------
+    >>> from hdmf_arrow.common import Dataset, SimpleMultiContainer
+    >>> a = SimpleMultiContainer("s", [Dataset("x", [1.0, 2.0])])
+    >>> b = SimpleMultiContainer("s", [Dataset("x", [1.0, 2.5])])
+    >>> assert_container_equal(a, b, check_metadata=False)
+    Traceback (most recent call last):
+    AssertionError: s/x: values differ: [1.0, 2.0] != [1.0, 2.5]
+    """
+    _container(left, right, left.name, ignore_name=ignore_name, check_metadata=check_metadata)
+
+
+def _container(
+    left: Container, right: Container, where: str, *, ignore_name: bool, check_metadata: bool
+) -> None:
+    if type(left) is not type(right) and left.data_type != right.data_type:
+        kinds = [c.data_type or type(c).__name__ for c in (left, right)]
+        msg = f"{where}: {kinds[0]} != {kinds[1]}"
+        raise AssertionError(msg)
+    if not ignore_name:
+        _same(where, "name", left.name, right.name)
+    _same(where, "namespace", left.namespace, right.namespace)
+    if check_metadata and left.data_type is not None:  # untyped parts have no id in HDF5
+        _same(where, "object_id", left.object_id, right.object_id)
+    _same(
+        where,
+        "attributes",
+        _plain(getattr(left, "attributes", {})),
+        _plain(getattr(right, "attributes", {})),
+    )
+    if isinstance(left, Link) and isinstance(right, Link):
+        ends = [left.target, right.target]
+        if check_metadata and all(t is not None and t.data_type is not None for t in ends):
+            _same(where, "link target", _ref(ends[0]), _ref(ends[1]))
+        else:  # by what the target is (an untyped target has no lasting id)
+            named = [(getattr(t, "name", None), getattr(t, "data_type", None)) for t in ends]
+            _same(where, "link target", named[0], named[1])
+        return
+    if isinstance(left, DynamicTable) and isinstance(right, DynamicTable):
+        assert_table_equal(left, right, check_metadata=check_metadata, check_name=not ignore_name)
+        _children(left.members, right.members, f"{where} members", check_metadata)
+        if isinstance(left, AlignedDynamicTable) and isinstance(right, AlignedDynamicTable):
+            _children(left.category_tables, right.category_tables, where, check_metadata)
+        return
+    if isinstance(left, CSRMatrix) and isinstance(right, CSRMatrix):
+        _same(where, "shape", left.shape, right.shape)
+        for part in ("data", "indices", "indptr"):
+            _same_values(f"{where} {part}", getattr(left, part), getattr(right, part))
+        return
+    if (
+        isinstance(left, Dataset)
+        and isinstance(right, Dataset)
+        and (left.is_scalar or right.is_scalar)
+    ):
+        _same(where, "value", _plain(left.data), _plain(right.data))
+        return
+    if isinstance(left, Data) and isinstance(right, Data):
+        if check_metadata:
+            _same(
+                where,
+                "description",
+                getattr(left, "description", None),
+                getattr(right, "description", None),
+            )
+        _same_values(where, left.data, right.data)
+        return
+    _children(
+        {c.name: c for c in left.children},
+        {c.name: c for c in right.children},
+        where,
+        check_metadata,
+    )
+
+
+def _children(
+    left: Mapping[str, Container], right: Mapping[str, Container], where: str, check_metadata: bool
+) -> None:
+    _same(where, "children", sorted(left), sorted(right))
+    for name, child in left.items():
+        _container(
+            child, right[name], f"{where}/{name}", ignore_name=False, check_metadata=check_metadata
+        )
+
+
+def _same_values(where: str, left: Any, right: Any) -> None:
+    a, b = np.asarray(left), np.asarray(right)
+    equal = a.shape == b.shape and (
+        np.array_equal(a, b, equal_nan=True)
+        if a.dtype.kind in "fc" and b.dtype.kind in "fc"
+        else np.array_equal(a, b)
+    )
+    if not equal:
+        msg = f"{where}: values differ: {a.tolist()!r:.200} != {b.tolist()!r:.200}"
+        raise AssertionError(msg)
+
+
+def _ref(value: object) -> object:
+    return value.object_id if isinstance(value, Container) else value
+
+
+def _plain(value: object) -> object:
+    """Attribute values as comparable data: containers by object id, arrays as lists."""
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    return _ref(value)
