@@ -278,10 +278,10 @@ def type_map_for(root: Container, default: TypeMap) -> TypeMap:
     """The type map to write ``root`` with: ``default``, unless it lacks a namespace of the
     tree that the type map one of the tree's generated classes came from knows (a tree read
     from an NWB file or a store carries its namespaces that way)."""
+    from hdmf_arrow.common._walk import walk
+
     known = set(default.namespace_catalog.namespaces)
-    stack = [root]
-    while stack:
-        node = stack.pop()
+    for node in walk(root):
         if node.namespace is not None and node.namespace not in known:
             origin = getattr(type(node), "_origin_type_map", None)
             if (
@@ -289,8 +289,6 @@ def type_map_for(root: Container, default: TypeMap) -> TypeMap:
                 and node.namespace in origin.namespace_catalog.namespaces
             ):
                 return origin
-        if not isinstance(node, DynamicTable):
-            stack.extend(node.children)
     return default
 
 

@@ -236,6 +236,21 @@ def _value_counts(table: pa.Table) -> dict[str, tuple[int, ...]]:
     return counts
 
 
+def open_reader(
+    store: Store, entry: FileEntry, footer: pq.FileMetaData, *, pre_buffer: bool = False
+) -> tuple[Any, ParquetReader]:
+    """``(source, reader)`` of a data file whose footer was read (and checked) already; the
+    caller closes the source."""
+    source = store.open_input(entry.path, entry.num_bytes)
+    reader = ParquetReader()
+    try:
+        reader.open(source, metadata=footer, pre_buffer=pre_buffer)
+    except BaseException:
+        source.close()
+        raise
+    return source, reader
+
+
 class OpenFiles:
     """At most ``limit`` data files open at once, shared by the tables of one reader (the
     least recently used is closed first): a table holds no descriptor per data file, yet
@@ -253,13 +268,7 @@ class OpenFiles:
             if hit is not None:
                 self._open.move_to_end(key)
                 return hit[1]
-        source = store.open_input(entry.path, entry.num_bytes)
-        reader = ParquetReader()
-        try:
-            reader.open(source, metadata=footer, pre_buffer=True)
-        except BaseException:
-            source.close()
-            raise
+        source, reader = open_reader(store, entry, footer, pre_buffer=True)
         with self._lock:
             self._open[key] = (source, reader)
             while len(self._open) > self.limit:
@@ -476,13 +485,10 @@ class TableFiles:
             readers = local.__dict__.setdefault("readers", {})
             if i not in readers:
                 try:
-                    source = self.store.open_input(self.files[i].path, self.files[i].num_bytes)
+                    source, readers[i] = open_reader(self.store, self.files[i], footers[i])
                 except FileNotFoundError:
                     raise self._missing(i) from None
                 opened.append(source)
-                reader = ParquetReader()
-                reader.open(source, metadata=footers[i])
-                readers[i] = reader
             table = readers[i].read_row_group(group, column_indices=columns[i], use_threads=False)
             return table.column(0).combine_chunks()
 

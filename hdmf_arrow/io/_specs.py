@@ -13,6 +13,7 @@ import contextlib
 from typing import TYPE_CHECKING, Any
 
 from hdmf_arrow.common import Container, DynamicTable
+from hdmf_arrow.common._walk import walk
 from hdmf_arrow.errors import CorruptStoreError, HdmfArrowError
 from hdmf_arrow.spec import dump_specs
 from hdmf_arrow.spec._yaml import dump_yaml, load_yaml
@@ -29,13 +30,12 @@ SPECS = "_hdmf/specs"
 
 def used_namespaces(root: Container) -> set[str]:
     """The namespaces of every container, table and column in the tree."""
-    found = {root.namespace}
-    if isinstance(root, DynamicTable):
-        for col in root.columns:
-            found.add(col.namespace)
-        return found
-    for child in root.children:
-        found |= used_namespaces(child)
+    found: set[str] = set()
+    for node in walk(root):
+        found.add(node.namespace)
+        if isinstance(node, DynamicTable):
+            found.update(col.namespace for col in node.columns)
+    found.discard(None)  # type: ignore[arg-type]  # the untyped parts
     return found
 
 

@@ -40,6 +40,7 @@ from hdmf_arrow.common import (
 from hdmf_arrow.common._columns import column_from_stored
 from hdmf_arrow.common._container import check_object_id
 from hdmf_arrow.common._region import DynamicTableRegion, region_of
+from hdmf_arrow.common._walk import walk
 from hdmf_arrow.errors import (
     CorruptStoreError,
     DuplicateObjectIdError,
@@ -149,8 +150,8 @@ class TreeWriter:
     def check_references(self, root: Container) -> None:
         """Every region column must point at a table of the same tree, and every link at a
         container of it (checked before any file is written)."""
-        members = {c.object_id for c in _walk(root)}
-        for link in _walk(root):
+        members = {c.object_id for c in walk(root)}
+        for link in walk(root):
             if isinstance(link, Link) and (
                 link.target is None or link.target.object_id not in members
             ):
@@ -402,17 +403,8 @@ def _encode(owner: Container, attributes: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _walk(node: Container) -> list[Container]:
-    """Every container of a tree (not a table's columns), parents first."""
-    out = [node]
-    children = node.members.values() if isinstance(node, DynamicTable) else node.children
-    for child in children:
-        out += _walk(child)
-    return out
-
-
 def _tables_in(node: Container) -> list[DynamicTable]:
-    return [t for t in _walk(node) if isinstance(t, DynamicTable)]
+    return [t for t in walk(node) if isinstance(t, DynamicTable)]
 
 
 class TreeReader:

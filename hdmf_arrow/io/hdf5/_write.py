@@ -31,7 +31,9 @@ from hdmf_arrow.common import (
     Link,
 )
 from hdmf_arrow.common._columns import column_meta
+from hdmf_arrow.common._walk import walk
 from hdmf_arrow.errors import HdmfArrowError, UnresolvedReferenceError, UnsupportedHDF5Error
+from hdmf_arrow.io._specs import used_namespaces
 from hdmf_arrow.spec import DatasetSpec, GroupSpec
 from hdmf_arrow.spec.write import spec_document
 
@@ -69,7 +71,7 @@ class H5Writer:
     def total_bytes(self, root: Container) -> int:
         """About how many bytes the datasets of ``root`` hold (for a progress bar)."""
         total = 0
-        for c in _walk(root):
+        for c in walk(root):
             if isinstance(c, DynamicTable):
                 total += sum(col.to_arrow().nbytes if col._loaded else 0 for col in c.columns)
             elif isinstance(c, Data) and c._loaded and not (isinstance(c, Dataset) and c.is_scalar):
@@ -103,7 +105,7 @@ class H5Writer:
 
     def _uses_nwb(self, root: Container) -> bool:
         catalog = self.type_map.namespace_catalog
-        seen = {c.namespace for c in _walk(root) if c.namespace is not None}
+        seen = used_namespaces(root)
         todo = list(seen)
         while todo:
             name = todo.pop()
@@ -278,7 +280,7 @@ class H5Writer:
         spec_dtype = spec.dtype if isinstance(spec, DatasetSpec) else None
         if reftype == "object":
             ds = parent.create_dataset(name, shape=tuple(shape), dtype=h5py.ref_dtype)
-            ids = flat.to_pylist()
+            ids = flat
             self._refs.append(
                 lambda: ds.__setitem__(slice(None), self._refs_of(ids, where).reshape(shape))
             )
@@ -329,21 +331,23 @@ class H5Writer:
             return self._array(parent, data.name, data.to_arrow(), None, spec, where=where)
         return ds
 
-    def _refs_of(self, ids: list[Any], where: str) -> np.ndarray:
-        out = np.empty(len(ids), dtype=h5py.ref_dtype)
-        cache: dict[str, h5py.Reference] = {}
-        for i, oid in enumerate(ids):  # one lookup per distinct target
-            ref = cache.get(oid)
-            if ref is None:
-                path = self.paths.get(oid) if oid is not None else None
-                if path is None:
-                    msg = (
-                        f"{where}: row {i} refers to object {oid!r}, which is not in the tree "
-                        f"written"
-                    )
-                    raise UnresolvedReferenceError(msg)
-                ref = cache[oid] = self.file[path].ref
-            out[i] = ref
+    def _refs_of(self, ids: pa.Array, where: str) -> np.ndarray:
+        """Object ids as HDF5 object references: one lookup per distinct target, then one
+        take for every row."""
+        distinct = pc.unique(ids)
+        refs = np.empty(len(distinct), dtype=h5py.ref_dtype)
+        for k, oid in enumerate(distinct.to_pylist()):
+            path = self.paths.get(oid) if oid is not None else None
+            if path is None:
+                hit = ids.is_null() if oid is None else pc.equal(ids, oid)
+                msg = (
+                    f"{where}: row {pc.index(hit, True).as_py()} refers to object {oid!r}, "
+                    f"which is not in the tree written"
+                )
+                raise UnresolvedReferenceError(msg)
+            refs[k] = self.file[path].ref
+        positions = pc.index_in(ids, value_set=distinct, skip_nulls=False)
+        out: np.ndarray = refs[positions.to_numpy(zero_copy_only=False)]
         return out
 
     # -- tables ----------------------------------------------------------------------------
@@ -431,10 +435,7 @@ class H5Writer:
 
     def _write_specs(self, root: Container) -> None:
         catalog = self.type_map.namespace_catalog
-        names = {c.namespace for c in _walk(root) if c.namespace is not None}
-        for t in (c for c in _walk(root) if isinstance(c, DynamicTable)):
-            names.update(col.namespace for col in t.columns)
-        todo = sorted(n for n in names if n in catalog.namespaces)
+        todo = sorted(n for n in used_namespaces(root) if n in catalog.namespaces)
         done: set[str] = set()
         specs = self.file.require_group("specifications")
         while todo:
@@ -476,18 +477,6 @@ def _child_spec(spec: GroupSpec | DatasetSpec | None, name: str) -> GroupSpec | 
     return None
 
 
-def _walk(node: Container) -> list[Container]:
-    out = [node]
-    children: Any = () if isinstance(node, Link) else node.children
-    if isinstance(node, DynamicTable):
-        children = [*node.members.values()]
-        if isinstance(node, AlignedDynamicTable):
-            children += node.category_tables.values()
-    for child in children:
-        out += _walk(child)
-    return out
-
-
 def _flat(arr: pa.Array) -> pa.Array:
     while pa.types.is_fixed_size_list(arr.type):
         arr = arr.flatten()
@@ -519,19 +508,19 @@ def _codes(arr: pa.Array, enum: EnumData) -> pa.Array:
 
 def _numpy(
     flat: pa.Array, *, where: str, spec_dtype: Any, reftype: Any
-) -> tuple[np.ndarray, dict[str, list[Any]]]:
+) -> tuple[np.ndarray, dict[str, pa.Array]]:
     """A flat Arrow array as the numpy array h5py writes, and, for a compound, the object ids
     of each reference field (written once their targets exist)."""
     t = flat.type
     if pa.types.is_struct(t):
         parts: dict[str, np.ndarray | None] = {}
         dtypes = []
-        ids: dict[str, list[Any]] = {}
+        ids: dict[str, pa.Array] = {}
         for i, f in enumerate(t):
             child = flat.field(i)
             if isinstance(reftype, dict) and reftype.get(f.name) == "object":
                 dtypes.append((f.name, h5py.ref_dtype))
-                ids[f.name] = child.to_pylist()
+                ids[f.name] = child
                 parts[f.name] = None
             else:
                 field, _ = _numpy(child, where=f"{where}, field {f.name!r}", spec_dtype=None,
