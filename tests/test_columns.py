@@ -476,8 +476,8 @@ def test_region_get_referenced_tables(target: DynamicTable) -> None:
 def test_region_get_referenced_tables_cycle() -> None:
     t = DynamicTable(name="self", description="d")
     t.add_column("x", "x", data=[1, 2])
-    t.add_column("parent", "p", data=[0, 0], table=t)
-    assert [x.name for x in t["parent"].get_referenced_tables()] == ["self"]
+    t.add_column("up", "p", data=[0, 0], table=t)
+    assert [x.name for x in t["up"].get_referenced_tables()] == ["self"]
 
 
 def test_ragged_region_cells_are_dataframes(target: DynamicTable) -> None:

@@ -172,16 +172,20 @@ def test_an_external_link_is_refused_naming_it(tmp_path: Path) -> None:
         io.read()
 
 
-def test_region_references_are_refused_naming_the_dataset(tmp_path: Path) -> None:
+def test_region_references_are_read_as_region_cells(tmp_path: Path) -> None:
+    # the full story (export, stores, selections, bad input) is in test_hdf5_regionref.py
     with h5py.File(tmp_path / "r.h5", "w") as f:
         f["x"] = np.arange(10)
         refs = f.create_dataset("refs", (1,), dtype=h5py.regionref_dtype)
         refs[0] = f["x"].regionref[2:5]
-    with (
-        pytest.raises(UnsupportedHDF5Error, match=r"/refs .*region references"),
-        HDF5IO(tmp_path / "r.h5") as io,
-    ):
-        io.read()["refs"].data  # noqa: B018
+    with HDF5IO(tmp_path / "r.h5") as io:
+        root = io.read()
+        cell = root["refs"].to_arrow()[0].as_py()
+        assert cell == {
+            "object_id": root["x"].object_id,
+            "selection": "hyperslabs",
+            "coords": [2, 4],
+        }
 
 
 def test_a_file_that_is_not_hdf5_gets_a_clear_error(tmp_path: Path) -> None:
@@ -354,7 +358,7 @@ def test_a_table_is_copied_in_blocks_and_comes_back_whole(
     t = DynamicTable(name="cells", description="d")
     n = 500
     t.add_column("x", "x", data=rng.random(n))
-    t.add_column("name", "n", data=[f"c{i}" for i in range(n)])
+    t.add_column("label", "n", data=[f"c{i}" for i in range(n)])
     spikes = [list(rng.random(int(k))) for k in rng.integers(0, 6, n)]
     t.add_column("spikes", "s", data=spikes, index=True)
     bursts = [

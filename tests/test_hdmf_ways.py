@@ -43,9 +43,9 @@ def test_h5py_datasets_are_accepted_as_column_data(tmp_path: object) -> None:
     path = f"{tmp_path}/d.h5"
     with h5py.File(path, "w") as f:
         f["xy"] = np.arange(6.0).reshape(3, 2)
-        f["name"] = ["a", "b", "c"]
+        f["names"] = ["a", "b", "c"]
         table = DynamicTable(name="t", description="d")
         table.add_column("xy", "positions", data=f["xy"])
-        table.add_column("name", "names", data=f["name"])
+        table.add_column("names", "names", data=f["names"])
     assert table["xy"].data.tolist() == [[0.0, 1.0], [2.0, 3.0], [4.0, 5.0]]
-    assert table["name"].data.tolist() == ["a", "b", "c"]
+    assert table["names"].data.tolist() == ["a", "b", "c"]

@@ -772,9 +772,9 @@ def test_to_dataframe_region_default_nests_and_index_true_gives_positions(
 def test_to_dataframe_self_reference_stops_at_positions() -> None:
     t = DynamicTable(name="tree", description="d")
     t.add_column("x", "x", data=[1, 2, 3])
-    t.add_column("parent", "parent row", data=[0, 0, 1], table=t)
+    t.add_column("up", "parent row", data=[0, 0, 1], table=t)
     df = t.to_dataframe()  # hdmf recurses forever here
-    assert df["parent"].tolist() == [0, 0, 1]
+    assert df["up"].tolist() == [0, 0, 1]
     assert df["x"].tolist() == [1, 2, 3]
 
 
@@ -976,3 +976,25 @@ def test_repr_shows_rows(units: DynamicTable) -> None:
 def test_repr_empty() -> None:
     text = repr(DynamicTable(name="e", description="nothing"))
     assert "(0 rows x 0 columns)" in text
+
+
+def test_a_column_named_like_an_attribute_warns_and_is_reached_by_key() -> None:
+    t = DynamicTable(name="t", description="d")
+    with pytest.warns(
+        UserWarning, match=r"An attribute 'description' already exists on DynamicTable 't'"
+    ):
+        t.add_column("description", "text", data=["a", "b"])
+    assert t.description == "d"  # the attribute wins, as in hdmf
+    assert t["description"].data.tolist() == ["a", "b"]
+
+
+def test_errors_name_a_subclass_by_its_own_type() -> None:
+    class Subjects(DynamicTable):
+        pass
+
+    t = Subjects(name="s", description="d")
+    t.add_column("age", "age", data=[1])
+    with pytest.raises(
+        DuplicateColumnError, match=r"^column 'age' already exists in Subjects 's'$"
+    ):
+        t.add_column("age", "again")

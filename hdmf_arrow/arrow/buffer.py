@@ -345,6 +345,15 @@ def to_numpy(arr: pa.Array) -> np.ndarray:
             shape.append(flat.type.list_size)
             flat = flat.flatten()
         return to_numpy(flat).reshape(shape)
+    if pa.types.is_struct(arr.type) and arr.null_count == 0:  # a numpy structured array
+        fields = [to_numpy(f) for f in arr.flatten()]
+        dtype = np.dtype(
+            [(arr.type.field(i).name, f.dtype, f.shape[1:]) for i, f in enumerate(fields)]
+        )
+        out_struct = np.empty(len(arr), dtype=dtype)
+        for i, f in enumerate(fields):
+            out_struct[arr.type.field(i).name] = f
+        return out_struct
     if arr.null_count and not pa.types.is_floating(arr.type):
         return np.array(arr.to_pylist(), dtype=object)
     out: np.ndarray = arr.to_numpy(zero_copy_only=False)
@@ -415,6 +424,12 @@ def _to_arrow(data: object, t: pa.DataType | None, *, name: str) -> pa.Array:
             raise CellTypeError(msg) from None
     if _array_like(data):  # an h5py, zarr or other on-disk array: its values, read once
         data = _read_array(data)
+    if isinstance(data, list | tuple) and data and isinstance(data[0], np.void):
+        data = np.array(data)  # rows of a structured array
+    if isinstance(data, list | tuple) and data and isinstance(data[0], tuple) and _regular(data):
+        mixed = np.asarray(data)
+        if mixed.dtype.kind not in "biufM":  # tuples of mixed types: compound rows
+            return _tuples(data, t, name=name)
     if isinstance(data, list | tuple) and data and isinstance(data[0], list | tuple | np.ndarray):
         arr = np.asarray(data) if _regular(data) else None
         if arr is None or arr.dtype.kind not in "biufUM":
@@ -430,6 +445,8 @@ def _to_arrow(data: object, t: pa.DataType | None, *, name: str) -> pa.Array:
         for size in reversed(data.shape[1:]):
             flat = pa.FixedSizeListArray.from_arrays(flat, size)
         return flat if t is None else _cast(flat, t, name=name)
+    if isinstance(data, np.ndarray) and data.dtype.names:
+        return _structured(data, t, name=name)
     if isinstance(data, np.ndarray) and data.dtype.kind == "U":
         data = data.astype(object)
     try:
@@ -439,6 +456,32 @@ def _to_arrow(data: object, t: pa.DataType | None, *, name: str) -> pa.Array:
         expected = f"values of type {t}" if t is not None else "values of one type"
         msg = f"expected {expected}, found {describe(data)} ({exc})"
         raise CellTypeError(msg) from None
+
+
+def _structured(data: np.ndarray, t: pa.DataType | None, *, name: str) -> pa.Array:
+    """A 1-D numpy structured array (a compound dtype) -> a struct array of its fields."""
+    fields = [
+        _to_arrow(np.ascontiguousarray(data[f]), None, name=f"{name}.{f}")
+        for f in data.dtype.names or ()
+    ]
+    arr = pa.StructArray.from_arrays(fields, names=list(data.dtype.names or ()))
+    return arr if t is None or arr.type == t else _cast(arr, t, name=name)
+
+
+def _tuples(data: Sequence[Any], t: pa.DataType | None, *, name: str) -> pa.Array:
+    """Rows given as tuples of mixed types (compound rows, as hdmf takes them) -> a struct
+    array; without a type, fields are named as numpy names them (``f0``, ``f1``, ...)."""
+    names = [f.name for f in t] if t is not None and pa.types.is_struct(t) else None
+    columns = list(zip(*data, strict=True))
+    names = names or [f"f{i}" for i in range(len(columns))]
+    if len(names) != len(columns):
+        msg = f"expected rows of {len(names)} fields {names}, found {len(columns)}"
+        raise CellValueError(msg)
+    fields = [
+        _to_arrow(list(c), None if t is None else t.field(i).type, name=f"{name}.{n}")
+        for i, (c, n) in enumerate(zip(columns, names, strict=True))
+    ]
+    return pa.StructArray.from_arrays(fields, names=names)
 
 
 def _regular(data: Sequence[object]) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -65,6 +65,7 @@ class AlignedDynamicTable(DynamicTable):
         target_tables: Mapping[str, DynamicTable] | None = None,
         object_id: str | None = None,
         add_required: bool = True,
+        meanings_tables: Iterable[DynamicTable] = (),
     ) -> None:
         tables = None if category_tables is None else list(category_tables)
         for i, table in enumerate(tables or ()):
@@ -90,6 +91,7 @@ class AlignedDynamicTable(DynamicTable):
             target_tables=target_tables,
             object_id=object_id,
             add_required=add_required,
+            meanings_tables=meanings_tables,
         )
         if not tables or categories is None:
             return

@@ -276,7 +276,7 @@ class VectorIndex(VectorData):
     ([0.1, 0.3], [0.2])
     >>> idx.add_vector([0.5, 0.6])
     >>> idx.data, idx.to_arrow().type
-    (array([2, 3, 5], dtype=int32), ListType(list<item: double>))
+    (array([2, 3, 5], dtype=uint8), ListType(list<item: double>))
     """
 
     data_type: ClassVar[str] = "VectorIndex"
@@ -376,8 +376,14 @@ class VectorIndex(VectorData):
 
     @property
     def data(self) -> np.ndarray:
-        """End offsets (exclusive) of each row in ``target``."""
-        return self._buf.numpy()[1:]
+        """End offsets (exclusive) of each row in ``target``, as the narrowest unsigned integer
+        type that holds them (as hdmf keeps and writes them; the Arrow offsets stay int32)."""
+        ends = self._buf.numpy()[1:]
+        last = int(ends[-1]) if len(ends) else 0  # offsets never decrease: the last is the max
+        for narrow in (np.uint8, np.uint16, np.uint32, np.uint64):
+            if last <= np.iinfo(narrow).max:
+                return ends.astype(narrow)
+        return ends  # pragma: no cover - int64 offsets beyond uint64 cannot exist
 
     @property
     def dtype(self) -> pa.DataType:
@@ -647,6 +653,8 @@ def take_rows(arr: pa.Array, key: object, *, name: str) -> pa.Array:
             return arr.slice(start, max(stop - start, 0))
         return arr.take(pa.array(np.arange(start, stop, step)))
     positions = np.asarray(key)
+    if positions.size == 0:
+        positions = positions.astype(np.int64)  # [] selects no rows
     if positions.dtype == bool:
         positions = np.flatnonzero(positions)
     if positions.dtype.kind not in "iu":

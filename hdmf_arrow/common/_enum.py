@@ -147,6 +147,29 @@ class EnumData(VectorData):
         if wanted != self._buf.type:
             self._buf.cast(wanted)
 
+    def add_row(self, value: object, index: bool = False) -> None:
+        """Append one value; with ``index=True`` the value is an element's integer code.
+
+        >>> e = EnumData("cv", "d", elements=["a", "b"])
+        >>> e.add_row("b"); e.add_row(0, index=True)
+        >>> e[:].tolist()
+        ['b', 'a']
+        """
+        if index:
+            if not isinstance(value, int | np.integer) or isinstance(value, bool):
+                msg = (
+                    f"EnumData {self.name!r}: index=True takes an integer code, found {value!r:.40}"
+                )
+                raise CellTypeError(msg)
+            if not 0 <= value < len(self._lookup):
+                msg = (
+                    f"EnumData {self.name!r}: code {value} out of range: the column has "
+                    f"{len(self._lookup)} elements"
+                )
+                raise CellValueError(msg)
+            value = self.elements[int(value)]
+        self.append(value)
+
     # -- cells: element values or integer codes ----------------------------------------------
 
     def _check_cell(self, value: object) -> object:

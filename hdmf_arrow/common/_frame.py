@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 
 from hdmf_arrow.arrow import ragged
-from hdmf_arrow.arrow.buffer import first_bad_text
+from hdmf_arrow.arrow.buffer import first_bad_text, to_numpy
 from hdmf_arrow.arrow.dtypes import as_array
 from hdmf_arrow.errors import CellTypeError, CellValueError, TableShapeError
 
@@ -65,6 +65,9 @@ def to_pandas(
     for name in nullable & set(body.column_names):
         df[name] = body.column(name).to_pandas(types_mapper=NULLABLE.get).to_numpy()
         df[name] = df[name].astype(NULLABLE[body.column(name).type])
+    for name, col in zip(body.column_names, body.columns, strict=True):
+        if _holds_arrays(col.type):
+            df[name] = array_cells(col)
     df.index = pd.Index(ids, name=rows.column_names[0])
     if not index:
         for name, region in regions.items():
@@ -72,6 +75,38 @@ def to_pandas(
                 with _gc_paused():
                     df[name] = _region_frames(body.column(name), region, seen)
     return df
+
+
+def _holds_arrays(t: pa.DataType) -> bool:
+    """A ragged column of N-D rows or compound rows: its cells are numpy arrays."""
+    return pa.types.is_list(t) and (
+        pa.types.is_fixed_size_list(t.value_type) or pa.types.is_struct(t.value_type)
+    )
+
+
+def array_cells(col: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """The cells of a ragged column of N-D or compound rows, as hdmf gives them: one numpy
+    array per row (2-D for rows of fixed-size lists, structured for rows of structs; views of
+    one array of all values), None for a null cell.
+
+    pyarrow would give arrays of arrays (of dicts, for structs). Like the region frames, this
+    makes one Python object per row, so it loops over rows; the values are converted once.
+
+    >>> rows = pa.array([[[1, 2], [3, 4]], [[5, 6]]], pa.list_(pa.list_(pa.int8(), 2)))
+    >>> cells = array_cells(rows)
+    >>> [c.shape for c in cells]
+    [(2, 2), (1, 2)]
+    """
+    arr = as_array(col)
+    values = to_numpy(arr.flatten())
+    offsets = arr.offsets.to_numpy()
+    offsets = offsets - offsets[0]
+    out = np.empty(len(arr), dtype=object)
+    valid = arr.is_valid().to_numpy(zero_copy_only=False) if arr.null_count else None
+    for i in range(len(arr)):
+        if valid is None or valid[i]:
+            out[i] = values[offsets[i] : offsets[i + 1]]
+    return out
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Mapping
 from operator import call
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, NoReturn, Protocol
@@ -118,13 +119,12 @@ class DynamicTable(Container):
         target_tables: Mapping[str, DynamicTable] | None = None,
         object_id: str | None = None,
         add_required: bool = True,
+        meanings_tables: Iterable[DynamicTable] = (),
     ) -> None:
         """``add_required=False`` keeps missing required predefined columns missing (readers
         restoring a table as stored use it, so that validation can report them)."""
         super().__init__(name, object_id=object_id)
-        self.description = check_text(
-            description, arg="description", owner=f"DynamicTable {name!r}"
-        )
+        self.description = check_text(description, arg="description", owner=f"{self._what}")
         self._cols: dict[str, VectorData] = {}
         self._parts: dict[str, Data] = {}
         self._id_set: set[int] | None = None  # for enforce_unique_id, built on first use
@@ -135,7 +135,7 @@ class DynamicTable(Container):
         # NWB types such as PlaneSegmentation have; kept so that nothing read is lost
         self.members: dict[str, Container] = {}
         if colnames is not None and not columns:
-            msg = f"DynamicTable {name!r}: must supply 'columns' if specifying 'colnames'"
+            msg = f"{self._what}: must supply 'columns' if specifying 'colnames'"
             raise TableShapeError(msg)
         # columns given as specs ({"name": ..., "description": ...}, as hdmf takes them) are
         # added empty, after the others; each is checked before anything is built
@@ -144,7 +144,7 @@ class DynamicTable(Container):
         tops = top_columns(list(columns or []), colnames, table=name)
         lengths = {c.get_target_data().name: len(c) for c in tops}
         if len(set(lengths.values())) > 1:
-            msg = f"DynamicTable {name!r}: columns must be the same length, found {lengths}"
+            msg = f"{self._what}: columns must be the same length, found {lengths}"
             raise TableShapeError(msg)
         n = next(iter(lengths.values()), 0)
         if isinstance(id, ElementIdentifiers):
@@ -153,7 +153,7 @@ class DynamicTable(Container):
             self.id = ElementIdentifiers("id", np.arange(n) if id is None else id)
         if len(self.id) != n and tops:
             msg = (
-                f"DynamicTable {name!r}: must provide same number of ids as length of columns "
+                f"{self._what}: must provide same number of ids as length of columns "
                 f"({len(self.id)} ids, {n} rows)"
             )
             raise TableShapeError(msg)
@@ -177,11 +177,13 @@ class DynamicTable(Container):
             region = region_of(self[col_name])
             if region is None:
                 msg = (
-                    f"DynamicTable {name!r}: column {col_name!r} must be a DynamicTableRegion "
+                    f"{self._what}: column {col_name!r} must be a DynamicTableRegion "
                     f"to have a target table"
                 )
                 raise TableShapeError(msg)
             region.table = target
+        for meanings_table in meanings_tables:
+            self.add_meanings_table(meanings_table)
 
     # -- predefined columns (``__columns__``, as in hdmf) -----------------------------------
 
@@ -222,11 +224,24 @@ class DynamicTable(Container):
     # -- structure -----------------------------------------------------------------------------
 
     def _attach(self, top: VectorData) -> None:
+        name = top.get_target_data().name
+        if hasattr(type(self), name) or name in self.__dict__:
+            msg = (
+                f"An attribute {name!r} already exists on {self._what} so this column cannot be "
+                f"accessed as an attribute, e.g., table.{name}; it can only be accessed using "
+                f"other methods, e.g., table[{name!r}]."
+            )  # hdmf's wording, so that code filtering this warning keeps working
+            warnings.warn(msg, UserWarning, stacklevel=4)
         self._plan = None
         self._cols[top.get_target_data().name] = top
         for part in parts(top):
             self._parts[part.name] = part
         self._adopt(top)
+
+    @property
+    def _what(self) -> str:
+        """This table in messages: its own type and name (``SubTable 'units'``)."""
+        return f"{type(self).__name__} {self.name!r}"
 
     @property
     def colnames(self) -> tuple[str, ...]:
@@ -272,13 +287,27 @@ class DynamicTable(Container):
         group = self.members.get("meanings_tables")
         return {c.name: c for c in getattr(group, "children", ()) if isinstance(c, DynamicTable)}
 
+    @meanings_tables.setter
+    def meanings_tables(self, tables: Iterable[DynamicTable]) -> None:
+        """Replace the MeaningsTables; if one is refused, the table keeps the ones it had."""
+        old = self.members.pop("meanings_tables", None)
+        try:
+            for table in tables:
+                self.add_meanings_table(table)
+        except Exception:
+            if old is None:
+                self.members.pop("meanings_tables", None)
+            else:
+                self.members["meanings_tables"] = old
+            raise
+
     def add_meanings_table(self, meanings_table: DynamicTable) -> None:
         """Add the MeaningsTable of one of this table's columns (named ``<column>_meanings``,
         its ``target`` that column)."""
         target = getattr(meanings_table, "target", None)
         if target is None or meanings_table.data_type != "MeaningsTable":
             msg = (
-                f"DynamicTable {self.name!r}: add_meanings_table takes a MeaningsTable with a "
+                f"{self._what}: add_meanings_table takes a MeaningsTable with a "
                 f"target column, found {meanings_table!r:.80}"
             )
             raise TypeError(msg)
@@ -327,9 +356,7 @@ class DynamicTable(Container):
         """
         col = self._parts.get(name)
         if col is None or isinstance(col, ElementIdentifiers):
-            msg = (
-                f"DynamicTable {self.name!r} has no column {name!r}. Columns: {list(self.colnames)}"
-            )
+            msg = f"{self._what} has no column {name!r}. Columns: {list(self.colnames)}"
             raise ColumnNotFoundError(msg)
         top = self._cols.get(name)
         return top if top is not None else col  # type: ignore[return-value]
@@ -371,10 +398,7 @@ class DynamicTable(Container):
         if isinstance(region, slice):
             start, stop, step = region.indices(len(self))
             if region.stop is not None and region.stop > len(self):
-                msg = (
-                    f"DynamicTable {self.name!r}: region {region} is out of range "
-                    f"({len(self)} rows)"
-                )
+                msg = f"{self._what}: region {region} is out of range ({len(self)} rows)"
                 raise RowIndexError(msg)
             region = range(start, stop, step)  # type: ignore[assignment]
         return DynamicTableRegion(name, list(region), description, table=self)
@@ -431,7 +455,7 @@ class DynamicTable(Container):
             The table is unchanged when any of these is raised.
         """
         if name in self._parts or name == self.id.name:
-            msg = f"column {name!r} already exists in DynamicTable {self.name!r}"
+            msg = f"column {name!r} already exists in {self._what}"
             raise DuplicateColumnError(msg)
         check_column_name(name, table=self.name)
         spec = self._predefined().get(name)
@@ -447,7 +471,7 @@ class DynamicTable(Container):
                 attrs={"unit": unit, "resolution": resolution, "conversion": conversion},
             )  # fmt: skip
         except HdmfArrowError as exc:
-            raise with_context(exc, f"DynamicTable {self.name!r}") from None
+            raise with_context(exc, f"{self._what}") from None
         check_values(top, table=self.name)
         n, m = len(self), len(top)
         first_data = data is not None and n == 0 and not any(len(c) for c in self._cols.values())
@@ -465,7 +489,7 @@ class DynamicTable(Container):
             self.id.extend(np.arange(m))
         clash = {p.name for p in parts(top)} & set(self._parts)
         if clash:
-            msg = f"column(s) {sorted(clash)} already exist in DynamicTable {self.name!r}"
+            msg = f"column(s) {sorted(clash)} already exist in {self._what}"
             raise DuplicateColumnError(msg)
         self._attach(top)
 
@@ -532,19 +556,19 @@ class DynamicTable(Container):
             row_id = int(id)
             if not _INT64_MIN <= row_id <= _INT64_MAX:
                 msg = (
-                    f"DynamicTable {self.name!r}: row id {row_id} is beyond int64 (ids are "
+                    f"{self._what}: row id {row_id} is beyond int64 (ids are "
                     f"int64, in [{_INT64_MIN}, {_INT64_MAX}])"
                 )
                 raise CellValueError(msg)
         else:
-            msg = f"DynamicTable {self.name!r}: row id must be an int, found {type(id).__name__}"
+            msg = f"{self._what}: row id must be an int, found {type(id).__name__}"
             raise CellTypeError(msg)
         if enforce_unique_id:
             if self._id_set is None or self._id_set_rows != len(self.id):
                 self._id_set = set(self.id.data.tolist())  # rebuilt if ids changed elsewhere
                 self._id_set_rows = len(self.id)
             if row_id in self._id_set:
-                msg = f"DynamicTable {self.name!r}: id {row_id} already in the table"
+                msg = f"{self._what}: id {row_id} already in the table"
                 raise DuplicateIdError(msg)
         try:
             cells = list(map(call, checks, values))  # every cell is checked first ...
@@ -598,9 +622,9 @@ class DynamicTable(Container):
             try:
                 check(value)
             except HdmfArrowError as exc:
-                where = f"DynamicTable {self.name!r}, column {name!r}"
+                where = f"{self._what}, column {name!r}"
                 raise with_context(exc, where) from None
-        msg = f"DynamicTable {self.name!r}: a row value was refused, then accepted on re-check"
+        msg = f"{self._what}: a row value was refused, then accepted on re-check"
         raise AssertionError(msg)
 
     def _raise_row_keys(self, row: Mapping[str, object]) -> NoReturn:
@@ -608,13 +632,13 @@ class DynamicTable(Container):
         extra = sorted(set(row) - set(self._cols))
         if missing:
             msg = (
-                f"DynamicTable {self.name!r}: column {missing[0]!r} missing from the row "
+                f"{self._what}: column {missing[0]!r} missing from the row "
                 f"(missing: {missing}). Hint: pass a value for every column, None for a "
                 f"missing value."
             )
         else:
             msg = (
-                f"DynamicTable {self.name!r}: row data keys don't match available columns; "
+                f"{self._what}: row data keys don't match available columns; "
                 f"you supplied {len(extra)} extra key(s): {extra}. Hint: add_column() first."
             )
         raise TableShapeError(msg)
@@ -715,7 +739,7 @@ class DynamicTable(Container):
                     col_name, arr, col_meta, targets.get(col_name), keep_ids=keep
                 )
             except HdmfArrowError as exc:
-                raise with_context(exc, f"DynamicTable {name!r}") from None
+                raise with_context(exc, f"{cls.__name__} {name!r}") from None
             columns.append(column)
         ids = as_array(table.column(id_column)) if id_column in table.column_names else None
         id_obj = ElementIdentifiers(
@@ -935,24 +959,24 @@ class DynamicTable(Container):
         frame = self._frame(rows, index=index)
         if df:
             return frame
-        values: list[Any] = [frame.index.to_numpy(), *(frame[c].tolist() for c in frame.columns)]
+        values: list[Any] = [frame.index.tolist(), *(frame[c].tolist() for c in frame.columns)]
         if isinstance(key, int | np.integer):
             return [v[0] for v in values]
         return values
 
     def _get_cell(self, key: tuple[object, ...]) -> Any:
         if len(key) != 2:
-            msg = f"DynamicTable {self.name!r}: expected a (row, column) tuple, found {key!r:.60}"
+            msg = f"{self._what}: expected a (row, column) tuple, found {key!r:.60}"
             raise UnsupportedKeyError(msg)
         row, col = key
         if isinstance(col, int | np.integer):
             names = [self.id.name, *self._cols]
             if not -len(names) <= col < len(names):
-                msg = f"DynamicTable {self.name!r}: column position {col} out of range"
+                msg = f"{self._what}: column position {col} out of range"
                 raise ColumnNotFoundError(msg)
             col = names[int(col)]
         if not isinstance(col, str):
-            msg = f"DynamicTable {self.name!r}: unsupported column key {col!r:.40}"
+            msg = f"{self._what}: unsupported column key {col!r:.40}"
             raise UnsupportedKeyError(msg)
         column = self.id if col == self.id.name else self.get_column(col)
         rows = self._rows(row)
@@ -988,7 +1012,7 @@ class DynamicTable(Container):
     def _arrow_table(self, arrays: list[pa.Array]) -> pa.Table:
         if arrays[0].null_count:
             msg = (
-                f"DynamicTable {self.name!r}: {arrays[0].null_count} row id(s) are null; every "
+                f"{self._what}: {arrays[0].null_count} row id(s) are null; every "
                 f"row needs an integer id"
             )
             raise TableShapeError(msg)

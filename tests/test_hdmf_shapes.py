@@ -1,0 +1,155 @@
+"""Values in the shapes hdmf gives and takes: compound rows, ragged N-D cells, index dtypes,
+enum codes, meanings tables set at once."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+import hdmf_arrow
+from hdmf_arrow.common import (
+    DynamicTable,
+    EnumData,
+    MeaningsTable,
+    VectorData,
+    VectorIndex,
+)
+from hdmf_arrow.errors import CellTypeError, CellValueError
+
+COMPOUND = np.dtype([("species", "U20"), ("age", "i4"), ("weight", "f8")])
+
+
+def test_a_structured_array_is_a_struct_column() -> None:
+    rows = np.array([("Homo sapiens", 24, 70.5), ("Mus musculus", 1, 0.02)], dtype=COMPOUND)
+    col = VectorData("subjects", "who", data=rows)
+    assert col.to_arrow().type == pa.struct(
+        [("species", pa.string()), ("age", pa.int32()), ("weight", pa.float64())]
+    )
+    assert col.data.dtype.names == ("species", "age", "weight")
+    np.testing.assert_array_equal(col.data["age"], [24, 1])
+    assert col[1]["species"] == "Mus musculus"
+    col.extend(np.array([("Rattus", 2, 0.3)], dtype=COMPOUND))
+    assert col.data["species"].tolist() == ["Homo sapiens", "Mus musculus", "Rattus"]
+
+
+def test_tuples_of_mixed_types_keep_their_types() -> None:
+    col = VectorData("m", "mixed", data=[(1, "a", True), (2, "b", False)])
+    assert col.to_arrow().type == pa.struct(
+        [("f0", pa.int64()), ("f1", pa.string()), ("f2", pa.bool_())]
+    )
+    assert tuple(col[0]) == (1, "a", True)
+
+
+def test_numeric_tuples_stay_an_nd_column() -> None:
+    col = VectorData("xy", "positions", data=[(1.0, 2.0), (3.0, 4.0)])
+    assert col.data.shape == (2, 2)
+
+
+def test_struct_columns_round_trip_through_the_store(tmp_path: object) -> None:
+    rows = np.array([("a", 1, 0.5), ("b", 2, 1.5), ("c", 3, 2.5)], dtype=COMPOUND)
+    t = DynamicTable(name="subjects", description="d")
+    t.add_column("info", "compound", data=rows)
+    t.add_column("pairs", "ragged compound", data=rows, index=[1, 3, 3])
+    location = f"{tmp_path}/s.hdmf"
+    hdmf_arrow.write(t, location)
+    back = hdmf_arrow.read(location)
+    assert back["info"].data.tolist() == rows.tolist()
+    cells = back.to_dataframe()["pairs"].tolist()
+    assert [c.tolist() for c in cells] == [rows[:1].tolist(), rows[1:].tolist(), []]
+
+
+def test_ragged_nd_cells_are_nd_arrays() -> None:
+    t = DynamicTable(name="t", description="d")
+    data = np.array([[1.0, 11.0], [2.0, 12.0], [3.0, 21.0]])
+    t.add_column("xy", "ragged pairs", data=data, index=[2, 3])
+    cells = t.to_dataframe()["xy"]
+    assert cells[0].shape == (2, 2)
+    np.testing.assert_array_equal(cells[1], [[3.0, 21.0]])
+    row = t.get([0], df=False)
+    assert row[0] == [0]
+    np.testing.assert_array_equal(row[1][0], data[:2])
+
+
+def test_ragged_compound_cells_are_structured_arrays_and_nulls_stay_none() -> None:
+    rows = np.array([("a", 1, 0.5), ("b", 2, 1.5)], dtype=COMPOUND)
+    t = DynamicTable(name="t", description="d")
+    t.add_column("x", "x", data=[1, 2, 3])
+    t.add_column("c", "ragged compound", data=rows, index=[1, 1, 2])
+    cells = t.to_dataframe()["c"].tolist()
+    assert cells[0].dtype.names == ("species", "age", "weight")
+    assert len(cells[1]) == 0
+    assert cells[2]["species"].tolist() == ["b"]
+
+
+@pytest.mark.parametrize(
+    ("total", "dtype"),
+    [(0, np.uint8), (255, np.uint8), (256, np.uint16), (65535, np.uint16), (65536, np.uint32)],
+)
+def test_index_data_is_the_narrowest_unsigned_type(total: int, dtype: type) -> None:
+    values = VectorData("v", "d")
+    index = VectorIndex("v_index", [], target=values)
+    index.add_vector(np.zeros(total))
+    assert index.data.dtype == dtype
+    assert index.data.tolist() == [total]
+    assert index.to_arrow().offsets.type == pa.int32()  # the Arrow offsets are unchanged
+
+
+def test_empty_selections_select_nothing() -> None:
+    values = VectorData("v", "d", data=[1, 2, 3])
+    index = VectorIndex("v_index", [2, 3], target=values)
+    assert index[[]] == []
+    assert values.get([]).tolist() == []
+
+
+def test_enum_add_row_with_a_code() -> None:
+    e = EnumData("cv", "d", elements=["a", "b", "c"])
+    e.add_row("b")
+    e.add_row(2, index=True)
+    assert e[:].tolist() == ["b", "c"]
+    with pytest.raises(CellValueError, match=r"EnumData 'cv': code 3 out of range"):
+        e.add_row(3, index=True)
+    with pytest.raises(CellTypeError, match=r"EnumData 'cv': index=True takes an integer code"):
+        e.add_row("a", index=True)
+    assert e[:].tolist() == ["b", "c"]
+
+
+def _stimuli() -> DynamicTable:
+    t = DynamicTable(name="trials", description="d")
+    t.add_column("stimulus", "s", data=["a", "b"])
+    t.add_column("response", "r", data=["x", "y"])
+    return t
+
+
+def test_meanings_tables_given_to_the_constructor_and_set_at_once() -> None:
+    col = VectorData("stimulus", "s", data=["a", "b"])
+    mt = MeaningsTable(target=col)
+    mt.add_row(value="a", meaning="left")
+    t = DynamicTable(name="trials", description="d", columns=[col], meanings_tables=[mt])
+    assert list(t.meanings_tables) == ["stimulus_meanings"]
+
+    t2 = _stimuli()
+    m1, m2 = MeaningsTable(target=t2["stimulus"]), MeaningsTable(target=t2["response"])
+    t2.meanings_tables = [m1, m2]
+    assert sorted(t2.meanings_tables) == ["response_meanings", "stimulus_meanings"]
+
+
+def test_a_refused_meanings_table_leaves_the_old_ones() -> None:
+    t = _stimuli()
+    keep = MeaningsTable(target=t["stimulus"])
+    t.add_meanings_table(keep)
+    stranger = MeaningsTable(target=VectorData("other", "not a column of t", data=["q"]))
+    with pytest.raises(ValueError, match="is not a column"):
+        t.meanings_tables = [MeaningsTable(target=t["response"]), stranger]
+    assert list(t.meanings_tables) == ["stimulus_meanings"]
+
+
+def test_struct_columns_round_trip_through_hdf5(tmp_path: object) -> None:
+    rows = np.array([("a", 1, 0.5), ("b", 2, 1.5), ("c", 3, 2.5)], dtype=COMPOUND)
+    t = DynamicTable(name="subjects", description="d")
+    t.add_column("info", "compound", data=rows)
+    path = f"{tmp_path}/s.h5"
+    hdmf_arrow.export_hdf5(t, path)
+    with hdmf_arrow.HDF5IO(path, "r") as io:
+        back = io.read()
+        assert back["info"].data.tolist() == rows.tolist()
