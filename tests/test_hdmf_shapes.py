@@ -153,3 +153,86 @@ def test_struct_columns_round_trip_through_hdf5(tmp_path: object) -> None:
     with hdmf_arrow.HDF5IO(path, "r") as io:
         back = io.read()
         assert back["info"].data.tolist() == rows.tolist()
+
+
+def test_from_dataframe_honours_enum_and_table_in_column_specs() -> None:
+    import pandas as pd
+
+    from hdmf_arrow.common import DynamicTableRegion
+
+    sites = DynamicTable(name="sites", description="d")
+    sites.add_column("x", "x", data=[1.0, 2.0, 3.0])
+    df = pd.DataFrame({"a": [1, 2], "site": [0, 2], "near": [[0, 1], [2]], "kind": ["u", "v"]})
+    specs = [
+        {"name": "site", "description": "one site", "table": sites},
+        {"name": "near", "description": "sites near", "table": sites},
+        {"name": "kind", "description": "kind", "enum": True},
+    ]
+    t = DynamicTable.from_dataframe(df, "cells", columns=specs)
+    assert t.colnames == ("a", "site", "near", "kind")
+    assert isinstance(t["site"], DynamicTableRegion)
+    assert t["site"].table is sites
+    assert t["near"].target.table is sites
+    assert isinstance(t["kind"], EnumData)
+    assert t["kind"].elements == ("u", "v")
+    assert t["site"].description == "one site"
+    assert t.to_dataframe()["near"][0]["x"].tolist() == [1.0, 2.0]
+
+
+def test_from_dataframe_refuses_specs_without_data_and_missing_required_columns() -> None:
+    import pandas as pd
+
+    from hdmf_arrow.errors import TableShapeError
+
+    df = pd.DataFrame({"a": [1, 2]})
+    with pytest.raises(TableShapeError, match=r"'t': columns \['b'\] are specified but not"):
+        DynamicTable.from_dataframe(df, "t", columns=[{"name": "b", "description": "b"}])
+
+    class Sessions(DynamicTable):
+        __columns__ = ({"name": "start", "description": "s", "required": True},)
+
+    missing = r"Sessions 's': .*missing required columns \['start'\]"
+    with pytest.raises(TableShapeError, match=missing):
+        Sessions.from_dataframe(df, "s")
+
+
+def test_tables_compare_by_content_and_copy_shares_values() -> None:
+    a = _stimuli()
+    b = _stimuli()
+    assert a == b
+    assert a is not b
+    assert {a, b} == {a, b}
+    assert len({a, b}) == 2
+    c = a.copy()
+    assert c == a
+    assert type(c) is type(a)
+    assert c.object_id != a.object_id
+    c.add_row(stimulus="c", response="z")
+    assert c != a
+    assert len(a) == 2
+    b.description = "other"
+    assert a != b
+
+
+def test_aligned_meanings_by_category() -> None:
+    from hdmf_arrow.common import AlignedDynamicTable
+
+    cat = DynamicTable(name="stim", description="d")
+    cat.add_column("kind", "k", data=["a", "b"])
+    aligned = AlignedDynamicTable(name="trials", description="d", category_tables=[cat])
+    mt = MeaningsTable(target=cat["kind"])
+    cat.add_meanings_table(mt)
+    assert aligned.get_meanings_for_column("kind", category="stim") is mt
+    with pytest.raises(KeyError):
+        aligned.get_meanings_for_column("nope", category="stim")
+
+
+def test_a_predefined_column_added_against_its_definition_warns() -> None:
+    class Units(DynamicTable):
+        __columns__ = ({"name": "quality", "description": "q"},)
+
+    u = Units(name="u", description="d")
+    contradicted = r"Column 'quality' is predefined in Units with index=False"
+    with pytest.warns(UserWarning, match=contradicted):
+        u.add_column("quality", "q", index=True)
+    assert isinstance(u["quality"], VectorIndex)  # the arguments win, as in hdmf

@@ -115,6 +115,15 @@ class AlignedDynamicTable(DynamicTable):
         for category in categories:
             self._attach_category(by_name[category], new="Category")
 
+    def get_meanings_for_column(
+        self, col_name: str, category: str | None = None
+    ) -> DynamicTable | None:
+        """The MeaningsTable of a column of this table, or with ``category`` of that category
+        table's column (None if it has none; KeyError if there is no such column)."""
+        if category is not None:
+            return self.get_category(category).get_meanings_for_column(col_name)
+        return super().get_meanings_for_column(col_name)
+
     # -- categories ----------------------------------------------------------------------------
 
     @property

@@ -460,6 +460,7 @@ class DynamicTable(Container):
         check_column_name(name, table=self.name)
         spec = self._predefined().get(name)
         if spec is not None:  # a predefined column: its definition fills what is not given
+            self._warn_mismatch(name, spec, table=table, index=index, col_cls=col_cls)
             table = table if table is not False else bool(spec.get("table", False))
             index = index if index is not False else spec.get("index", False)
             enum = enum if enum is not False else spec.get("enum", False)
@@ -492,6 +493,41 @@ class DynamicTable(Container):
             msg = f"column(s) {sorted(clash)} already exist in {self._what}"
             raise DuplicateColumnError(msg)
         self._attach(top)
+
+    def _warn_mismatch(
+        self,
+        name: str,
+        spec: Mapping[str, Any],
+        *,
+        table: object,
+        index: object,
+        col_cls: type[VectorData] | None,
+    ) -> None:
+        """Warn, in hdmf's words, when add_column's arguments contradict the column's
+        ``__columns__`` definition (the arguments win, as in hdmf)."""
+        given = {
+            "table": table is not False and table is not None,
+            "index": not (index is False or index is None or index == 0),
+        }
+        for key, entered in given.items():
+            expected = bool(spec.get(key, False))
+            if entered and entered != expected:
+                msg = (
+                    f"Column {name!r} is predefined in {type(self).__name__} with {key}="
+                    f"{expected} which does not match the entered {key} argument. The predefined "
+                    f"{key} spec will be ignored. Please ensure the new column complies with the "
+                    f"spec. This will raise an error in a future version of HDMF."
+                )
+                warnings.warn(msg, UserWarning, stacklevel=3)
+        expected_cls = spec.get("class")
+        if col_cls is not None and expected_cls is not None and col_cls is not expected_cls:
+            msg = (
+                f"Column {name!r} is predefined in {type(self).__name__} with class="
+                f"{expected_cls} which does not match the entered col_cls argument. The "
+                f"predefined class spec will be ignored. Please ensure the new column complies "
+                f"with the spec. This will raise an error in a future version of HDMF."
+            )
+            warnings.warn(msg, UserWarning, stacklevel=3)
 
     # -- adding rows ---------------------------------------------------------------------------
 
@@ -915,7 +951,25 @@ class DynamicTable(Container):
         >>> t["spikes"][0], t["age"].data
         ([0.1, 0.2], array([ 8, 10]))
         """
+        specs = {str(c["name"]): c for c in columns or ()}
+        missing = sorted(set(specs) - {str(c) for c in df.columns})
+        if missing:
+            msg = (
+                f"{cls.__name__} {name!r}: columns {missing} are specified but not in the "
+                f"DataFrame (its columns: {[str(c) for c in df.columns]})"
+            )
+            raise TableShapeError(msg)
+        required = [
+            c for c, spec in cls._predefined().items() if spec.get("required") and c not in df
+        ]
+        if required:
+            msg = f"{cls.__name__} {name!r}: the DataFrame is missing required columns {required}"
+            raise TableShapeError(msg)
         tbl, id_name = _frame.from_pandas(df, index_column=index_column, table=name)
+        for col_name, spec in specs.items():  # enum=True: a categorical column (EnumData)
+            if spec.get("enum") and not pa.types.is_dictionary(tbl.schema.field(col_name).type):
+                i = tbl.schema.get_field_index(col_name)
+                tbl = tbl.set_column(i, col_name, tbl.column(col_name).dictionary_encode())
         out = cls.from_arrow(
             tbl,
             name,
@@ -924,6 +978,15 @@ class DynamicTable(Container):
             id_column=id_name,
             object_id=object_id,
         )
+        order = list(out.colnames)
+        for col_name, spec in specs.items():  # table=True (or a table): a region column
+            target = spec.get("table", False)
+            if target is not False and region_of(out[col_name]) is None:
+                values = out[col_name].to_arrow()
+                ragged = pa.types.is_list(values.type)
+                out._detach(col_name)
+                out.add_column(col_name, "", data=values, table=target, index=ragged)
+        out._cols = {c: out._cols[c] for c in order}
         descriptions = {str(c["name"]): str(c.get("description", "")) for c in columns or ()}
         descriptions.update(column_descriptions or {})
         for col_name, text in descriptions.items():
@@ -1022,6 +1085,41 @@ class DynamicTable(Container):
         return pa.Table.from_arrays(arrays, schema=pa.schema(fields, metadata=meta))
 
     # -- display -------------------------------------------------------------------------------
+
+    def __eq__(self, other: object) -> bool:
+        """The same name, description and content (as hdmf: their DataFrames, here with the
+        row ids and region positions, are equal); a table always equals itself.
+
+        Tables stay hashable by identity (``{table}`` and ``dict`` keys keep working), so two
+        equal tables are two set members.
+
+        >>> a = DynamicTable(name="t", description="d"); a.add_column("x", "x", data=[1, 2])
+        >>> a == a.copy(), a is a.copy()
+        (True, False)
+        """
+        if other is self:
+            return True
+        if not isinstance(other, DynamicTable):
+            return False
+        if (self.name, self.description) != (other.name, other.description):
+            return False
+        if self.colnames != other.colnames or len(self) != len(other):
+            return False
+        return bool(self.to_dataframe(index=True).equals(other.to_dataframe(index=True)))
+
+    __hash__ = Container.__hash__
+
+    def copy(self) -> DynamicTable:
+        """A new table of the same type, name and content (new object ids; the values are
+        shared, not copied: Arrow arrays are immutable). Region columns keep their targets."""
+        targets = {
+            name: region.table
+            for name, col in self._cols.items()
+            if (region := region_of(col)) is not None and region.table is not None
+        }
+        return type(self).from_arrow(
+            self.to_arrow(), self.name, self.description, target_tables=targets
+        )
 
     def __repr__(self) -> str:
         cols = ", ".join(f"{n}: {type_label(c)}" for n, c in self._cols.items())
