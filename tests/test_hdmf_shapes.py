@@ -236,3 +236,28 @@ def test_a_predefined_column_added_against_its_definition_warns() -> None:
     with pytest.warns(UserWarning, match=contradicted):
         u.add_column("quality", "q", index=True)
     assert isinstance(u["quality"], VectorIndex)  # the arguments win, as in hdmf
+
+
+def test_compound_cells_are_tuples_in_dataframes() -> None:
+    col = VectorData("m", "mixed", data=[(1, "a", True), (2, "b", False)])
+    t = DynamicTable(name="t", description="d", columns=[col])
+    assert t.to_dataframe()["m"].tolist() == [(1, "a", True), (2, "b", False)]
+    assert t[1]["m"].tolist() == [(2, "b", False)]
+
+
+def test_a_doubly_ragged_column_of_empty_cells_takes_values_later() -> None:
+    t = DynamicTable(name="t", description="d")
+    t.add_column("x", "x", data=[1, 2])
+    t.add_column("bursts", "b", data=[[], []], index=2)
+    t.add_row(x=3, bursts=[[1, 2], [3]])
+    assert t["bursts"][:] == [[], [], [[1, 2], [3]]]
+    assert t["bursts"].to_arrow().type == pa.list_(pa.list_(pa.int64()))
+
+
+def test_id_search_takes_integers_only() -> None:
+    from hdmf_arrow.common import ElementIdentifiers
+
+    ids = ElementIdentifiers("id", [10, 11, 12])
+    assert (ids == [12, 10]).tolist() == [0, 2]
+    with pytest.raises(TypeError, match=r"ElementIdentifiers 'id': ids are integers, found <U"):
+        ids == "11"  # noqa: B015

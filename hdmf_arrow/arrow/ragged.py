@@ -85,7 +85,12 @@ def encode(
     except HdmfArrowError as exc:
         msg = f"Column {name!r}: {exc}"
         raise type(exc)(msg) from None
-    if pa.types.is_null(arr.type) and depth:  # only null cells: the value type comes later
+    inner = arr.type
+    while pa.types.is_list(inner):
+        inner = inner.value_type
+    if pa.types.is_null(inner) and depth > list_depth(arr.type):
+        # no values at all (null or empty cells, [[], []]): the levels below are empty too,
+        # and the value type comes later
         null_type = pa.null()
         for _ in range(depth):
             null_type = pa.list_(null_type)

@@ -598,8 +598,12 @@ class ElementIdentifiers(Data):
         self._refs: dict[str, int] = {}
 
     def __eq__(self, other: object) -> np.ndarray:  # type: ignore[override]
-        values = other.data if isinstance(other, Data) else other
-        return np.flatnonzero(np.isin(self.data, np.asarray(values)))
+        """The positions of the given ids (hdmf's search: ``ids == [3, 5]``)."""
+        values = np.asarray(other.data if isinstance(other, Data) else other)
+        if values.size and values.dtype.kind not in "iu":
+            msg = f"ElementIdentifiers {self.name!r}: ids are integers, found {values.dtype} ids"
+            raise TypeError(msg)
+        return np.flatnonzero(np.isin(self.data, values))
 
     __hash__ = Container.__hash__
 

@@ -68,6 +68,8 @@ def to_pandas(
     for name, col in zip(body.column_names, body.columns, strict=True):
         if _holds_arrays(col.type):
             df[name] = array_cells(col)
+        elif pa.types.is_struct(col.type):
+            df[name] = tuple_cells(col)
     df.index = pd.Index(ids, name=rows.column_names[0])
     if not index:
         for name, region in regions.items():
@@ -106,6 +108,22 @@ def array_cells(col: pa.ChunkedArray | pa.Array) -> np.ndarray:
     for i in range(len(arr)):
         if valid is None or valid[i]:
             out[i] = values[offsets[i] : offsets[i + 1]]
+    return out
+
+
+def tuple_cells(col: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """The cells of a compound (struct) column as tuples of its fields, as hdmf gives compound
+    rows (pyarrow would give dicts); None for a null cell.
+
+    >>> tuple_cells(pa.array([{"a": 1, "b": "x"}, None])).tolist()
+    [(1, 'x'), None]
+    """
+    arr = as_array(col)
+    valid = arr.is_valid().to_numpy(zero_copy_only=False) if arr.null_count else None
+    out = np.empty(len(arr), dtype=object)
+    for i, row in enumerate(zip(*(f.to_pylist() for f in arr.flatten()), strict=True)):
+        if valid is None or valid[i]:
+            out[i] = row
     return out
 
 
