@@ -435,7 +435,58 @@ def op_check_export(args: dict[str, Any]) -> dict[str, Any]:
         }
 
 
+CEILING_BYTES = 256 * 2**20  # one file of a dataset copy (COPY_FILE_BYTES in io/_tree.py)
+LAYOUTS = {  # name -> (Arrow type of a row, compression, BYTE_STREAM_SPLIT)
+    "store: fixed_size_list<int16>, BYTE_STREAM_SPLIT, zstd": ("fsl", "zstd", True),
+    "fixed_size_list<int16>, BYTE_STREAM_SPLIT, lz4": ("fsl", "lz4", True),
+    "fixed_size_list<int16>, PLAIN, uncompressed": ("fsl", None, False),
+    "(not the design) fixed_size_binary rows, zstd": ("fsb", "zstd", False),
+}
+
+
+def op_ceiling(args: dict[str, Any]) -> dict[str, Any]:
+    """What Parquet itself costs on the series' data: one 256 MiB block of the largest dataset
+    encoded and decoded by pyarrow alone, one thread (one core), per layout. The import
+    encodes on both cores, so it cannot pass twice the encode rate; the export decodes."""
+    import io
+
+    import h5py
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    with h5py.File(args["src"], "r") as f:
+        datasets: list[Any] = []
+        f.visititems(lambda _, o: datasets.append(o) if isinstance(o, h5py.Dataset) else None)
+        series = max(datasets, key=lambda d: d.nbytes)
+        row_bytes = series.dtype.itemsize * int(np.prod(series.shape[1:]))
+        block = series[: max(1, CEILING_BYTES // row_bytes)]
+    flat = pa.array(block.reshape(-1))
+    rows = pa.FixedSizeListArray.from_arrays(flat, block.shape[1])
+    blobs = pa.FixedSizeBinaryArray.from_buffers(
+        pa.binary(row_bytes), len(block), [None, pa.py_buffer(np.ascontiguousarray(block))]
+    )
+    out: dict[str, Any] = {"block_bytes": block.nbytes, "layouts": {}}
+    for name, (kind, codec, split) in LAYOUTS.items():
+        table = pa.table({"data": rows if kind == "fsl" else blobs})
+        sink = io.BytesIO()
+        start = time.perf_counter()
+        pq.write_table(
+            table, sink, compression=codec, use_dictionary=False,
+            column_encoding={"data.list.element": "BYTE_STREAM_SPLIT"} if split else None,
+            row_group_size=max(1, 2**20 // row_bytes), data_page_size=256 * 2**10,
+        )  # fmt: skip
+        encode = time.perf_counter() - start
+        start = time.perf_counter()
+        pq.read_table(pa.BufferReader(sink.getvalue()), use_threads=False)
+        decode = time.perf_counter() - start
+        out["layouts"][name] = {
+            "encode": encode, "decode": decode, "size": sink.tell() / block.nbytes
+        }  # fmt: skip
+    return out
+
+
 OPS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "ceiling": op_ceiling,
     "build": op_build,
     "import": op_import,
     "export": op_export,
@@ -640,6 +691,7 @@ class Bench:
         self.measure("pynwb-write", "pynwb-write", {"spec": asdict(self.spec), "dst": str(fresh)})
         remove(fresh)
         self.results["check-source"] = child("check-export", {"path": src}, timeout=self.timeout)
+        self.results["ceiling"] = child("ceiling", {"src": src}, timeout=self.timeout)
 
 
 # -- the report -----------------------------------------------------------------------------------
@@ -781,11 +833,37 @@ def render(bench: Bench, command: str, build: Result | None) -> str:
         f"| (informational) | import / pynwb read + to_dataframe(index=True) | "
         f"{fmt_ratio(secs(imp), secs(get('pynwb-frames-index')))} | — |",
     ]
+    lines += ceiling_lines(get("ceiling"), copy_rate, read_rate)
     lines += ["", "Checks:", ""]
     lines += [f"- {c}" for c in checks(bench)]
     lines += [f"- {n}" for n in bench.notes]
     lines.append(END)
     return "\n".join(lines)
+
+
+def ceiling_lines(r: Result | None, copy_rate: float | None, read_rate: float | None) -> list[str]:
+    """The table of what Parquet alone costs on the series' data (op_ceiling)."""
+    if r is None or not r.ok or not r.data:
+        return ["", f"Parquet ceiling: {fmt_s(r)}"]
+    block = r.data["block_bytes"]
+    lines = [
+        "",
+        f"Parquet alone on the series' data (e, the limit of the design's layout): one "
+        f"{fmt_mb(block)} block of the ElectricalSeries encoded and decoded by pyarrow in one "
+        f"thread, per layout. The import encodes on both cores, so its MB/s cannot pass twice "
+        f"the encode rate (with the HDF5 read and the tables still to do); the export decodes.",
+        "",
+        "| layout | encode MB/s (1 core) | decode MB/s (1 core) | size / raw | 2 x encode / h5py "
+        "copy MB/s | 2 x decode / h5py read MB/s |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, m in r.data["layouts"].items():
+        enc, dec = block / MB / m["encode"], block / MB / m["decode"]
+        lines.append(
+            f"| {name} | {fmt_rate(enc)} | {fmt_rate(dec)} | {m['size']:.2f} | "
+            f"{fmt_ratio(2 * enc, copy_rate)} | {fmt_ratio(2 * dec, read_rate)} |"
+        )
+    return lines
 
 
 def checks(bench: Bench) -> list[str]:
