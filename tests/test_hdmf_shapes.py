@@ -261,3 +261,57 @@ def test_id_search_takes_integers_only() -> None:
     assert (ids == [12, 10]).tolist() == [0, 2]
     with pytest.raises(TypeError, match=r"ElementIdentifiers 'id': ids are integers, found <U"):
         ids == "11"  # noqa: B015
+
+
+def _referenced() -> tuple[object, object, DynamicTable]:
+    from hdmf_arrow.common import Group
+
+    g1, g2 = Group("group1"), Group("group2")
+    t = DynamicTable(name="table", description="d")
+    t.add_column("x", "ints")
+    t.add_column("y", "references")
+    t.add_row(id=101, x=1, y=g1)
+    t.add_row(id=102, x=2, y=g2)
+    return g1, g2, t
+
+
+def test_containers_in_a_column_are_references_by_object_id() -> None:
+    g1, g2, t = _referenced()
+    assert t["y"].reftype == "object"
+    assert t["y"].data.tolist() == [g1.object_id, g2.object_id]
+    col = VectorData("z", "refs", data=[g2, None, g1])
+    assert col.reftype == "object"
+    assert col.data.tolist() == [g2.object_id, None, g1.object_id]
+
+
+def test_a_refused_reference_row_changes_nothing() -> None:
+    from hdmf_arrow.common import Group
+
+    t = DynamicTable(name="table", description="d")
+    t.add_column("x", "ints", data=[1])
+    t.add_column("y", "text", data=["a"])
+    with pytest.raises(CellTypeError, match=r"column 'y'"):
+        t.add_row(x=2, y=Group("g"))  # a column of text is not a column of references
+    empty = DynamicTable(name="e", description="d")
+    empty.add_column("x", "ints", dtype="int")
+    empty.add_column("y", "refs")
+    with pytest.raises(CellTypeError, match=r"column 'x'"):
+        empty.add_row(x="not an int", y=Group("g"))
+    assert len(empty) == 0
+    assert empty["y"].reftype is None
+
+
+def test_reference_columns_round_trip_through_the_store_and_hdf5(tmp_path: object) -> None:
+    import h5py
+
+    from hdmf_arrow.common import SimpleMultiContainer
+
+    g1, g2, t = _referenced()
+    root = SimpleMultiContainer("multi", [g1, g2, t])
+    hdmf_arrow.write(root, f"{tmp_path}/r.hdmf")
+    back = hdmf_arrow.read(f"{tmp_path}/r.hdmf")["table"]["y"]
+    assert back.reftype == "object"
+    assert back.data.tolist() == [g1.object_id, g2.object_id]
+    hdmf_arrow.export_hdf5(root, f"{tmp_path}/r.h5")
+    with h5py.File(f"{tmp_path}/r.h5") as f:
+        assert [f[r].name for r in f["table/y"][:]] == ["/group1", "/group2"]

@@ -59,6 +59,9 @@ class Data(Container):
         # "object": the values are object ids of containers of the same tree (HDF5 object
         # references); a compound dataset maps field names to it
         self.reftype: str | dict[str, str] | None = None
+        if _containers(data):  # a column of references to containers: their object ids
+            data = [None if c is None else c.object_id for c in data]  # type: ignore[union-attr]
+            self.reftype = "object"
         t = parse_dtype(dtype, name=name)
         try:
             self._buf: ColumnBuffer = buffer_from_data(data, t, name=name)
@@ -142,9 +145,21 @@ class Data(Container):
     # -- the protocol a table uses: check every cell of a row, then append them all ----------
 
     def _check_cell(self, value: object) -> object:
+        if isinstance(value, Container):  # a reference: the container's object id
+            if self.reftype != "object" and len(self):
+                msg = (
+                    f"expected a value of type {self._buf.type}, found a container "
+                    f"({type(value).__name__} {value.name!r}); only a column of references "
+                    f"(reftype 'object', or empty) holds containers"
+                )
+                raise CellTypeError(msg)
+            return _Reference(str(self._buf.check(value.object_id)))
         return self._buf.check(value)
 
     def _append_cell(self, cell: object) -> None:
+        if isinstance(cell, _Reference):
+            self.reftype = "object"
+            cell = cell.object_id
         self._buf.append(cell)
 
     def _check_many(self, values: object) -> Sequence[object]:
@@ -647,6 +662,25 @@ def _check_id_range(name: str, arr: pa.Array | np.ndarray) -> None:
             f"int64 (ids lie in [{-_INT64_MAX - 1}, {_INT64_MAX}])"
         )
         raise CellValueError(msg)
+
+
+class _Reference:
+    """A checked cell that refers to a container (appending it makes the column a column of
+    references, as its first such cell does)."""
+
+    __slots__ = ("object_id",)
+
+    def __init__(self, object_id: str) -> None:
+        self.object_id = object_id
+
+
+def _containers(data: object) -> bool:
+    """A list of containers (None allowed) given as a column's data."""
+    return (
+        isinstance(data, list | tuple)
+        and any(isinstance(c, Container) for c in data)
+        and all(c is None or isinstance(c, Container) for c in data)
+    )
 
 
 def take_rows(arr: pa.Array, key: object, *, name: str) -> pa.Array:

@@ -606,12 +606,23 @@ class DynamicTable(Container):
             if row_id in self._id_set:
                 msg = f"{self._what}: id {row_id} already in the table"
                 raise DuplicateIdError(msg)
+        references: list[str] = []
         try:
             cells = list(map(call, checks, values))  # every cell is checked first ...
         except HdmfArrowError:
-            self._raise_cell_error(names, checks, values)
+            # containers given for reference columns (only looked for once a check failed,
+            # so that other rows pay nothing): their object ids, checked again
+            references = self._reference_columns(names, values)
+            if references:
+                values = [v.object_id if isinstance(v, Container) else v for v in values]
+            try:
+                cells = list(map(call, checks, values))
+            except HdmfArrowError:
+                self._raise_cell_error(names, checks, values)
 
         def append() -> None:
+            for name in references:
+                self._cols[name].reftype = "object"
             for append_cell, cell in zip(plan.appends, cells, strict=True):  # ... then appended
                 append_cell(cell)
             plan.append_id(row_id)
@@ -622,6 +633,18 @@ class DynamicTable(Container):
                 self._plan = None
 
         return append
+
+    def _reference_columns(self, names: Sequence[str], values: Sequence[object]) -> list[str]:
+        """The columns given a container in this row that may hold references to containers
+        (plain columns that already do, or have no values yet)."""
+        out = []
+        for name, value in zip(names, values, strict=True):
+            if isinstance(value, Container):
+                col = self._cols[name]
+                plain = type(col) is VectorData and col.index_depth == 0
+                if plain and (col.reftype == "object" or not len(col)):
+                    out.append(name)
+        return out
 
     def _add_row_with_new_columns(
         self, row: Mapping[str, object], row_id: int | None, *, enforce_unique_id: bool
