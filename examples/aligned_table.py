@@ -1,5 +1,9 @@
 """Seed example: behavioural and neural data aligned row by row (AlignedDynamicTable)."""
 
+import tempfile
+
+import hdmf_arrow
+from hdmf_arrow import ParquetIO
 from hdmf_arrow.common import AlignedDynamicTable
 
 # Create aligned table for multi-modal data
@@ -44,3 +48,21 @@ print(f"Neural category columns: {neural_table.colnames}")
 # All three tables side by side, under two-level column labels
 frame = session_data.to_dataframe()
 print(f"Row 0: {frame.iloc[0].to_dict()}")
+
+# Through the store: written, read back (columns load when first used), appended across
+# categories in mode "a", and read again
+with tempfile.TemporaryDirectory() as tmp:
+    store = f"{tmp}/session.hdmf"
+    hdmf_arrow.write(session_data, store)
+    with ParquetIO(store, mode="a") as io:
+        stored = io.read()
+        stored.add_row(
+            timestamp=2.0,
+            behavior="resting",
+            neural={"spike_count": 1, "lfp_power": 0.05},
+            stimulus={"stimulus_type": "none", "intensity": 0.0},
+        )
+        io.write(stored)
+    again = hdmf_arrow.read(store)
+    print(f"From the store: {len(again)} rows, categories {again.categories}")
+    print(f"Spike counts: {again.get_category_table('neural')['spike_count'].data.tolist()}")

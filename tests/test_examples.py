@@ -19,6 +19,7 @@ def test_every_example_is_tested() -> None:
     tested = {"subjects_table.py", "ragged_spike_times.py", "table_regions.py", "enum_data.py"}
     tested |= {"demo.py", "extension_workflow.py"}
     tested |= {"spec_extension.py", "sparse_matrix.py", "aligned_table.py"}
+    tested |= {"herd.py"}  # run in tests/test_herd.py
     assert {p.name for p in EXAMPLES.glob("*.py")} == tested
 
 
@@ -69,6 +70,8 @@ def test_aligned_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Neural category columns: ('spike_count', 'lfp_power')" in out
     assert "('neural', 'spike_count'): 5" in out
     assert "('stimulus', 'stimulus_type'): 'visual'" in out
+    assert "From the store: 2 rows, categories ['neural', 'stimulus']" in out
+    assert "Spike counts: [5, 1]" in out
 
 
 def test_demo(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
