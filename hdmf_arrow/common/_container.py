@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import uuid
 from typing import ClassVar
@@ -139,3 +140,15 @@ class Container:
 
     def __repr__(self) -> str:
         return f"{self.data_type} {self.name!r}"
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view: the type and name, then each child (a table's columns, a group's
+        members) on a line."""
+        rows = "".join(
+            f"<li>{html.escape(str(c.name))}: {html.escape(str(c.data_type or type(c).__name__))}"
+            "</li>"
+            for c in self.children[:50]
+        )
+        more = f"<li>... and {len(self.children) - 50} more</li>" if len(self.children) > 50 else ""
+        title = html.escape(f"{self.data_type or type(self).__name__} {self.name!r}")
+        return f"<b>{title}</b><ul>{rows}{more}</ul>"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -86,6 +87,22 @@ class Data(Container):
 
     def __len__(self) -> int:
         return len(self._buf)
+
+    def __arrow_c_array__(self, requested_schema: object = None) -> object:
+        """The Arrow PyCapsule array protocol: ``pa.array(col)`` is ``col.to_arrow()``."""
+        return self.to_arrow().__arrow_c_array__(requested_schema)
+
+    def __arrow_c_stream__(self, requested_schema: object = None) -> object:
+        """The Arrow PyCapsule stream protocol: ``pl.Series(col)``, ``pa.chunked_array(col)``."""
+        return pa.chunked_array([self.to_arrow()]).__arrow_c_stream__(requested_schema)
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view: type, name, Arrow type, length and the first values."""
+        shown = self.to_arrow()[:10].to_pylist()
+        text = ", ".join(f"{v!r:.40}" for v in shown) + (", ..." if len(self) > 10 else "")
+        title = html.escape(f"{self.data_type} {self.name!r}")
+        about = html.escape(f"{self.dtype}, {len(self)} rows")
+        return f"<b>{title}</b> ({about})<br><code>[{html.escape(text)}]</code>"
 
     def __getitem__(self, key: object) -> Any:
         return self.get(key)

@@ -81,8 +81,9 @@ def to_pandas(
 
 def _holds_arrays(t: pa.DataType) -> bool:
     """A ragged column of N-D rows or compound rows: its cells are numpy arrays."""
-    return pa.types.is_list(t) and (
-        pa.types.is_fixed_size_list(t.value_type) or pa.types.is_struct(t.value_type)
+    return bool(
+        pa.types.is_list(t)
+        and (pa.types.is_fixed_size_list(t.value_type) or pa.types.is_struct(t.value_type))
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import textwrap
 import warnings
 from collections.abc import Callable, Mapping
 from operator import call
@@ -704,19 +706,46 @@ class DynamicTable(Container):
 
     # -- Arrow ---------------------------------------------------------------------------------
 
-    def to_arrow(self) -> pa.Table:
-        """The table as a ``pyarrow.Table``: ``id`` then one column per colname, no copies.
+    def to_arrow(self, columns: Sequence[str] | None = None) -> pa.Table:
+        """The table as a ``pyarrow.Table``: ``id`` then one column per colname (or per name
+        in ``columns``, in that order), no copies.
 
         The schema metadata key ``hdmf`` holds the JSON document of docs/format.md (column
         descriptions, region targets, object ids), so ``from_arrow`` restores the table.
-        """
-        if self._source is not None:  # unread stored columns: one pass over each file
-            unread = [(self.id.name, self.id), *self._cols.items()]
-            self._source.prefetch([n for n, c in unread if not c._loaded])
-        return self._arrow_table([self.id.to_arrow(), *(c.to_arrow() for c in self._cols.values())])
 
-    def table_meta(self) -> TableMeta:
-        """The ``hdmf`` metadata document of this table (docs/format.md)."""
+        >>> t = DynamicTable(name="t", description="d")
+        >>> t.add_column("x", "x", data=[1, 2]); t.add_column("y", "y", data=["a", "b"])
+        >>> t.to_arrow(columns=["y"]).column_names
+        ['id', 'y']
+        """
+        names = self._selected(columns)
+        if self._source is not None:  # unread stored columns: one pass over each file
+            unread = [(self.id.name, self.id), *((n, self._cols[n]) for n in names)]
+            self._source.prefetch([n for n, c in unread if not c._loaded])
+        arrays = [self.id.to_arrow(), *(self._cols[n].to_arrow() for n in names)]
+        return self._arrow_table(arrays, names)
+
+    def _selected(self, columns: Sequence[str] | None) -> list[str]:
+        """The column names ``columns`` selects (all when None), each checked."""
+        if columns is None:
+            return list(self._cols)
+        if isinstance(columns, str):
+            columns = [columns]
+        for name in columns:
+            if name not in self._cols:
+                msg = f"{self._what} has no column {name!r}. Columns: {list(self.colnames)}"
+                raise ColumnNotFoundError(msg)
+        return list(dict.fromkeys(columns))
+
+    def __arrow_c_stream__(self, requested_schema: object = None) -> object:
+        """The Arrow PyCapsule stream protocol: ``pa.table(t)``, ``pl.DataFrame(t)`` and
+        DuckDB's ``SELECT * FROM t`` read the table (as ``to_arrow()``) without a copy."""
+        return self.to_arrow().__arrow_c_stream__(requested_schema)
+
+    def table_meta(self, columns: Sequence[str] | None = None) -> TableMeta:
+        """The ``hdmf`` metadata document of this table (docs/format.md), for its columns or
+        those named."""
+        names = list(self._cols) if columns is None else list(columns)
         return TableMeta(
             name=self.name,
             description=self.description,
@@ -724,7 +753,7 @@ class DynamicTable(Container):
             namespace=self.namespace,
             object_id=self.object_id,
             id_object_id=self.id.object_id,
-            columns={n: column_meta(c) for n, c in self._cols.items()},
+            columns={n: column_meta(self._cols[n]) for n in names},
         )
 
     @classmethod
@@ -876,16 +905,33 @@ class DynamicTable(Container):
         self,
         exclude: Iterable[str] | None = None,
         index: bool = False,
+        columns: Sequence[str] | None = None,
     ) -> pd.DataFrame:
         """The table as a pandas DataFrame indexed by id.
 
         With ``index=False`` (hdmf's default), each region cell is a DataFrame of the rows it
         points at; with ``index=True`` it is the row position(s). Ragged cells are numpy arrays,
         enum columns are ``Categorical``, integer columns with nulls use pandas' nullable dtypes.
+        ``columns`` selects columns (in that order; from a store only those are read),
+        ``exclude`` drops some.
+
+        >>> t = DynamicTable(name="t", description="d")
+        >>> t.add_column("x", "x", data=[1, 2]); t.add_column("y", "y", data=["a", "b"])
+        >>> t.to_dataframe(columns=["y"]).columns.tolist()
+        ['y']
         """
         drop = set(exclude or ())
-        names = [n for n in self._cols if n not in drop]
+        names = [n for n in self._selected(columns) if n not in drop]
         return self._frame(slice(0, len(self)), index=index, names=names)
+
+    def to_pandas(
+        self,
+        exclude: Iterable[str] | None = None,
+        index: bool = False,
+        columns: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        """``to_dataframe``, under the name pyarrow and polars use."""
+        return self.to_dataframe(exclude, index=index, columns=columns)
 
     def _frame(
         self,
@@ -1095,16 +1141,17 @@ class DynamicTable(Container):
         for col in self._cols.values():
             col._mark_committed()
 
-    def _arrow_table(self, arrays: list[pa.Array]) -> pa.Table:
+    def _arrow_table(self, arrays: list[pa.Array], names: Sequence[str] | None = None) -> pa.Table:
         if arrays[0].null_count:
             msg = (
                 f"{self._what}: {arrays[0].null_count} row id(s) are null; every "
                 f"row needs an integer id"
             )
             raise TableShapeError(msg)
+        names = list(self._cols) if names is None else list(names)
         fields = [pa.field(self.id.name, arrays[0].type, nullable=False)]
-        fields += [pa.field(n, a.type) for n, a in zip(self._cols, arrays[1:], strict=True)]
-        meta = {METADATA_KEY: self.table_meta().to_json().encode()}
+        fields += [pa.field(n, a.type) for n, a in zip(names, arrays[1:], strict=True)]
+        meta = {METADATA_KEY: self.table_meta(names).to_json().encode()}
         return pa.Table.from_arrays(arrays, schema=pa.schema(fields, metadata=meta))
 
     # -- display -------------------------------------------------------------------------------
@@ -1145,24 +1192,48 @@ class DynamicTable(Container):
         )
 
     def __repr__(self) -> str:
-        cols = ", ".join(f"{n}: {type_label(c)}" for n, c in self._cols.items())
+        """A summary that fits a screen: name, size, column types (the first 12), and the
+        first rows with long cells cut (``print(units)`` with long spike trains stays short)."""
+        cols = ", ".join(f"{n}: {type_label(c)}" for n, c in list(self._cols.items())[:12])
+        if len(self._cols) > 12:
+            cols += f", ... ({len(self._cols) - 12} more)"
         head = f"{self.data_type} {self.name!r} ({len(self)} rows x {len(self._cols)} columns)"
-        lines = [head, f"  description: {self.description}", f"  columns: {cols or '(none)'}"]
+        lines = [head, f"  description: {self.description:.200}"]
+        lines += textwrap.wrap(
+            cols or "(none)", width=96, initial_indent="  columns: ", subsequent_indent="    "
+        )
         if len(self) and self._cols:
-            shown = self._frame(slice(0, min(len(self), 5)), index=True).to_string()
+            shown = self._preview().to_string(max_colwidth=_CELL_WIDTH, max_cols=6)
             lines += ["  " + line for line in shown.splitlines()]
-            if len(self) > 5:
-                lines.append(f"  ... and {len(self) - 5} more row(s)")
+            if len(self) > _PREVIEW_ROWS:
+                lines.append(f"  ... and {len(self) - _PREVIEW_ROWS} more row(s)")
         return "\n".join(lines)
 
-    def _repr_html_(self) -> str:
-        shown = self._frame(slice(0, min(len(self), 5)), index=True).to_html()
-        more = f"<p>... and {len(self) - 5} more row(s)</p>" if len(self) > 5 else ""
-        return (
-            f"<b>{self.data_type} {self.name!r}</b> ({len(self)} rows): "
-            f"{self.description}{shown}{more}"
-        )
+    def _preview(self) -> pd.DataFrame:
+        """The first rows of the first columns, for reprs."""
+        names = list(self._cols)[:_PREVIEW_COLUMNS]
+        return self._frame(slice(0, min(len(self), _PREVIEW_ROWS)), index=True, names=names)
 
+    def _repr_html_(self) -> str:
+        import pandas as pd
+
+        with pd.option_context("display.max_colwidth", _CELL_WIDTH):
+            shown = self._preview().to_html(max_cols=12) if len(self) and self._cols else ""
+        more = (
+            f"<p>... and {len(self) - _PREVIEW_ROWS} more row(s)</p>"
+            if len(self) > _PREVIEW_ROWS
+            else ""
+        )
+        title = html.escape(f"{self.data_type} {self.name!r}")
+        about = html.escape(
+            f"{len(self)} rows x {len(self._cols)} columns: {self.description:.200}"
+        )
+        return f"<b>{title}</b> ({about}){shown}{more}"
+
+
+_PREVIEW_ROWS = 5  # rows a repr shows
+_PREVIEW_COLUMNS = 24  # columns a repr converts (pandas shows at most 6 of them, 12 in HTML)
+_CELL_WIDTH = 40  # characters of a cell a repr shows
 
 _SPEC_KEYS = {"name", "description", "index", "table", "enum", "dtype", "class", "required"}
 

@@ -1,0 +1,85 @@
+"""What users of Arrow engines expect: the PyCapsule protocol on tables and columns, column
+selection, ``to_pandas``, reprs that fit a screen and HTML views."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pytest
+
+import hdmf_arrow
+from hdmf_arrow.common import DynamicTable, SimpleMultiContainer
+from hdmf_arrow.errors import ColumnNotFoundError
+
+
+def _units(n: int = 6) -> DynamicTable:
+    rng = np.random.default_rng(0)
+    t = DynamicTable(name="units", description="sorted units")
+    t.add_column("depth", "depth", data=rng.random(n))
+    t.add_column("quality", "quality", data=[f"q{i % 3}" for i in range(n)])
+    t.add_column(
+        "spike_times", "spikes", data=[list(rng.random(200)) for _ in range(n)], index=True
+    )
+    return t
+
+
+@pytest.fixture(params=["memory", "store"])
+def units(request: pytest.FixtureRequest, tmp_path: Path) -> DynamicTable:
+    t = _units()
+    if request.param == "memory":
+        return t
+    hdmf_arrow.write(SimpleMultiContainer("session", [t]), tmp_path / "s.hdmf")
+    return hdmf_arrow.read(tmp_path / "s.hdmf")["units"]
+
+
+def test_engines_read_a_table_through_the_stream_protocol(units: DynamicTable) -> None:
+    expected = units.to_arrow()
+    assert pa.table(units).equals(expected)
+    assert pl.DataFrame(units).equals(pl.from_arrow(expected))
+    counted = duckdb.sql("SELECT count(*), sum(len(spike_times)) FROM units").fetchall()
+    assert counted == [(6, 6 * 200)]
+    joined = duckdb.sql("SELECT quality, count(*) AS n FROM units GROUP BY quality ORDER BY 1")
+    assert joined.fetchall() == [("q0", 2), ("q1", 2), ("q2", 2)]
+
+
+def test_columns_are_arrow_arrays_to_engines(units: DynamicTable) -> None:
+    depth = units["depth"]
+    assert pa.array(depth).equals(depth.to_arrow())
+    assert pl.Series(depth).to_list() == depth.data.tolist()
+    assert pa.chunked_array(units["spike_times"]).type == pa.list_(pa.float64())
+
+
+def test_columns_select_in_to_arrow_and_to_dataframe(units: DynamicTable) -> None:
+    assert units.to_arrow(columns=["quality", "depth"]).column_names == ["id", "quality", "depth"]
+    df = units.to_pandas(columns=["quality"], index=True)
+    pd.testing.assert_frame_equal(df, units.to_dataframe(index=True)[["quality"]])
+    with pytest.raises(ColumnNotFoundError, match=r"DynamicTable 'units' has no column 'nope'"):
+        units.to_dataframe(columns=["nope"])
+
+
+def test_a_selected_arrow_table_restores_with_only_its_columns(units: DynamicTable) -> None:
+    back = DynamicTable.from_arrow(units.to_arrow(columns=["spike_times"]))
+    assert back.colnames == ("spike_times",)
+    assert back["spike_times"][2] == units["spike_times"][2]
+
+
+def test_reprs_fit_a_screen_and_html_shows_the_table() -> None:
+    t = _units(20)
+    for i in range(30):
+        t.add_column(f"extra{i}", "more", data=np.arange(20))
+    text = repr(t)
+    assert max(len(line) for line in text.splitlines()) <= 100
+    assert len(text.splitlines()) < 20
+    assert "... and 15 more row(s)" in text
+    assert "(21 more)" in text  # column types listed: the first 12 of 33
+    page = t._repr_html_()
+    assert page.startswith("<b>DynamicTable &#x27;units&#x27;</b>")
+    assert "<table" in page
+    assert "spike_times" in page
+    assert "VectorData &#x27;depth&#x27;" in t["depth"]._repr_html_()
+    assert "<li>units: DynamicTable</li>" in SimpleMultiContainer("s", [t])._repr_html_()
