@@ -2,16 +2,28 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+SUM    := $(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+STAMP  := $(VENV)/.installed-$(SUM)
+DEMO_STAMP := $(VENV)/.installed-demo-$(SUM)
 
-.PHONY: test test-slow demo bench lint clean
+.PHONY: help test test-slow demo bench lint clean
 
-$(STAMP): pyproject.toml
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
+
+$(STAMP): pyproject.toml  # everything: tests, benchmarks, HDF5, the demo
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,bench,hdf5]'
+	$(PY) -m pip install --quiet -e '.[test,bench,hdf5,demo]'
 	rm -f $(VENV)/.installed-*
-	touch $(STAMP)
+	touch $(STAMP) $(DEMO_STAMP)
+
+$(DEMO_STAMP): pyproject.toml  # only what the demo needs
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[demo]'
+	rm -f $(VENV)/.installed-demo-*
+	touch $(DEMO_STAMP)
 
 test: $(STAMP)  ## run the whole test suite (with lint, types and layer contracts)
 	$(VENV)/bin/ruff check hdmf_arrow tests examples benchmarks
@@ -22,7 +34,7 @@ test: $(STAMP)  ## run the whole test suite (with lint, types and layer contract
 test-slow: $(STAMP)  ## the long runs: a crash loop of 120 SIGKILLs (also run by make bench)
 	HDMF_ARROW_SLOW=1 $(PY) -m pytest -q -m slow tests
 
-demo: $(STAMP)  ## write the seed tables to ./demo.hdmf, reopen, query with polars and DuckDB
+demo: $(DEMO_STAMP)  ## write the seed tables to ./demo.hdmf, reopen, query with polars and DuckDB
 	$(PY) examples/demo.py demo.hdmf
 
 bench: $(STAMP)  ## hdmf-arrow vs hdmf 6.2 vs raw pyarrow, HDF5 import/export; writes benchmarks/RESULTS.md
@@ -32,9 +44,9 @@ bench: $(STAMP)  ## hdmf-arrow vs hdmf 6.2 vs raw pyarrow, HDF5 import/export; w
 	$(PY) benchmarks/hdmf_compat.py --write benchmarks/RESULTS.md
 	HDMF_ARROW_SLOW=1 $(PY) -m pytest -q -m slow tests
 
-lint: $(STAMP)
+lint: $(STAMP)  ## ruff check and format check
 	$(VENV)/bin/ruff check hdmf_arrow tests examples benchmarks
 	$(VENV)/bin/ruff format --check hdmf_arrow tests examples benchmarks
 
-clean:
+clean:  ## remove the virtualenv and build files
 	rm -rf $(VENV) build *.egg-info .hypothesis
