@@ -83,3 +83,18 @@ def test_reprs_fit_a_screen_and_html_shows_the_table() -> None:
     assert "spike_times" in page
     assert "VectorData &#x27;depth&#x27;" in t["depth"]._repr_html_()
     assert "<li>units: DynamicTable</li>" in SimpleMultiContainer("s", [t])._repr_html_()
+
+
+def test_commits_and_vacuum_are_logged(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    import datetime as dt
+    import logging
+
+    from hdmf_arrow import ParquetIO
+
+    with caplog.at_level(logging.INFO, logger="hdmf_arrow"):
+        hdmf_arrow.write(_units(), tmp_path / "s.hdmf")
+        with ParquetIO(tmp_path / "s.hdmf", mode="a") as io:
+            io.vacuum(older_than=dt.timedelta(0), dry_run=True)
+    messages = [r.getMessage() for r in caplog.records if r.name == "hdmf_arrow"]
+    assert any(m.startswith("committed version 1 of ") and "1 table(s)" in m for m in messages)
+    assert any("vacuum of " in m and "dry run" in m for m in messages)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -28,6 +29,8 @@ from hdmf_arrow.io._specs import cache_namespaces, load_cached, used_namespaces
 from hdmf_arrow.io._tree import Node, TreeReader, TreeWriter, mark_stored
 from hdmf_arrow.io._vacuum import DEFAULT_GRACE, vacuum_store
 from hdmf_arrow.storage import make_store
+
+log = logging.getLogger("hdmf_arrow")
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -264,6 +267,14 @@ class ParquetIO:
         # write() must return its version, never raise (a caller would retry a done commit)
         nodes = _nodes(root)
         _layout.commit(self.store, manifest)
+        log.info(
+            "committed version %d of %s: %s (%d table(s) and %d dataset(s) with new data)",
+            manifest.version,
+            self.store.url,
+            manifest.summary,
+            len(writer.written),
+            len(writer.written_data),
+        )
         for data in writer.written_data:
             data._mark_committed()
         for table in writer.written:

@@ -18,12 +18,15 @@ The rules (docs/format.md, section 8):
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from typing import TYPE_CHECKING, Any
 
 from hdmf_arrow.errors import CorruptStoreError, FormatVersionError, HdmfArrowError
 from hdmf_arrow.io import _layout
 from hdmf_arrow.storage import check_key
+
+log = logging.getLogger("hdmf_arrow")
 
 if TYPE_CHECKING:
     from hdmf_arrow.storage import Store
@@ -126,4 +129,13 @@ def vacuum_store(
     if not dry_run:
         for key in deleted:  # manifests first: no manifest is left naming a deleted file
             store.delete(key)
+    log.info(
+        "vacuum of %s%s: %d expired manifest(s), %d unfinished commit file(s), %d unused data "
+        "file(s)",
+        store.url,
+        " (dry run: nothing deleted)" if dry_run else "",
+        len(manifests),
+        len(unfinished),
+        len(garbage),
+    )
     return deleted
