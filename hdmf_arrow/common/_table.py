@@ -636,6 +636,74 @@ class DynamicTable(Container):
 
         return append
 
+    def extend(self, rows: object) -> None:
+        """Append many rows at once: a DynamicTable, a pandas or polars DataFrame, or an Arrow
+        table or record batch, with exactly this table's columns. Each column is converted in
+        bulk (no per-row loop); a refused batch leaves the table unchanged.
+
+        Ids come from an ``id`` column (for pandas, an index named ``id``); without one they
+        continue from the row count, as ``add_row`` numbers rows.
+
+        >>> t = DynamicTable(name="t", description="d")
+        >>> t.add_column("x", "x", data=[1, 2])
+        >>> t.add_column("s", "s", data=[[0.5], []], index=True)
+        >>> import pyarrow as pa
+        >>> t.extend(pa.table({"x": [3], "s": [[1.5, 2.5]]}))
+        >>> t["s"][2], t.id.data.tolist()
+        ([1.5, 2.5], [0, 1, 2])
+        """
+        from hdmf_arrow.common import _extend
+
+        batch = self._batch(rows)
+        names = [n for n in batch.column_names if n != self.id.name]
+        if set(names) != set(self._cols):
+            missing = sorted(set(self._cols) - set(names))
+            extra = sorted(set(names) - set(self._cols))
+            msg = (
+                f"{self._what}: the rows to append must have the table's columns; missing "
+                f"{missing}, not in the table {extra}"
+            )
+            raise TableShapeError(msg)
+        n = batch.num_rows
+        if self.id.name in batch.column_names:
+            ids = batch.column(self.id.name)
+            if not pa.types.is_integer(ids.type) or ids.null_count:
+                msg = f"{self._what}: appended ids must be integers without nulls, found {ids.type}"
+                raise CellTypeError(msg)
+            new_ids = as_array(ids).cast(pa.int64())
+        else:
+            start = len(self.id._buf)
+            new_ids = pa.array(np.arange(start, start + n, dtype=np.int64))
+        appends = [
+            _extend.prepare(self._cols[c], batch.column(c), where=self._what) for c in names
+        ]  # every column checked before anything is appended
+        for append in appends:
+            append()
+        self.id._buf.extend_array(new_ids)
+        self._id_set = None
+        self._plan = None
+
+    def _batch(self, rows: object) -> pa.Table:
+        """Rows given to ``extend`` as an Arrow table."""
+        if isinstance(rows, DynamicTable):
+            return rows.to_arrow()
+        if isinstance(rows, pa.RecordBatch):
+            return pa.Table.from_batches([rows])
+        if isinstance(rows, pa.Table):
+            return rows
+        module = type(rows).__module__.split(".")[0]
+        if module == "pandas":
+            frame, id_name = _frame.from_pandas(rows, index_column=None, table=self.name)  # type: ignore[arg-type]
+            named = rows.index.name == self.id.name  # type: ignore[attr-defined]
+            return frame if named else frame.drop_columns([id_name])
+        if module == "polars":
+            return rows.to_arrow()  # type: ignore[attr-defined,no-any-return]
+        msg = (
+            f"{self._what}: extend takes a DynamicTable, a pandas or polars DataFrame or an "
+            f"Arrow table, found {type(rows).__name__}"
+        )
+        raise CellTypeError(msg)
+
     def _reference_columns(self, names: Sequence[str], values: Sequence[object]) -> list[str]:
         """The columns given a container in this row that may hold references to containers
         (plain columns that already do, or have no values yet)."""
