@@ -58,7 +58,7 @@ def main(store: str = "demo.hdmf") -> None:
 
     print(f"\n=== written to the Parquet store {store} ===")
     session = SimpleMultiContainer("session", [electrodes, units])
-    version = hdmf_arrow.write(session, store)
+    version = hdmf_arrow.write(session, store, mode="overwrite")  # make demo may run again
     with ParquetIO(store, "r") as io:
         print(io.describe())
         stored = io.read()["units"]

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
-from hdmf_arrow.errors import ValidationError
+import pyarrow as pa
+
+from hdmf_arrow.errors import (
+    InvalidArgumentError,
+    InvalidArgumentTypeError,
+    StoreExistsError,
+    ValidationError,
+)
 from hdmf_arrow.io import ParquetIO, ParquetOptions, find_table
 from hdmf_arrow.io.hdf5 import HDF5IO, is_hdf5
 from hdmf_arrow.spec import core_catalog
@@ -18,28 +25,126 @@ if TYPE_CHECKING:
     from hdmf_arrow.storage import StoreLike
 
 
+WriteMode = Literal["error", "overwrite", "append"]
+_IO_MODES: dict[str, Literal["w-", "w"]] = {"error": "w-", "overwrite": "w"}
+
+
 def write(
-    container: Container,
+    obj: Container | Any,
     location: StoreLike,
     *,
+    mode: WriteMode = "error",
+    name: str | None = None,
+    description: str = "",
     storage_options: dict[str, Any] | None = None,
     options: ParquetOptions | None = None,
 ) -> int:
-    """Write ``container`` (a table, or a SimpleMultiContainer of them) as a new version of
-    the store at ``location``; returns the version number.
+    """Write ``obj`` to the store at ``location`` as its next version; returns the version.
+
+    ``obj`` is a container (a table, or a SimpleMultiContainer of them), or a pandas or
+    polars DataFrame or an Arrow table, written as a DynamicTable called ``name``. As in
+    deltalake, ``mode`` says what happens when the store exists:
+
+    - ``"error"`` (the default): refuse, with StoreExistsError; nothing is written.
+    - ``"overwrite"``: the new version holds only ``obj``; older versions stay readable (by
+      ``read(location, version=...)``) until ``vacuum`` removes them.
+    - ``"append"``: the rows of ``obj`` (a table) are appended to the table of the same name
+      in the newest version, as a new data file (nothing else is rewritten); a table the store
+      does not hold yet is added beside the others. A new store is created.
 
     Examples
     --------
-    >>> from hdmf_arrow.common import DynamicTable
-    >>> t = DynamicTable(name="trials", description="trials")
-    >>> t.add_column("start", "start time", data=[0.0, 1.5])
-    >>> write(t, "memory://doc/api")
+    >>> import pandas as pd
+    >>> write(pd.DataFrame({"start": [0.0, 1.5]}), "memory://doc/api", name="trials")
     1
+    >>> write(pd.DataFrame({"start": [3.0]}), "memory://doc/api", name="trials", mode="append")
+    2
     >>> read("memory://doc/api")["start"].data
-    array([0. , 1.5])
+    array([0. , 1.5, 3. ])
     """
-    with ParquetIO(location, "w", storage_options=storage_options, options=options) as io:
-        return io.write(container)
+    container = _as_container(obj, name, description)
+    if mode == "append":
+        return _append(container, location, storage_options=storage_options, options=options)
+    if mode not in _IO_MODES:
+        msg = f"write: mode must be 'error', 'overwrite' or 'append', found {mode!r}"
+        raise InvalidArgumentError(msg)
+    try:
+        with ParquetIO(
+            location, _IO_MODES[mode], storage_options=storage_options, options=options
+        ) as io:
+            return io.write(container)
+    except StoreExistsError:
+        msg = (
+            f"write: {location} already holds an hdmf-arrow store; nothing was written. "
+            f"Hint: mode='overwrite' replaces its contents (older versions stay readable "
+            f"until vacuum), mode='append' appends rows to a table."
+        )
+        raise StoreExistsError(msg) from None
+
+
+def _as_container(obj: object, name: str | None, description: str) -> Container:
+    """A container, or a DataFrame / Arrow table as a DynamicTable called ``name``."""
+    from hdmf_arrow.common import Container, DynamicTable
+
+    if isinstance(obj, Container):
+        if name is not None and name != obj.name:
+            what = f"{obj.data_type} {obj.name!r}"
+            msg = f"write: name={name!r} names DataFrames and Arrow tables; {what} has a name"
+            raise InvalidArgumentError(msg)
+        return obj
+    module = type(obj).__module__.split(".")[0]
+    table_name = name or "table"
+    if module == "pandas":
+        return DynamicTable.from_dataframe(obj, table_name, table_description=description)  # type: ignore[arg-type]
+    if module == "polars":
+        return DynamicTable.from_polars(obj, table_name, description)  # type: ignore[arg-type]
+    if isinstance(obj, pa.Table | pa.RecordBatch):
+        return DynamicTable.from_arrow(obj, table_name, description)
+    msg = (
+        f"write: expected a container, a pandas or polars DataFrame or an Arrow table, "
+        f"found {type(obj).__name__}"
+    )
+    raise InvalidArgumentTypeError(msg)
+
+
+def _append(
+    table: Container,
+    location: StoreLike,
+    *,
+    storage_options: dict[str, Any] | None,
+    options: ParquetOptions | None,
+) -> int:
+    from hdmf_arrow.common import DynamicTable, SimpleMultiContainer
+
+    if not isinstance(table, DynamicTable):
+        msg = (
+            f"write(mode='append') appends the rows of a table, found {table.data_type} "
+            f"{table.name!r}"
+        )
+        raise InvalidArgumentTypeError(msg)
+    with ParquetIO(location, "a", storage_options=storage_options, options=options) as io:
+        if io.version is None:  # a new store: the table is its first version
+            return io.write(table)
+        root = io.read()
+        if isinstance(root, DynamicTable) and root.name == table.name:
+            root.extend(table)
+        elif isinstance(root, SimpleMultiContainer) and table.name in root:
+            found = root[table.name]
+            if not isinstance(found, DynamicTable):
+                what = f"{found.data_type} {found.name!r}"
+                msg = f"write(mode='append'): {table.name!r} in {io.store.url} is {what}"
+                raise InvalidArgumentTypeError(msg)
+            found.extend(table)
+        elif isinstance(root, SimpleMultiContainer):
+            root.add_container(table)
+        else:
+            msg = (
+                f"write(mode='append'): the store {io.store.url} holds {root.data_type} "
+                f"{root.name!r}, not a "
+                f"table named {table.name!r} nor a SimpleMultiContainer to add it to"
+            )
+            raise InvalidArgumentTypeError(msg)
+        return io.write(root, summary=f"append to {table.name}")
 
 
 def read(

@@ -377,7 +377,7 @@ def test_vacuum_keeps_the_files_of_every_version(tmp_path: Path) -> None:
         table = new_table()
         for row in batch_rows(c):
             table.add_row(**row)
-        assert hdmf_arrow.write(table, store) == c
+        assert hdmf_arrow.write(table, store, mode="overwrite") == c
     loser = ParquetIO(store, "a")
     with ParquetIO(store, "a") as io:
         table = io.read()
