@@ -6,7 +6,7 @@ tree is stored with :func:`write` / :func:`read`, or :class:`ParquetIO` for more
 
 from importlib.metadata import PackageNotFoundError, version
 
-from hdmf_arrow.api import data_files, read, validate, write
+from hdmf_arrow.api import data_files, history, read, validate, write
 from hdmf_arrow.io import ParquetIO, ParquetOptions
 from hdmf_arrow.io.hdf5 import HDF5IO, export_hdf5, import_hdf5
 
@@ -22,6 +22,7 @@ __all__ = [
     "__version__",
     "data_files",
     "export_hdf5",
+    "history",
     "import_hdf5",
     "read",
     "validate",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any, Literal
 
 import pyarrow as pa
@@ -9,10 +10,11 @@ import pyarrow as pa
 from hdmf_arrow.errors import (
     InvalidArgumentError,
     InvalidArgumentTypeError,
+    InvalidVersionError,
     StoreExistsError,
     ValidationError,
 )
-from hdmf_arrow.io import ParquetIO, ParquetOptions, find_table
+from hdmf_arrow.io import ParquetIO, ParquetOptions, VersionInfo, find_table
 from hdmf_arrow.io.hdf5 import HDF5IO, is_hdf5
 from hdmf_arrow.spec import core_catalog
 from hdmf_arrow.storage import FsspecStore
@@ -144,21 +146,62 @@ def _append(
                 f"table named {table.name!r} nor a SimpleMultiContainer to add it to"
             )
             raise InvalidArgumentTypeError(msg)
-        return io.write(root, summary=f"append to {table.name}")
+        return io.write(root, summary=f"append to {table.name}", operation="append")
 
 
 def read(
     location: StoreLike,
     *,
     version: int | None = None,
+    as_of: dt.datetime | None = None,
     storage_options: dict[str, Any] | None = None,
 ) -> Any:
-    """The root container of the store at ``location`` (the newest version, or ``version``).
+    """The root container of the store at ``location``: the newest version, or ``version``,
+    or the newest version committed at or before ``as_of`` (a datetime; naive means UTC).
 
     Only the manifest is read; table data is read when it is used.
     """
+    if as_of is not None:
+        if version is not None:
+            msg = "read: give version= or as_of=, not both"
+            raise InvalidArgumentError(msg)
+        version = _version_as_of(location, as_of, storage_options=storage_options)
     with ParquetIO(location, "r", version=version, storage_options=storage_options) as io:
         return io.read()
+
+
+def history(
+    location: StoreLike, *, storage_options: dict[str, Any] | None = None
+) -> list[VersionInfo]:
+    """Every committed version of the store, newest first: number, time, operation (write,
+    append, add_column) and summary, as deltalake's ``history()``.
+
+    >>> import pandas as pd
+    >>> write(pd.DataFrame({"x": [1]}), "memory://doc/hist", name="t")
+    1
+    >>> write(pd.DataFrame({"x": [2]}), "memory://doc/hist", name="t", mode="append")
+    2
+    >>> [(v.version, v.operation) for v in history("memory://doc/hist")]
+    [(2, 'append'), (1, 'write')]
+    """
+    with ParquetIO(location, "r", storage_options=storage_options) as io:
+        return io.history()
+
+
+def _version_as_of(
+    location: StoreLike, as_of: dt.datetime, *, storage_options: dict[str, Any] | None
+) -> int:
+    when = as_of if as_of.tzinfo is not None else as_of.replace(tzinfo=dt.UTC)
+    versions = history(location, storage_options=storage_options)
+    for info in versions:  # newest first
+        if info.time is not None and info.time <= when:
+            return info.version
+    first = versions[-1].created if versions else "none"
+    msg = (
+        f"read: no version of {location} was committed at or before {when.isoformat()} "
+        f"(the first was committed at {first})"
+    )
+    raise InvalidVersionError(msg)
 
 
 def data_files(

@@ -21,6 +21,7 @@ is 2 (nothing was checked).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import sys
 import traceback
@@ -92,6 +93,22 @@ def info(location: str, version: int | None, storage: dict[str, str] | None) -> 
             with ParquetIO(location, "r", version=version, storage_options=storage) as io:
                 text = io.describe()
     click.echo(text)
+
+
+@main.command()
+@click.argument("location")
+@click.option("--json", "as_json", is_flag=True, help="Print the versions as JSON.")
+@_storage_option
+def history(location: str, as_json: bool, storage: dict[str, str] | None) -> None:
+    """Print every committed version of the store at LOCATION, newest first: number, time,
+    operation and summary."""
+    with _guard(location), ParquetIO(location, "r", storage_options=storage) as io:
+        versions = io.history()
+    if as_json:
+        click.echo(json.dumps([dataclasses.asdict(v) for v in versions], indent=2))
+        return
+    for v in versions:
+        click.echo(f"{v.version:>6}  {v.created:<29}  {v.operation:<10}  {v.summary}")
 
 
 @main.command()

@@ -103,3 +103,63 @@ def test_bad_arguments_are_named(tmp_path: Path) -> None:
         hdmf_arrow.write(SimpleMultiContainer("s", []), location, mode="append")
     with pytest.raises(InvalidArgumentError, match="name='other' names DataFrames"):
         hdmf_arrow.write(DynamicTable(name="t", description="d"), location, name="other")
+
+
+def test_history_names_each_versions_operation(tmp_path: Path) -> None:
+    from hdmf_arrow import ParquetIO
+
+    location = tmp_path / "s.hdmf"
+    hdmf_arrow.write(_trials(0.0), location, name="trials")
+    hdmf_arrow.write(_trials(5.0), location, name="trials", mode="append")
+    with ParquetIO(location, "a") as io:
+        t = io.read()
+        t.add_column("ok", "ok", data=[True] * 4)
+        io.write(t)
+    hdmf_arrow.write(_trials(9.0), location, name="trials", mode="overwrite")
+    got = [(v.version, v.operation) for v in hdmf_arrow.history(location)]
+    assert got == [(4, "write"), (3, "add_column"), (2, "append"), (1, "write")]
+    assert all(
+        v.time is not None and v.time.tzinfo is not None for v in hdmf_arrow.history(location)
+    )
+
+
+def test_read_as_of_a_time(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from hdmf_arrow.errors import InvalidVersionError
+
+    location = tmp_path / "s.hdmf"
+    hdmf_arrow.write(_trials(0.0), location, name="trials")
+    between = dt.datetime.now(dt.UTC)
+    hdmf_arrow.write(_trials(5.0), location, name="trials", mode="append")
+    assert len(hdmf_arrow.read(location, as_of=between)) == 2
+    assert len(hdmf_arrow.read(location, as_of=dt.datetime.now(dt.UTC))) == 4
+    naive = between.replace(tzinfo=None)  # naive times are UTC
+    assert len(hdmf_arrow.read(location, as_of=naive)) == 2
+    with pytest.raises(InvalidVersionError, match=r"no version of .* at or before 2001"):
+        hdmf_arrow.read(location, as_of=dt.datetime(2001, 1, 1, tzinfo=dt.UTC))
+    with pytest.raises(InvalidArgumentError, match="not both"):
+        hdmf_arrow.read(location, version=1, as_of=between)
+
+
+def test_the_history_command(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from hdmf_arrow.cli import main
+
+    location = str(tmp_path / "s.hdmf")
+    hdmf_arrow.write(_trials(0.0), location, name="trials")
+    hdmf_arrow.write(_trials(5.0), location, name="trials", mode="append")
+    out = CliRunner().invoke(main, ["history", location])
+    assert out.exit_code == 0, out.output
+    lines = out.output.splitlines()
+    assert lines[0].split()[0] == "2"
+    assert "append" in lines[0]
+    assert "write" in lines[1]
+    as_json = json.loads(CliRunner().invoke(main, ["history", "--json", location]).output)
+    assert [v["operation"] for v in as_json] == ["append", "write"]
+    missing = CliRunner().invoke(main, ["history", str(tmp_path / "nope")])
+    assert missing.exit_code == 2
+    assert missing.output.startswith("error:")

@@ -85,6 +85,7 @@ class Manifest:
     parent: int | None
     namespaces: tuple[dict[str, str], ...] = ()  # cached specs (io/_specs.py)
     format_version: str = FORMAT_VERSION
+    operation: str = "write"  # what made the version: write, append, add_column, ...
 
     def to_json(self) -> bytes:
         doc = {
@@ -93,6 +94,7 @@ class Manifest:
             "parent": self.parent,
             "created": self.created,
             "summary": self.summary,
+            "operation": self.operation,
             "namespaces": list(self.namespaces),
             "root": self.root,
         }
@@ -119,6 +121,7 @@ class Manifest:
                 parent=None if parent is None else int(parent),
                 namespaces=tuple(dict(e) for e in doc.get("namespaces", ())),
                 format_version=str(doc["format_version"]),
+                operation=str(doc.get("operation", "write"))[:40],
             )
         except FormatVersionError:
             raise

@@ -50,6 +50,15 @@ class VersionInfo:
     version: int
     created: str
     summary: str
+    operation: str = "write"  # write, append, add_column (docs/format.md, section 6)
+
+    @property
+    def time(self) -> dt.datetime | None:
+        """When the version was committed (UTC), or None if its manifest does not say."""
+        try:
+            return dt.datetime.fromisoformat(self.created)
+        except ValueError:
+            return None
 
 
 class ParquetIO:
@@ -221,12 +230,31 @@ class ParquetIO:
             except (CorruptStoreError, FormatVersionError) as exc:
                 out.append(VersionInfo(n, "?", f"unreadable: {exc}"))
                 continue
-            out.append(VersionInfo(m.version, m.created, m.summary))
+            out.append(VersionInfo(m.version, m.created, m.summary, m.operation))
         return out
+
+    def history(self) -> list[VersionInfo]:
+        """Every committed version, newest first (deltalake's order): its number, time,
+        operation and summary.
+
+        >>> from hdmf_arrow.common import DynamicTable
+        >>> t = DynamicTable(name="t", description="d"); t.add_column("x", "x", data=[1])
+        >>> with ParquetIO("memory://doc/history", "w") as io:
+        ...     io.write(t)
+        1
+        >>> with ParquetIO("memory://doc/history", "a") as io:
+        ...     t = io.read(); t.add_row(x=2); io.write(t)
+        2
+        >>> [(v.version, v.operation) for v in ParquetIO("memory://doc/history").history()]
+        [(2, 'append'), (1, 'write')]
+        """
+        return self.versions()[::-1]
 
     # -- writing -------------------------------------------------------------------------------
 
-    def write(self, container: Container, *, summary: str | None = None) -> int:
+    def write(
+        self, container: Container, *, summary: str | None = None, operation: str | None = None
+    ) -> int:
         """Commit ``container`` as the next version; returns the version number.
 
         Data files are written first; the version becomes visible only when its manifest is
@@ -262,6 +290,7 @@ class ParquetIO:
             summary=summary or _summary(root),
             parent=parent,
             namespaces=tuple(cached),
+            operation=operation or _operation(previous, root),
         )
         # everything that can fail is done before the commit: once the manifest exists,
         # write() must return its version, never raise (a caller would retry a done commit)
@@ -379,6 +408,36 @@ def _containers(root: Container) -> list[Container]:
     for child in root.children:
         out.extend(_containers(child))
     return out
+
+
+def _operation(previous: dict[str, Node], root: Node) -> str:
+    """What a version did, from the nodes before and after: ``append`` when only tables grew
+    by rows, ``add_column`` when tables gained columns (and maybe rows), ``write`` otherwise."""
+    now = _nodes(root)
+    if not previous or set(now) != set(previous):
+        return "write"
+    grew = added = False
+    for oid, node in now.items():
+        old = previous[oid]
+        if node.get("kind") != "table" or old.get("kind") != "table":
+            if _without_children(node) != _without_children(old):
+                return "write"
+            continue
+        columns = set(node.get("table", {}).get("columns", {}))
+        old_columns = set(old.get("table", {}).get("columns", {}))
+        if not old_columns <= columns:
+            return "write"
+        added |= columns != old_columns
+        grew |= int(node.get("num_rows", 0)) > int(old.get("num_rows", 0))
+        if int(node.get("num_rows", 0)) < int(old.get("num_rows", 0)):
+            return "write"
+    if added:
+        return "add_column"
+    return "append" if grew else "write"
+
+
+def _without_children(node: Node) -> Node:
+    return {k: v for k, v in node.items() if k != "children"}
 
 
 def _summary(root: Node) -> str:
