@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import json
 import sys
 import traceback
@@ -71,7 +72,7 @@ _storage_option = click.option(
 )
 
 
-@click.group()
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="hdmf-arrow")
 def main() -> None:
     """Inspect hdmf-arrow stores (local paths, file://, s3://, memory://, ...), and convert
@@ -81,11 +82,22 @@ def main() -> None:
 @main.command()
 @click.argument("location")
 @click.option("--version", "version", type=int, default=None, help="Show this version.")
+@click.option("--json", "as_json", is_flag=True, help="Print the manifest as JSON (stores).")
 @_storage_option
-def info(location: str, version: int | None, storage: dict[str, str] | None) -> None:
+def info(location: str, version: int | None, as_json: bool, storage: dict[str, str] | None) -> None:
     """Print the tree of LOCATION (types, rows, columns) and its versions; LOCATION may
-    also be an HDF5 (NWB) file."""
+    also be an HDF5 (NWB) file. With --json, the manifest and the versions of a store."""
     with _guard(location):
+        if as_json:
+            with ParquetIO(location, "r", version=version, storage_options=storage) as io:
+                doc = {
+                    "store": io.store.url,
+                    "version": io.version,
+                    "versions": [dataclasses.asdict(v) for v in io.versions()],
+                    "root": io.manifest,
+                }
+            click.echo(json.dumps(doc, indent=2))
+            return
         if is_hdf5(location, storage):
             with HDF5IO(location, "r", storage_options=storage) as h5:
                 text = "\n".join([f"HDF5 file {location}", *describe_containers(h5.read())])
@@ -93,6 +105,50 @@ def info(location: str, version: int | None, storage: dict[str, str] | None) -> 
             with ParquetIO(location, "r", version=version, storage_options=storage) as io:
                 text = io.describe()
     click.echo(text)
+
+
+@main.command()
+@click.argument("location")
+@click.option("--table", default=None, help="Only this table (a name or path, 'session/units').")
+@click.option(
+    "--min-files", default=2, show_default=True, help="Compact tables with this many files."
+)
+@_storage_option
+def compact(
+    location: str, table: str | None, min_files: int, storage: dict[str, str] | None
+) -> None:
+    """Rewrite the tables of LOCATION that appends left in many files into one file each,
+    as a new version (the old files stay until vacuum)."""
+    with _guard(location), ParquetIO(location, "a", storage_options=storage) as io:
+        version = io.compact(table, min_files=min_files)
+    if version is None:
+        click.echo(f"{location}: no table has {min_files} or more files; nothing written")
+    else:
+        click.echo(f"{location}: compacted as version {version}")
+
+
+@main.command()
+@click.argument("location")
+@click.option("--older-than", default=3600.0, show_default=True, help="Grace period, in seconds.")
+@click.option("--retain-versions", type=int, default=None, help="Keep only the newest N.")
+@click.option("--dry-run", is_flag=True, help="List what would be deleted; delete nothing.")
+@_storage_option
+def vacuum(
+    location: str,
+    older_than: float,
+    retain_versions: int | None,
+    dry_run: bool,
+    storage: dict[str, str] | None,
+) -> None:
+    """Delete what no retained version of LOCATION uses (files older than the grace period,
+    and with --retain-versions the versions before the newest N)."""
+    grace = dt.timedelta(seconds=older_than)
+    with _guard(location), ParquetIO(location, "a", storage_options=storage) as io:
+        deleted = io.vacuum(older_than=grace, retain_versions=retain_versions, dry_run=dry_run)
+    verb = "would delete" if dry_run else "deleted"
+    click.echo(f"{location}: {verb} {len(deleted)} file(s)")
+    for key in deleted:
+        click.echo(f"  {key}")
 
 
 @main.command()

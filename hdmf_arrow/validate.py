@@ -52,6 +52,7 @@ from hdmf_arrow.common import (
     VectorData,
     VectorIndex,
 )
+from hdmf_arrow.common._herd import HERD
 from hdmf_arrow.common._region import DynamicTableRegion
 from hdmf_arrow.common._registry import get_type_map
 from hdmf_arrow.errors import HdmfArrowError
@@ -128,6 +129,13 @@ def _walk(node: Container, path: str, types: TypeMap) -> Iterator[Issue]:
         return
     if isinstance(node, CSRMatrix):
         yield from _guard(path, node.data_type, lambda: _csr(node, path))
+        return
+    if isinstance(node, HERD):  # every row index and object of its tree resolves
+        yield from _guard(
+            path,
+            node.data_type,
+            lambda: (Issue(path, node.data_type, p) for p in node.problems()),
+        )
         return
     if isinstance(node, SimpleMultiContainer):
         yield from _group_spec(node, path, types)

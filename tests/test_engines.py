@@ -98,3 +98,13 @@ def test_commits_and_vacuum_are_logged(tmp_path: Path, caplog: pytest.LogCapture
     messages = [r.getMessage() for r in caplog.records if r.name == "hdmf_arrow"]
     assert any(m.startswith("committed version 1 of ") and "1 table(s)" in m for m in messages)
     assert any("vacuum of " in m and "dry run" in m for m in messages)
+
+
+def test_import_loads_neither_pandas_nor_polars() -> None:
+    import subprocess
+    import sys
+
+    heavy = "('pandas', 'polars', 'h5py')"
+    code = f"import sys, hdmf_arrow; print(sorted(m for m in {heavy} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -40,7 +40,8 @@ class ColumnMeta:
     elements: tuple[Any, ...] | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
     # "object": the cells are object ids of containers of the same tree (HDF5 object
-    # references); for a struct column, field name -> "object"
+    # references); "region": the cells are region structs (HDF5 region references,
+    # docs/format.md section 8); for a struct column, field name -> "object" or "region"
     reftype: str | dict[str, str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -185,9 +186,12 @@ def _parse_column(doc: dict[str, Any], *, source: str) -> ColumnMeta:
 
 
 def _reftype(value: object, *, source: str) -> str | dict[str, str] | None:
-    if value is None or value == "object":
+    if value is None or value in ("object", "region"):
         return value  # type: ignore[return-value]
-    if isinstance(value, dict) and all(v == "object" for v in value.values()):
-        return {str(k): "object" for k in value}
-    msg = f"{source}: 'reftype' must be \"object\" or an object of them, found {value!r:.60}"
+    if isinstance(value, dict) and all(v in ("object", "region") for v in value.values()):
+        return {str(k): str(v) for k, v in value.items()}
+    msg = (
+        f'{source}: \'reftype\' must be "object", "region" or an object of them, '
+        f"found {value!r:.60}"
+    )
     raise ValueError(msg)

@@ -6,7 +6,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
-import pandas as pd
 
 from hdmf_arrow.common._data import ArrayLike, VectorData, with_context
 from hdmf_arrow.common._table import DynamicTable, TableLink
@@ -20,6 +19,8 @@ from hdmf_arrow.errors import (
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    import pandas as pd
 
 _TUPLE_FORMS = (
     "Expected tuple of length 2 of the form [category, column], [row, category], "
@@ -307,6 +308,8 @@ class AlignedDynamicTable(DynamicTable):
         frames = [main.reset_index()]
         for frame in categories:
             frames.append(frame.reset_index(drop=not keep_ids))
+        import pandas as pd
+
         joined = pd.concat(frames, axis=1, keys=[self.name, *self._categories])
         return joined.set_index((self.name, self.id.name))
 
@@ -344,7 +347,7 @@ class AlignedDynamicTable(DynamicTable):
                 if found.size == 1:
                     found = found.to_numpy().ravel()[0]
                     return tuple(found) if isinstance(found, list) else found
-                return found.to_frame() if isinstance(found, pd.Series) else found
+                return found.to_frame() if hasattr(found, "to_frame") else found  # a Series
             return self.get_category(first)[second]
         if len(key) == 3:
             if isinstance(key[0], int | np.integer):

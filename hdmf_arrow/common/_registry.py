@@ -16,6 +16,7 @@ from hdmf_arrow.common._aligned import AlignedDynamicTable
 from hdmf_arrow.common._container import CORE_NAMESPACE, EXP_NAMESPACE, Container
 from hdmf_arrow.common._data import Data, ElementIdentifiers, VectorData, VectorIndex
 from hdmf_arrow.common._enum import EnumData
+from hdmf_arrow.common._herd import HERD
 from hdmf_arrow.common._meanings import MeaningsTable
 from hdmf_arrow.common._multi import SimpleMultiContainer
 from hdmf_arrow.common._region import DynamicTableRegion
@@ -42,6 +43,7 @@ _BUILT_IN: dict[tuple[str, str], type[Container]] = {
     (CORE_NAMESPACE, "CSRMatrix"): CSRMatrix,
     (CORE_NAMESPACE, "AlignedDynamicTable"): AlignedDynamicTable,
     (CORE_NAMESPACE, "MeaningsTable"): MeaningsTable,
+    (CORE_NAMESPACE, "HERD"): HERD,
     (EXP_NAMESPACE, "EnumData"): EnumData,
 }
 

@@ -7,7 +7,7 @@ import textwrap
 import warnings
 from collections.abc import Callable, Mapping
 from operator import call
-from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, NoReturn, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, NoReturn, Protocol, overload
 
 import numpy as np
 import pyarrow as pa
@@ -15,7 +15,6 @@ import pyarrow as pa
 from hdmf_arrow.arrow.buffer import ColumnBuffer
 from hdmf_arrow.arrow.dtypes import DtypeLike, as_array
 from hdmf_arrow.arrow.metadata import METADATA_KEY, ColumnMeta, TableMeta
-from hdmf_arrow.common import _frame
 from hdmf_arrow.common._columns import (
     build_column,
     check_column_name,
@@ -52,6 +51,7 @@ from hdmf_arrow.errors import (
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
+    from types import ModuleType
 
     import pandas as pd
     import polars as pl
@@ -693,7 +693,7 @@ class DynamicTable(Container):
             return rows
         module = type(rows).__module__.split(".")[0]
         if module == "pandas":
-            frame, id_name = _frame.from_pandas(rows, index_column=None, table=self.name)  # type: ignore[arg-type]
+            frame, id_name = _frames().from_pandas(rows, index_column=None, table=self.name)  # type: ignore[arg-type]
             named = rows.index.name == self.id.name  # type: ignore[attr-defined]
             return frame if named else frame.drop_columns([id_name])
         if module == "polars":
@@ -1017,11 +1017,12 @@ class DynamicTable(Container):
         regions = {n: r for n in names if (r := region_of(self._cols[n])) is not None}
         nullable = {
             n for n, c, a in zip(labels[1:], columns[1:], arrays[1:], strict=True)
-            if a.type in _frame.NULLABLE and self._has_nulls(n, c)
+            if a.type in _frames().NULLABLE and self._has_nulls(n, c)
         }  # fmt: skip
-        return _frame.to_pandas(
+        frame: pd.DataFrame = _frames().to_pandas(
             tbl, regions=regions, nullable=nullable, index=index, seen=seen | {id(self)}
         )
+        return frame
 
     def _rows_arrow(self, labels: list[str], columns: list[Data], rows: Rows) -> list[pa.Array]:
         """The selected rows of each column. Columns not read yet from a store are not read
@@ -1102,7 +1103,7 @@ class DynamicTable(Container):
         if required:
             msg = f"{cls.__name__} {name!r}: the DataFrame is missing required columns {required}"
             raise TableShapeError(msg)
-        tbl, id_name = _frame.from_pandas(df, index_column=index_column, table=name)
+        tbl, id_name = _frames().from_pandas(df, index_column=index_column, table=name)
         for col_name, spec in specs.items():  # enum=True: a categorical column (EnumData)
             if spec.get("enum") and not pa.types.is_dictionary(tbl.schema.field(col_name).type):
                 i = tbl.schema.get_field_index(col_name)
@@ -1132,6 +1133,14 @@ class DynamicTable(Container):
 
     # -- reading rows --------------------------------------------------------------------------
 
+    @overload
+    def __getitem__(self, key: str) -> VectorData: ...
+    @overload
+    def __getitem__(
+        self, key: int | np.integer | slice | Sequence[int] | np.ndarray
+    ) -> pd.DataFrame: ...
+    @overload
+    def __getitem__(self, key: tuple[object, object]) -> Any: ...
     def __getitem__(self, key: object) -> Any:
         """hdmf's indexing: ``t['col']`` a column, ``t[i]``/``t[i:j]``/``t[[...]]`` a DataFrame,
         ``t[i, 'col']`` a cell, ``t[i, k]`` the k-th column (0 is the id)."""
@@ -1297,6 +1306,14 @@ class DynamicTable(Container):
             f"{len(self)} rows x {len(self._cols)} columns: {self.description:.200}"
         )
         return f"<b>{title}</b> ({about}){shown}{more}"
+
+
+def _frames() -> ModuleType:
+    """The pandas conversions, imported when first used (``import hdmf_arrow`` does not
+    import pandas)."""
+    from hdmf_arrow.common import _frame
+
+    return _frame
 
 
 _PREVIEW_ROWS = 5  # rows a repr shows

@@ -209,9 +209,18 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
 
 
+NESTED = ("children", "members", "categories")  # the keys of a node that hold nodes (6.1)
+
+
+def child_nodes(node: dict[str, Any]) -> list[Any]:
+    """The nodes a node holds: its children, and a table's members and categories. Every walk
+    over a manifest (vacuum above all: a node it misses loses its files) goes through here."""
+    return [child for key in NESTED for child in node.get(key, ())]
+
+
 def data_files(node: dict[str, Any]) -> list[str]:
-    """Every data file a manifest node (and its children) refers to, as listed."""
+    """Every data file a manifest node (and the nodes it holds) refers to, as listed."""
     out = [str(f["path"]) for f in node.get("files", ())]
-    for child in node.get("children", ()):
+    for child in child_nodes(node):
         out.extend(data_files(child))
     return out

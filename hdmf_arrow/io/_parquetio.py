@@ -130,6 +130,7 @@ class ParquetIO:
             )
         self._root: Container | None = None
         self._open_files = OpenFiles()  # for the tables this IO reads and writes
+        self._rewrite: frozenset[str] = frozenset()  # tables compact() writes anew
 
     # -- context manager -----------------------------------------------------------------------
 
@@ -274,7 +275,9 @@ class ParquetIO:
         elif self._manifest is not None:
             self._check_not_stale(container, previous)
         type_map = type_map_for(container, self.type_map)  # a tree read elsewhere: its specs
-        writer = TreeWriter(self.store, self.options, previous, type_map, self._open_files)
+        writer = TreeWriter(
+            self.store, self.options, previous, type_map, self._open_files, self._rewrite
+        )
         writer.check_references(container)
         root = writer.node(container)
         cached = cache_namespaces(
@@ -315,6 +318,43 @@ class ParquetIO:
         self._latest = manifest.version
         self._root = container
         return manifest.version
+
+    def compact(self, table: str | None = None, *, min_files: int = 2) -> int | None:
+        """Rewrite each table held in ``min_files`` files or more (or only ``table``: "units",
+        "session/units") into one new file, as a new version; returns it, or None when no
+        table needed it. Appends add a file each: compacting keeps reads and manifests small.
+
+        The old files stay until ``vacuum`` removes them (older versions still use them).
+        Each compacted table is read whole into memory to be rewritten.
+
+        >>> from hdmf_arrow.common import DynamicTable
+        >>> t = DynamicTable(name="t", description="d"); t.add_column("x", "x", data=[1])
+        >>> with ParquetIO("memory://doc/compact", "w") as io:
+        ...     io.write(t)
+        1
+        >>> with ParquetIO("memory://doc/compact", "a") as io:
+        ...     t = io.read(); t.add_row(x=2); io.write(t)
+        ...     io.compact(), io.history()[0].operation
+        2
+        (3, 'compact')
+        """
+        if self.mode != "a":
+            msg = f"{self.store.url}: compact needs mode='a', not {self.mode!r}"
+            raise ReadOnlyStoreError(msg)
+        root = self.read()
+        nodes = _nodes(self._manifest.root) if self._manifest is not None else {}
+        tables = [find_table(root, table)] if table is not None else _tables(root)
+        chosen = [
+            t for t in tables if len(nodes.get(t.object_id, {}).get("files", ())) >= min_files
+        ]
+        if not chosen:
+            return None
+        names = ", ".join(t.name for t in chosen[:5]) + (" ..." if len(chosen) > 5 else "")
+        self._rewrite = frozenset(t.object_id for t in chosen)
+        try:
+            return self.write(root, summary=f"compact {names}", operation="compact")
+        finally:
+            self._rewrite = frozenset()
 
     def _check_not_stale(self, container: Container, newest: dict[str, Node]) -> None:
         """Refuse a tree read from an older version when a newer one added objects to it:
@@ -398,7 +438,7 @@ class ParquetIO:
 
 def _nodes(root: Node) -> dict[str, Node]:
     out = {str(root.get("object_id")): root}
-    for child in root.get("children", ()):
+    for child in _layout.child_nodes(root):
         out.update(_nodes(child))
     return out
 
@@ -436,8 +476,12 @@ def _operation(previous: dict[str, Node], root: Node) -> str:
     return "append" if grew else "write"
 
 
+def _tables(root: Container) -> list[DynamicTable]:
+    return [c for c in _containers(root) if isinstance(c, DynamicTable)]
+
+
 def _without_children(node: Node) -> Node:
-    return {k: v for k, v in node.items() if k != "children"}
+    return {k: v for k, v in node.items() if k not in _layout.NESTED}
 
 
 def _summary(root: Node) -> str:

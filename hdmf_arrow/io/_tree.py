@@ -39,6 +39,9 @@ from hdmf_arrow.common import (
 )
 from hdmf_arrow.common._columns import column_from_stored
 from hdmf_arrow.common._container import check_object_id
+from hdmf_arrow.common._herd import HERD
+from hdmf_arrow.common._herd_tables import TABLES as HERD_TABLES
+from hdmf_arrow.common._herd_tables import HerdTable
 from hdmf_arrow.common._region import DynamicTableRegion, region_of
 from hdmf_arrow.common._walk import walk
 from hdmf_arrow.errors import (
@@ -98,8 +101,10 @@ class TreeWriter:
         previous: dict[str, Node],
         type_map: TypeMap,
         open_files: OpenFiles | None = None,
+        rewrite: frozenset[str] = frozenset(),
     ) -> None:
         self.store = store
+        self.rewrite = rewrite  # object ids of tables to write whole into new files (compact)
         self.type_map = type_map
         self.options = options
         self.previous = previous
@@ -137,6 +142,14 @@ class TreeWriter:
             return {**base, "kind": "data", **self._data(obj)}
         if isinstance(obj, CSRMatrix):
             return {**base, "kind": "csr", **self._csr(obj)}
+        if isinstance(obj, HERD):
+            return {**base, "kind": "herd", "children": self._herd(obj)}
+        if isinstance(obj, HerdTable):
+            msg = (
+                f"{type(obj).__name__} {obj.name!r} is one of the six tables of a HERD and is "
+                f"written with it; write the HERD (or a tree holding it)"
+            )
+            raise TypeError(msg)
         attributes = _encode(
             obj,
             {
@@ -161,6 +174,17 @@ class TreeWriter:
                     f"at {to}, which is not in the container being written"
                 )
                 raise UnresolvedReferenceError(msg)
+        for herd in walk(root):
+            if isinstance(herd, HERD):
+                problems = herd.problems(tree=root)
+                if problems:
+                    msg = (
+                        f"HERD {herd.name!r}: {problems[0]}"
+                        f"{f' (and {len(problems) - 1} more)' if len(problems) > 1 else ''}; "
+                        f"nothing was written. Hint: write the HERD with the containers its "
+                        f"objects table refers to."
+                    )
+                    raise UnresolvedReferenceError(msg)
         tables = {t.object_id: t for t in _tables_in(root)}
         for table in tables.values():
             for name in table.get_foreign_columns():
@@ -228,7 +252,8 @@ class TreeWriter:
         self._claim_columns(table, meta)
         prev = self.previous.get(table.object_id)
         tail = None
-        if self._check_base(table, prev) and prev is not None:
+        compact = table.object_id in self.rewrite
+        if self._check_base(table, prev) and prev is not None and not compact:
             schema = _schema_of(prev["schema"], where=f"table {table.name!r}")
             tail = table._tail_arrow()  # None when a column was added since the last commit
             if tail is not None and not tail.schema.remove_metadata().equals(schema):
@@ -238,7 +263,7 @@ class TreeWriter:
             files = [FileEntry.parse(f) for f in prev["files"]]
             if tail.num_rows:
                 files.append(write_file(self.store, directory, tail, self.options))
-        elif blocks is not None and _untouched(table) and prev is None:
+        elif blocks is not None and _untouched(table) and prev is None and not compact:
             # still in its source (an HDF5 file), as read: copied block by block
             schema, files = self._copy_table(table, directory, blocks)
         else:  # a table new to this store, or changed: write it whole
@@ -339,6 +364,54 @@ class TreeWriter:
             return [one(0)]
         with ThreadPoolExecutor(max_workers=min(parts, os.cpu_count() or 1)) as pool:
             return list(pool.map(one, range(parts)))
+
+    def _herd(self, herd: HERD) -> list[Node]:
+        """The six tables of a HERD (``herd_table`` nodes, its children), one
+        ``data/<table object id>/`` file each: the previous
+        version's file for a table unchanged since it was read from (or written to) this
+        store, else a new one. A table that a newer version changed is refused."""
+        prev = self.previous.get(herd.object_id)
+        prev_tables: dict[str, Node] = {}
+        if prev is not None and prev.get("kind") == "herd":
+            prev_tables = {str(t.get("object_id")): t for t in prev.get("children", ())}
+        out = []
+        for name, table in herd.tables.items():
+            self._claim(table.object_id, f"table {name!r} of HERD {herd.name!r}")
+            before = prev_tables.get(table.object_id)
+            paths = None if before is None else tuple(str(f["path"]) for f in before["files"])
+            known = [s for s in (table._committed, table._pending) if s and s[0] == self.store.url]
+            base = next((s for s in known if s[1] == paths), None)
+            if known and paths is not None and base is None:
+                msg = (
+                    f"table {name!r} of HERD {herd.name!r} was read from an older version of "
+                    f"store {self.store.url}, and a newer version changed it; writing this "
+                    f"copy would undo that change, so nothing was committed. Hint: read the "
+                    f"tree again, apply your change to it and write it, or write with mode='w'."
+                )
+                raise StaleWriteError(msg)
+            if base is not None and before is not None and base[2] == table._mutations:
+                node = {k: before[k] for k in ("schema", "num_rows", "files")}
+            else:
+                rows = table.to_arrow()
+                entry = write_file(self.store, f"data/{table.object_id}", rows, self.options)
+                node = {
+                    "schema": _schema_text(rows.schema),
+                    "num_rows": rows.num_rows,
+                    "files": [entry.to_dict()],
+                }
+            written = tuple(str(f["path"]) for f in node["files"])
+            table._pending = (self.store.url, written, table._mutations)
+            out.append(
+                {
+                    "kind": "herd_table",
+                    "name": name,
+                    "data_type": table.data_type,
+                    "namespace": table.namespace,
+                    "object_id": table.object_id,
+                    **node,
+                }
+            )
+        return out
 
     def _csr(self, matrix: CSRMatrix) -> Node:
         node: Node = {"description": matrix.description, "shape": list(matrix.shape)}
@@ -481,6 +554,8 @@ class TreeReader:
             made = self._group(node)
         elif kind == "csr":
             made = self._csr(node)
+        elif kind == "herd":
+            made = self._herd(node)
         elif kind == "link":
             made = Link(str(node["name"]), object_id=object_id)
             self.pending.append((made, "target", str(node["target"])))
@@ -660,6 +735,57 @@ class TreeReader:
                 container.scalar = values[""]  # type: ignore[attr-defined]
             else:
                 container.attributes.update(values)  # type: ignore[attr-defined]
+
+    def _herd(self, node: Node) -> HERD:
+        """A HERD: its six tables stay in the store until used; its objects table resolves
+        against every object of the tree read with it (``HERD.get_container``)."""
+        name = str(node["name"])
+        entries = {str(t.get("name")): t for t in node.get("children", ())}
+        if any(t.get("kind") != "herd_table" for t in entries.values()):
+            msg = f"HERD {name!r}: the manifest lists a child that is not a herd_table node"
+            raise CorruptStoreError(msg)
+        unknown = sorted(set(entries) - set(HERD_TABLES))
+        missing = [n for n in HERD_TABLES if n not in entries]
+        if unknown or missing or len(node.get("children", ())) != len(HERD_TABLES):
+            msg = (
+                f"HERD {name!r}: the manifest lists the tables {sorted(entries)}; a HERD has "
+                f"{list(HERD_TABLES)} (missing {missing}, unknown {unknown})"
+            )
+            raise CorruptStoreError(msg)
+        tables: dict[str, HerdTable] = {}
+        for table_name, cls in HERD_TABLES.items():
+            entry = entries[table_name]
+            oid = check_object_id(entry.get("object_id"), what=f"table {table_name!r} of {name!r}")
+            where = f"table {table_name!r} of HERD {name!r}"
+            schema = _schema_of(entry["schema"], where=where)
+            files = self._files(entry, f"{name}/{table_name}", schema)
+            if files.num_rows != int(entry["num_rows"]):
+                msg = (
+                    f"{where}: the manifest lists {entry['num_rows']} rows but its files "
+                    f"hold {files.num_rows}"
+                )
+                raise CorruptStoreError(msg)
+
+            def load(files: TableFiles = files, schema: pa.Schema = schema) -> pa.Table:
+                return pa.table({n: files.column(n) for n in schema.names})
+
+            table = cls._stored(load, files.num_rows, table_name, oid)
+            paths = tuple(str(f["path"]) for f in entry["files"])
+            table._committed = (self.store.url, paths, 0)
+            tables[table_name] = table
+            if oid in self.objects or oid in self.nodes:
+                msg = f"two objects of the manifest have the object id {oid!r}"
+                raise CorruptStoreError(msg)
+            self.nodes[oid] = entry
+            self.objects[oid] = table
+        herd = HERD(
+            name=name,
+            object_id=node.get("object_id"),
+            type_map=self.type_map,
+            **tables,  # type: ignore[arg-type]
+        )
+        herd._containers = self.objects  # filled as the rest of the tree is read
+        return herd
 
     def _csr(self, node: Node) -> CSRMatrix:
         name = str(node["name"])

@@ -53,10 +53,15 @@ def _files_of(node: dict[str, Any], store: Store, version: int) -> set[str]:
     stack = [node]
     while stack:
         current = stack.pop()
-        files, children = current.get("files", []), current.get("children", [])
-        if not isinstance(files, list) or not isinstance(children, list):
-            msg = f"version {version} has a node whose files or children are not lists"
+        files = current.get("files", [])
+        nested = [current.get(key, []) for key in _layout.NESTED]
+        if not isinstance(files, list) or not all(isinstance(n, list) for n in nested):
+            msg = (
+                f"version {version} has a node whose files, children, members or categories "
+                f"are not lists"
+            )
             raise CorruptStoreError(msg)
+        children = [c for n in nested for c in n]
         if not all(isinstance(c, dict) for c in children):
             msg = f"version {version} has a node whose children are not all nodes"
             raise CorruptStoreError(msg)

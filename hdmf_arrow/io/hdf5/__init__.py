@@ -10,7 +10,7 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from hdmf_arrow.common import BuildManager, Container, get_manager
+from hdmf_arrow.common import BuildManager, Container, get_manager, register_io_class
 from hdmf_arrow.common._registry import type_map_for
 from hdmf_arrow.errors import (
     InvalidArgumentError,
@@ -19,6 +19,7 @@ from hdmf_arrow.errors import (
     StoreExistsError,
     UnsupportedHDF5Error,
 )
+from hdmf_arrow.io.hdf5._cells import select_region
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -388,4 +389,6 @@ def export_hdf5(
             h5.write(root)
 
 
-__all__ = ["HDF5IO", "export_hdf5", "import_hdf5", "is_hdf5"]
+register_io_class("hdf5", HDF5IO)  # hdmf_arrow.common.get_hdf5io opens files with it
+
+__all__ = ["HDF5IO", "export_hdf5", "import_hdf5", "is_hdf5", "select_region"]

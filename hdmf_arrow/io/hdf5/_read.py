@@ -4,7 +4,7 @@ Every typed group becomes a container of its data type's class (generated from t
 when no class is registered), every untyped group a :class:`Group`, every dataset a
 :class:`Dataset` (or its data type's class), every soft link a :class:`Link`. A group whose
 type is a DynamicTable becomes a table: ``colnames`` in order, ``*_index`` datasets as list
-levels, regions, enums and object references as columns (docs/format.md, section 9).
+levels, regions, enums, object and region references as columns (docs/format.md, section 8).
 
 Nothing but scalars and enum elements is read up front: columns and datasets are read when
 first used, in blocks when a store writes them.
@@ -40,6 +40,8 @@ from hdmf_arrow.common import (
     VectorData,
 )
 from hdmf_arrow.common._columns import column_from_stored
+from hdmf_arrow.common._herd import HERD
+from hdmf_arrow.common._herd_tables import TABLES as HERD_TABLES
 from hdmf_arrow.common._registry import SpecGroup
 from hdmf_arrow.errors import (
     HdmfArrowError,
@@ -48,6 +50,8 @@ from hdmf_arrow.errors import (
     UnresolvedReferenceError,
     UnsupportedHDF5Error,
 )
+from hdmf_arrow.io.hdf5._cells import REGION_TYPE
+from hdmf_arrow.io.hdf5._regions import region_cells, region_value
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -71,6 +75,19 @@ class _Ref:
 
     def __init__(self, ref: h5py.Reference) -> None:
         self.ref = ref
+
+
+class _Region(_Ref):
+    """A region reference met while reading: becomes ``{"region": cell}`` once every object
+    exists (docs/format.md, section 8)."""
+
+    __slots__ = ()
+
+
+class _Regions(_Region):
+    """An attribute holding an array of region references: becomes a list of them."""
+
+    __slots__ = ()
 
 
 def load_cached_specs(file: h5py.File, type_map: TypeMap, *, source: str) -> list[str]:
@@ -165,10 +182,14 @@ class H5Reader:
         self.progress = progress
         self.by_path: dict[str, Container] = {}
         self.links: list[tuple[Link, str]] = []
-        # (owner, attribute or None for a scalar dataset's value, reference)
+        # (owner, attribute or None for a scalar dataset's value, reference or region)
         self.refs: list[tuple[Container, str | None, _Ref]] = []
         self.regions: list[tuple[DynamicTableRegion, _Ref]] = []
         self._addresses: dict[int, str] = {}  # HDF5 object address -> path first seen
+        # HDF5 object address -> what was made of it: how references are resolved (HDF5's
+        # own H5Rget_name / H5Iget_name search the whole file for a path, ~0.1 s per call in
+        # a file of a few thousand objects)
+        self.by_address: dict[int, Container] = {}
 
     # -- the tree ----------------------------------------------------------------------------
 
@@ -244,8 +265,7 @@ class H5Reader:
 
     def _attr_value(self, value: Any, obj: h5py.HLObject, key: str) -> Any:
         if isinstance(value, h5py.RegionReference):
-            msg = f"attribute {key!r} of {self._where(obj)} is a region reference (not imported)"
-            raise UnsupportedHDF5Error(msg)
+            return _Region(value)
         if isinstance(value, h5py.Reference):
             return _Ref(value)
         if isinstance(value, h5py.Empty):
@@ -263,7 +283,16 @@ class H5Reader:
             return value.item()
         if isinstance(value, np.ndarray):
             if value.dtype.kind == "O" or value.dtype.kind == "S":
-                return [self._attr_value(v, obj, key) for v in value.ravel().tolist()]
+                items = [self._attr_value(v, obj, key) for v in value.ravel().tolist()]
+                if any(isinstance(v, _Region) for v in items):
+                    return _Regions([v.ref for v in items])
+                if any(isinstance(v, _Ref) for v in items):
+                    msg = (
+                        f"attribute {key!r} of {self._where(obj)} is an array of object "
+                        f"references (not imported)"
+                    )
+                    raise UnsupportedHDF5Error(msg)
+                return items
             return value.tolist()
         return value
 
@@ -291,6 +320,8 @@ class H5Reader:
             made = self._table(name, g, cls, object_id, attrs)
         elif issubclass(cls, CSRMatrix):
             made = self._csr(name, g, cls, object_id, attrs)
+        elif issubclass(cls, HERD):
+            made = self._herd(name, g, cls, object_id)
         else:
             keys = [k for k in g if not (g.name == "/" and k == "specifications")]
             children = [c for key in keys if (c := self._member(g, key)) is not None]
@@ -306,8 +337,37 @@ class H5Reader:
                 )
                 raise UnsupportedHDF5Error(msg)
             self._note_refs(made, attrs)
-        self.by_path[g.name] = made
+        self._keep(g, made)
         return made
+
+    def _herd(self, name: str, g: h5py.Group, cls: type[HERD], object_id: str | None) -> HERD:
+        """A HERD group as hdmf writes it: six compound datasets, read whole (they are small:
+        one row per annotated key)."""
+        tables: dict[str, Any] = {}
+        for table_name, table_cls in HERD_TABLES.items():
+            ds = g.get(table_name)
+            if not isinstance(ds, h5py.Dataset) or ds.dtype.names is None:
+                msg = (
+                    f"{self._where(g)}: a HERD group holds the compound dataset "
+                    f"{table_name!r}; found {type(ds).__name__ if ds is not None else 'nothing'}"
+                )
+                raise UnsupportedHDF5Error(msg)
+            values = ds[()]
+            columns = {}
+            for field in ds.dtype.names:
+                column = values[field]
+                if column.dtype.kind in "OS":
+                    column = [v.decode() if isinstance(v, bytes) else v for v in column.tolist()]
+                columns[field] = column
+            _, _, table_id, _ = self._attrs(ds)
+            try:
+                tables[table_name] = table_cls.from_arrow(
+                    pa.table(columns), table_name, object_id=table_id
+                )
+            except HdmfArrowError as exc:
+                msg = f"{self._where(ds)}: {exc}"
+                raise type(exc)(msg) from None
+        return cls(**tables, name=name, object_id=object_id)
 
     def _note_refs(self, owner: Container, attrs: dict[str, Any]) -> None:
         for key, value in attrs.items():
@@ -352,7 +412,7 @@ class H5Reader:
             made.attributes.update(attrs)
             self._lazy(made, ds)
         self._note_refs(made, made.attributes)
-        self.by_path[ds.name] = made
+        self._keep(ds, made)
         return made
 
     def _scalar(self, ds: h5py.Dataset) -> Any:
@@ -361,8 +421,7 @@ class H5Reader:
             return ds.asstr()[()]
         value = ds[()]
         if isinstance(value, h5py.RegionReference):
-            msg = f"{self._where(ds)} is a region reference (not imported)"
-            raise UnsupportedHDF5Error(msg)
+            return _Region(value)
         if isinstance(value, h5py.Reference):
             return _Ref(value)
         if dtype.names is not None:
@@ -417,12 +476,14 @@ class H5Reader:
 
     def _rows(self, ds: h5py.Dataset, start: int, stop: int | None) -> pa.Array:
         stop = ds.shape[0] if stop is None else stop
+        if h5py.check_ref_dtype(ds.dtype) is h5py.Reference and stop > start:
+            return self._object_ref_rows(ds, start, stop)
         values = ds[start:stop] if h5py.check_string_dtype(ds.dtype) is None else (
             ds.asstr()[start:stop]
         )  # fmt: skip
         if self.progress is not None:
             self.progress(_nbytes(ds, stop - start))
-        return self._to_arrow(values, ds)
+        return self._to_arrow(values, ds, start)
 
     def blocks(
         self, ds: h5py.Dataset, start: int = 0, stop: int | None = None
@@ -438,16 +499,26 @@ class H5Reader:
         for first in range(start, n, step):
             yield self.rows(ds, first, min(n, first + step))
 
-    def _to_arrow(self, values: np.ndarray, ds: h5py.Dataset) -> pa.Array:
+    def _to_arrow(self, values: np.ndarray, ds: h5py.Dataset, start: int = 0) -> pa.Array:
+        """Rows ``start:...`` of ``ds`` read as ``values``, as Arrow (``start`` names rows in
+        messages)."""
         flat = values.reshape(-1) if values.ndim > 1 else values
-        arr = self._flat_to_arrow(flat, ds.dtype, ds)
+        arr = self._flat_to_arrow(flat, ds.dtype, ds, (start, int(np.prod(values.shape[1:]))))
         for k in reversed(values.shape[1:]):
             arr = pa.FixedSizeListArray.from_arrays(arr, k)
         return arr
 
-    def _flat_to_arrow(self, flat: np.ndarray, dtype: np.dtype, ds: h5py.Dataset) -> pa.Array:
+    def _flat_to_arrow(
+        self, flat: np.ndarray, dtype: np.dtype, ds: h5py.Dataset, rows: tuple[int, int] = (0, 1)
+    ) -> pa.Array:
+        """``rows``: the first row's number and the elements per row (for messages)."""
         if dtype.names is not None:
-            fields = [self._flat_to_arrow(flat[f], dtype[f], ds) for f in dtype.names]
+            fields = []
+            for f in dtype.names:
+                if dtype == ds.dtype and h5py.check_ref_dtype(dtype[f]) is h5py.Reference:
+                    fields.append(self._object_field(flat[f], ds, f, rows))  # by address
+                else:
+                    fields.append(self._flat_to_arrow(flat[f], dtype[f], ds, rows))
             return pa.StructArray.from_arrays(fields, names=list(dtype.names))
         if h5py.check_string_dtype(dtype) is not None:
             if flat.dtype.kind == "S" or (flat.size and isinstance(flat[0], bytes)):
@@ -455,8 +526,9 @@ class H5Reader:
             return pa.array(flat, type=pa.string())
         ref = h5py.check_ref_dtype(dtype)
         if ref is h5py.RegionReference:
-            msg = f"{self._where(ds)} holds region references (not imported)"
-            raise UnsupportedHDF5Error(msg)
+            return region_cells(
+                flat, self.file, self._region_target, where=self._where(ds), rows=rows
+            )
         if ref is not None:
             return self._object_ids(flat, ds)
         if dtype.kind == "S":
@@ -464,6 +536,59 @@ class H5Reader:
         if h5py.check_enum_dtype(dtype) is not None and dtype.kind != "b":
             return pa.array(flat.astype(dtype.base))
         return pa.array(flat)
+
+    def _object_ref_rows(self, ds: h5py.Dataset, start: int, stop: int) -> pa.Array:
+        """Rows of a dataset of object references as object ids, without an h5py Reference
+        per row: the references are read as what HDF5 stores (the target's address, 0 for a
+        null one) and each distinct address is looked up once. (h5py References hash by
+        identity, so grouping them would look every row up.)"""
+        shape = (stop - start, *ds.shape[1:])
+        addresses = np.empty(shape, dtype=np.uint64)
+        file_space = ds.id.get_space()
+        file_space.select_hyperslab((start, *(0 for _ in shape[1:])), shape)
+        ds.id.read(h5py.h5s.create_simple(shape), file_space, addresses,
+                   mtype=h5py.h5t.STD_REF_OBJ)  # fmt: skip
+        if self.progress is not None:
+            self.progress(addresses.nbytes)
+        flat = addresses.reshape(-1)
+        _, first, codes = np.unique(flat, return_index=True, return_inverse=True)
+        ids = []
+        for k in first:
+            at = np.unravel_index(int(k), shape)
+            ref = ds[(start + int(at[0]), *(int(i) for i in at[1:]))]
+            ids.append(self._target(_Ref(ref), f"row {start + int(at[0])} of {self._where(ds)}"
+                                    ).object_id)  # fmt: skip
+        arr: pa.Array = pa.array(np.asarray(ids, dtype=object)[codes.reshape(-1)], pa.string())
+        for k in reversed(shape[1:]):
+            arr = pa.FixedSizeListArray.from_arrays(arr, k)
+        return arr
+
+    def _object_field(
+        self, refs: np.ndarray, ds: h5py.Dataset, field: str, rows: tuple[int, int]
+    ) -> pa.Array:
+        """A compound dataset's field of object references (rows ``rows[0]:...``) as object
+        ids: the field is read again as the addresses HDF5 stores, and each distinct address
+        is looked up once (with the h5py Reference of its first row)."""
+        start, width = rows
+        count = len(refs) // max(1, width)
+        if not len(refs):
+            return pa.array([], type=pa.string())
+        shape = (count, *ds.shape[1:])
+        mtype = h5py.h5t.create(h5py.h5t.COMPOUND, 8)
+        mtype.insert(field.encode(), 0, h5py.h5t.STD_REF_OBJ)
+        buf = np.empty(shape, dtype=[(field, np.uint64)])
+        file_space = ds.id.get_space()
+        file_space.select_hyperslab((start, *(0 for _ in shape[1:])), shape)
+        ds.id.read(h5py.h5s.create_simple(shape), file_space, buf, mtype=mtype)
+        _, first, codes = np.unique(buf[field].reshape(-1), return_index=True, return_inverse=True)
+        where = f"field {field!r} of {self._where(ds)}"
+        ids = [
+            self._target(
+                _Ref(refs[k]), f"row {start + int(k) // max(1, width)} of {where}"
+            ).object_id
+            for k in first
+        ]
+        return pa.array(np.asarray(ids, dtype=object)[codes.reshape(-1)], type=pa.string())
 
     def _object_ids(self, refs: np.ndarray, ds: h5py.Dataset) -> pa.Array:
         """Object references as the object ids of the containers they point at: each distinct
@@ -473,14 +598,36 @@ class H5Reader:
                for r in uniques]  # fmt: skip
         return pa.array(np.asarray(ids, dtype=object)[codes], type=pa.string())
 
+    def _keep(self, obj: h5py.HLObject, made: Container) -> None:
+        """Remember what ``obj`` became, by path (links) and by address (references)."""
+        self.by_path[obj.name] = made
+        self.by_address.setdefault(h5py.h5o.get_info(obj.id).addr, made)
+
+    def _region_target(self, ref: h5py.RegionReference, what: str) -> str:
+        """The object id of the container imported from the dataset a region selects from."""
+        found = self._target(_Ref(ref), what)
+        if not isinstance(found, Data):
+            msg = f"{what} selects from {found.data_type} {found.name!r}, which is not data"
+            raise UnresolvedReferenceError(msg)
+        return found.object_id
+
     def _target(self, ref: _Ref, what: str) -> Container:
+        """The container imported from the object ``ref`` points at (found by its address,
+        never by HDF5's search for a path)."""
         if not ref.ref:
             msg = f"{what} is a null reference"
             raise UnresolvedReferenceError(msg)
-        name = self.file[ref.ref].name
-        found = self.by_path.get(name)
+        try:
+            oid = h5py.h5r.dereference(ref.ref, self.file.id)
+        except (KeyError, ValueError, OSError):  # its object was deleted and its space reused
+            oid = None
+        found = None if oid is None else self.by_address.get(h5py.h5o.get_info(oid).addr)
         if found is None:
-            msg = f"{what} points at {name}, which was not imported"
+            name = None if oid is None else h5py.h5i.get_name(oid)  # slow; only for the error
+            if name is None:
+                msg = f"{what} points at an object that no longer exists in the file (dangling)"
+            else:
+                msg = f"{what} points at {name.decode()}, which was not imported"
             raise UnresolvedReferenceError(msg)
         return found
 
@@ -513,7 +660,7 @@ class H5Reader:
         ids._buf = ColumnBuffer.stored(
             pa.int64(), len(id_ds), lambda: self.rows(id_ds).cast(pa.int64())
         )
-        self.by_path[id_ds.name] = ids
+        self._keep(id_ds, ids)
         columns = []
         for col in colnames:
             if col not in g:
@@ -614,12 +761,12 @@ class H5Reader:
         elements_oid = None
         elements_type = None
         if isinstance(elements_ref, _Ref):
-            el_ds = self.file[elements_ref.ref]
+            el_ds, beside = self._elements(elements_ref.ref, g, col)
             elements_type = self._arrow_type(el_ds)[0]
             elements = tuple(self.rows(el_ds).to_pylist())
             elements_oid = self._attrs(el_ds)[2]
-            if el_ds.parent.name == g.name:
-                parts.append(el_ds.name.rsplit("/", 1)[-1])
+            if beside is not None:
+                parts.append(beside)
         index_oids = tuple(self._attrs(i)[2] or "" for i in indexes)
         meta = ColumnMeta(
             data_type="DynamicTableRegion" if table_ref is not None else data_type,
@@ -632,6 +779,13 @@ class H5Reader:
             elements=elements,
             attributes={k: v for k, v in attrs.items() if not isinstance(v, _Ref)},
         )
+        regions = [k for k, v in attrs.items() if isinstance(v, _Region)]
+        if regions:
+            msg = (
+                f"attribute {regions[0]!r} of {self._where(data)} is a region reference; "
+                f"region references in attributes of table columns are not imported yet"
+            )
+            raise UnsupportedHDF5Error(msg)
         inner, reftype = self._arrow_type(data)
         if elements_type is not None:
             inner = pa.dictionary(inner, elements_type)
@@ -658,14 +812,31 @@ class H5Reader:
         base.reftype = reftype
         if rows is not None:
             return top, parts  # a block: nothing to register
-        self.by_path[data.name] = base
+        self._keep(data, base)
         node: Data = top
         for ds in indexes:
-            self.by_path[ds.name] = node
+            self._keep(ds, node)
             node = getattr(node, "target", node)
         if isinstance(table_ref, _Ref) and isinstance(base, DynamicTableRegion):
             self.regions.append((base, table_ref))
         return top, parts
+
+    def _elements(
+        self, ref: h5py.Reference, g: h5py.Group, col: str
+    ) -> tuple[h5py.Dataset, str | None]:
+        """The elements dataset an enum column refers to, and its name when it is in the
+        table's group: found by address among the group's datasets (``<col>_elements``
+        first), so that HDF5 never searches the file for its path."""
+        address = h5py.h5o.get_info(h5py.h5r.dereference(ref, self.file.id)).addr
+        names = [f"{col}_elements", *(k for k in g if k != f"{col}_elements")]
+        for name in names:
+            link = g.get(name, getlink=True)
+            if isinstance(link, h5py.HardLink):
+                obj = g[name]
+                if isinstance(obj, h5py.Dataset) and h5py.h5o.get_info(obj.id).addr == address:
+                    return obj, name
+        found: h5py.Dataset = self.file[ref]  # elsewhere in the file (HDF5 finds its path)
+        return found, None
 
     def _ragged(
         self,
@@ -776,16 +947,32 @@ class H5Reader:
             link.target = target
         for owner, key, ref in self.refs:
             what = f"the value of {owner.name!r}" if key is None else f"attribute {key!r}"
-            target = self._target(ref, f"{what} of {owner.name!r}")
+            value: Any
+            if isinstance(ref, _Regions):
+                value = [
+                    region_value(
+                        r,
+                        self.file,
+                        self._region_target,
+                        where=f"item {k} of {what} of {owner.name!r}",
+                    )
+                    for k, r in enumerate(ref.ref)
+                ]
+            elif isinstance(ref, _Region):
+                value = region_value(
+                    ref.ref, self.file, self._region_target, where=f"{what} of {owner.name!r}"
+                )
+            else:
+                value = self._target(ref, f"{what} of {owner.name!r}")
             if key is None:  # a scalar dataset holding a reference
                 assert isinstance(owner, Dataset)
-                owner.scalar = target
+                owner.scalar = value
                 continue
             stored = getattr(owner, "attributes", None)
             if isinstance(stored, dict) and key in stored:
-                stored[key] = target
+                stored[key] = value
             if key in getattr(owner, "spec_attributes", ()) or isinstance(owner, DynamicTable):
-                setattr(owner, key, target)
+                setattr(owner, key, value)
         for region, ref in self.regions:
             target = self._target(ref, f"the 'table' of region {region.name!r}")
             if not isinstance(target, DynamicTable):
@@ -833,15 +1020,14 @@ def _element_type(dtype: np.dtype, *, where: str) -> tuple[pa.DataType, Any]:
         for f in dtype.names:
             t, r = _element_type(dtype[f], where=where)
             fields.append(pa.field(f, t))
-            if r is not None:
-                refs[f] = "object"
+            if isinstance(r, str):
+                refs[f] = r
         return pa.struct(fields), refs or None
     if h5py.check_string_dtype(dtype) is not None or dtype.kind == "S":
         return pa.string(), None
     ref = h5py.check_ref_dtype(dtype)
     if ref is h5py.RegionReference:
-        msg = f"{where} holds region references (not imported)"
-        raise UnsupportedHDF5Error(msg)
+        return REGION_TYPE, "region"
     if ref is not None:
         return pa.string(), "object"
     if dtype.kind == "b":

@@ -4,8 +4,9 @@ Every typed object gets ``neurodata_type`` (NWB) or ``data_type`` (hdmf), ``name
 ``object_id`` attributes; a table is a group with ``colnames``, an ``id`` dataset, one dataset
 per column, ``<col>_index`` datasets for ragged levels, ``table`` references on regions and
 ``elements`` references on enums; links are soft links; the specs of every namespace used are
-cached under ``/specifications`` with ``.specloc`` on the root. Objects are written first and
-references second (a reference needs its target to exist).
+cached under ``/specifications`` with ``.specloc`` on the root; region cells (``reftype
+"region"``, ``{"region": cell}`` attributes) become HDF5 region references. Objects are written
+first and references second (a reference needs its target to exist).
 """
 
 from __future__ import annotations
@@ -31,9 +32,12 @@ from hdmf_arrow.common import (
     Link,
 )
 from hdmf_arrow.common._columns import column_meta
+from hdmf_arrow.common._herd import HERD
 from hdmf_arrow.common._walk import walk
 from hdmf_arrow.errors import HdmfArrowError, UnresolvedReferenceError, UnsupportedHDF5Error
 from hdmf_arrow.io._specs import used_namespaces
+from hdmf_arrow.io.hdf5._cells import is_region_value
+from hdmf_arrow.io.hdf5._regions import RegionWriter
 from hdmf_arrow.spec import DatasetSpec, GroupSpec
 from hdmf_arrow.spec.write import spec_document
 
@@ -65,6 +69,7 @@ class H5Writer:
         self.paths: dict[str, str] = {}  # object id -> HDF5 path
         self.type_key = "data_type"
         self._refs: list[Callable[[], None]] = []  # written once every object exists
+        self._regions = RegionWriter(file, self.paths.get)
 
     # -- planning ------------------------------------------------------------------------------
 
@@ -171,6 +176,9 @@ class H5Writer:
         if isinstance(obj, CSRMatrix):
             self._csr(root_group or parent.create_group(obj.name), obj)
             return
+        if isinstance(obj, HERD):
+            self._herd(root_group or parent.create_group(obj.name), obj)
+            return
         if isinstance(obj, Data):
             if root_group is not None:
                 msg = f"{obj.data_type} {obj.name!r}: an HDF5 file's root is a group, not a dataset"
@@ -185,6 +193,24 @@ class H5Writer:
         for child in obj.children:
             self._object(group, child, spec=_child_spec(own, child.name))
 
+    def _herd(self, group: h5py.Group, herd: HERD) -> None:
+        """HERD as hdmf writes it: a group of six compound datasets of type Data (text
+        fields as variable-length UTF-8 strings, indices uint32), one row per table row."""
+        self._type_attrs(group, herd)
+        for table in herd.children:
+            rows = table.to_arrow()  # type: ignore[attr-defined]
+            fields = []
+            for field in rows.schema:
+                text = pa.types.is_string(field.type) or pa.types.is_large_string(field.type)
+                fields.append((field.name, h5py.string_dtype() if text else np.uint32))
+            values = np.empty(rows.num_rows, dtype=np.dtype(fields))
+            for field, column in zip(rows.schema, rows.columns, strict=True):
+                values[field.name] = column.to_numpy(zero_copy_only=False)
+            ds = group.create_dataset(table.name, data=values, maxshape=(None,), chunks=True)
+            self._type_attrs(ds, table)
+            if self.progress is not None:
+                self.progress(values.nbytes)
+
     def _attributes(
         self,
         h5obj: h5py.HLObject,
@@ -198,6 +224,12 @@ class H5Writer:
                 continue
             if isinstance(value, Container):
                 self._reference_attr(h5obj, key, value, owner)
+                continue
+            if is_region_value(value):
+                self._region_attr(h5obj, key, value["region"], owner)
+                continue
+            if _region_list(value):
+                self._region_attr(h5obj, key, [v and v["region"] for v in value], owner)
                 continue
             dtype = None
             if spec is not None:
@@ -219,6 +251,28 @@ class H5Writer:
             raise UnresolvedReferenceError(msg)
         self._reference_path(h5obj, key, path)
 
+    def _region_attr(
+        self,
+        h5obj: h5py.HLObject,
+        key: str,
+        cell: dict[str, Any] | list[dict[str, Any] | None],
+        owner: Container,
+    ) -> None:
+        """Set attribute ``key`` to a region reference (or an array of them, for a list of
+        cells) once every object exists."""
+        where = f"attribute {key!r} of {owner.name!r}"
+
+        def write() -> None:
+            if isinstance(cell, list):
+                refs = [
+                    self._regions.one(c, where=f"item {k} of {where}") for k, c in enumerate(cell)
+                ]
+                h5obj.attrs.create(key, refs, dtype=h5py.regionref_dtype)
+            else:
+                h5obj.attrs[key] = self._regions.one(cell, where=where)
+
+        self._refs.append(write)
+
     def _reference_path(self, h5obj: h5py.HLObject, key: str, path: str) -> None:
         """Set attribute ``key`` to a reference to ``path`` once every object exists."""
         self._refs.append(lambda: h5obj.attrs.__setitem__(key, self.file[path].ref))
@@ -236,6 +290,10 @@ class H5Writer:
                 self._refs.append(
                     lambda: ds.__setitem__((), self.file[self.paths[value.object_id]].ref)
                 )
+            elif is_region_value(value):
+                ds = parent.create_dataset(data.name, shape=(), dtype=h5py.regionref_dtype)
+                cell = value["region"]
+                self._refs.append(lambda: ds.__setitem__((), self._regions.one(cell, where=where)))
             else:
                 dtype = spec.dtype if isinstance(spec, DatasetSpec) else None
                 ds = parent.create_dataset(data.name, data=_attr_value(value, dtype, where=where))
@@ -285,13 +343,26 @@ class H5Writer:
                 lambda: ds.__setitem__(slice(None), self._refs_of(ids, where).reshape(shape))
             )
             return ds
+        if reftype == "region":
+            ds = parent.create_dataset(name, shape=tuple(shape), dtype=h5py.regionref_dtype)
+            cells = flat
+            self._refs.append(
+                lambda: ds.__setitem__(
+                    slice(None), self._regions.many(cells, where=where).reshape(shape)
+                )
+            )
+            return ds
         values, ids = _numpy(flat, where=where, spec_dtype=spec_dtype, reftype=reftype)
         if ids:  # a compound with reference fields: filled in once their targets exist
             ds = parent.create_dataset(name, shape=tuple(shape), dtype=values.dtype)
 
             def fill() -> None:
                 for field, field_ids in ids.items():
-                    values[field] = self._refs_of(field_ids, f"{where}, field {field!r}")
+                    here = f"{where}, field {field!r}"
+                    if isinstance(reftype, dict) and reftype.get(field) == "region":
+                        values[field] = self._regions.many(field_ids, where=here)
+                    else:
+                        values[field] = self._refs_of(field_ids, here)
                 ds[...] = values.reshape(shape)
 
             self._refs.append(fill)
@@ -468,6 +539,15 @@ def _stem(source: str) -> str:
     return source.rsplit(".", 1)[0] if source.endswith((".yaml", ".yml")) else source
 
 
+def _region_list(value: object) -> bool:
+    """Whether an attribute value is a list of region references (None for a null one)."""
+    return (
+        isinstance(value, list)
+        and any(v is not None for v in value)
+        and all(v is None or is_region_value(v) for v in value)
+    )
+
+
 def _child_spec(spec: GroupSpec | DatasetSpec | None, name: str) -> GroupSpec | DatasetSpec | None:
     if not isinstance(spec, GroupSpec):
         return None
@@ -518,8 +598,11 @@ def _numpy(
         ids: dict[str, pa.Array] = {}
         for i, f in enumerate(t):
             child = flat.field(i)
-            if isinstance(reftype, dict) and reftype.get(f.name) == "object":
-                dtypes.append((f.name, h5py.ref_dtype))
+            if isinstance(reftype, dict) and reftype.get(f.name) in ("object", "region"):
+                kind = reftype[f.name]
+                dtypes.append(
+                    (f.name, h5py.ref_dtype if kind == "object" else h5py.regionref_dtype)
+                )
                 ids[f.name] = child
                 parts[f.name] = None
             else:
