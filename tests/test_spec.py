@@ -585,7 +585,7 @@ def test_the_seed_example_runs_and_its_yaml_loads_in_hdmf(
 
 
 def test_namespace_builder_details(tmp_path: Path) -> None:
-    with pytest.raises(SpecError, match="has no version"):
+    with pytest.raises(SpecError, match="missing key 'version'"):
         NamespaceBuilder(doc="x", name="ndx-x")
     with pytest.raises(SpecError, match="without whitespace"):
         NamespaceBuilder(doc="x", name="ndx x", version="1")
@@ -899,7 +899,7 @@ def test_bad_namespace_files(tmp_path: Path) -> None:
     )
     with (
         pytest.raises(SpecError, match=r"nope\.yaml: cannot read the spec file"),
-        pytest.warns(UserWarning, match="has no 'version'"),
+        pytest.warns(UserWarning, match="namespace 'a' is missing the required key 'version'"),
     ):
         NamespaceCatalog().load_namespaces(tmp_path / "ns.yaml")
     with pytest.raises(FileNotFoundError):

@@ -479,9 +479,7 @@ def test_a_fifo_in_place_of_a_data_file_is_refused_without_blocking(tmp_path: Pa
     assert isinstance(error, UnsafePathError), error
 
 
-def test_a_huge_manifest_is_refused_unread(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_huge_manifest_is_refused_unread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     location = tmp_path / "s.hdmf"
     hdmf_arrow.write(table(), location)
     size = (location / version_key(1)).stat().st_size

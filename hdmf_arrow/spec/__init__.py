@@ -41,25 +41,29 @@ from hdmf_arrow.spec.model import (
     ZERO_OR_ONE,
     AttributeSpec,
     DatasetSpec,
+    DtypeHelper,
     DtypeSpec,
     GroupSpec,
     LinkSpec,
     RefSpec,
 )
 from hdmf_arrow.spec.namespace import SchemaEntry, SpecNamespace, TypeRecord
-from hdmf_arrow.spec.write import NamespaceBuilder, dump_specs, export_spec
+from hdmf_arrow.spec.spec import NAME_WILDCARD, Spec
+from hdmf_arrow.spec.write import NamespaceBuilder, SpecWriter, dump_specs, export_spec
 
 __all__ = [
     "CORE_NAMESPACE",
     "DEF_QUANTITY",
     "DTYPE_SYNONYMS",
     "EXP_NAMESPACE",
+    "NAME_WILDCARD",
     "ONE_OR_MANY",
     "PRIMARY_DTYPES",
     "ZERO_OR_MANY",
     "ZERO_OR_ONE",
     "AttributeSpec",
     "DatasetSpec",
+    "DtypeHelper",
     "DtypeSpec",
     "GroupSpec",
     "LinkSpec",
@@ -69,8 +73,10 @@ __all__ = [
     "NamespaceNotFoundError",
     "RefSpec",
     "SchemaEntry",
+    "Spec",
     "SpecCatalog",
     "SpecNamespace",
+    "SpecWriter",
     "TypeRecord",
     "bundled_specs",
     "canonical_dtype",

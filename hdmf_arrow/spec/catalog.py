@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from hdmf_arrow.errors import HdmfArrowWarning, NamespaceNotFoundError, SpecError
 from hdmf_arrow.spec.load import Location, _parse_yaml, parse_namespace_file, parse_spec_file
 from hdmf_arrow.spec.model import DatasetSpec, GroupSpec, RefSpec, typed_children
-from hdmf_arrow.spec.namespace import SpecNamespace, TypeRecord
+from hdmf_arrow.spec.namespace import SpecNamespace, TypeRecord, check_version
 from hdmf_arrow.spec.resolve import Resolver, check_references
 
 if TYPE_CHECKING:
@@ -104,6 +104,34 @@ class NamespaceCatalog:
             raise SpecError(msg)
         self._namespaces[name] = namespace
 
+    def merge(self, ns_catalog: NamespaceCatalog) -> None:
+        """Add the namespaces (and core namespace names) of another catalog, as hdmf does.
+
+        A namespace already here is kept when it is the same namespace.
+
+        Raises
+        ------
+        SpecError
+            When the other catalog has a different namespace of a name this one has.
+        """
+        for name, namespace in ns_catalog._namespaces.items():
+            mine = self._namespaces.get(name)
+            if mine is namespace:
+                continue
+            self.add_namespace(name, namespace)
+        self._core.extend(n for n in ns_catalog._core if n not in self._core)
+        self._paths.update(ns_catalog._paths)
+
+    def resolve_all_specs(self) -> None:
+        """Make :meth:`get_spec` give resolved specs for namespaces loaded with
+        ``resolve=False`` (hdmf's ``resolve_all_specs``).
+
+        The specs were checked and resolved when they were loaded, so this cannot fail.
+        """
+        for name, namespace in self._namespaces.items():
+            if not namespace._resolve:
+                self._namespaces[name] = namespace._with_types(namespace._types, resolve=True)
+
     def get_namespace(self, name: str) -> SpecNamespace:
         """The namespace called ``name``.
 
@@ -142,6 +170,61 @@ class NamespaceCatalog:
     def get_namespace_sources(self, namespace: str) -> tuple[str, ...]:
         """The source files of a namespace (not those of the namespaces it includes)."""
         return tuple(self.get_namespace(namespace).get_source_files())
+
+    def get_source_types(self, namespace: str) -> tuple[str, ...]:
+        """The types a namespace defines in its own source files (nested ones included), in
+        load order.
+
+        Examples
+        --------
+        >>> core_catalog().get_source_types("hdmf-experimental")
+        ('EnumData',)
+        """
+        ns = self.get_namespace(namespace)
+        return tuple(
+            name
+            for name in ns.get_registered_types()
+            if (record := ns.get_type_record(name)) is not None and record.namespace == namespace
+        )
+
+    def get_types(self, source: str) -> tuple[str, ...]:
+        """The types defined in the source file ``source`` (by the name its namespace gives
+        it), in load order; empty when no loaded namespace has that source.
+
+        Examples
+        --------
+        >>> core_catalog().get_types("base.yaml")
+        ('Data', 'Container', 'SimpleMultiContainer')
+        """
+        for name in self._namespaces:
+            found = [
+                t
+                for t in self.get_source_types(name)
+                if (record := self._namespaces[name].get_type_record(t)) is not None
+                and record.source == source
+            ]
+            if found:
+                return tuple(found)
+        return ()
+
+    def get_spec_source_dict(self, source: str) -> dict[str, list[Spec]] | None:
+        """The top-level specs of a source file as written (not resolved), as
+        ``{'datasets': [...], 'groups': [...]}``; None when no loaded namespace has it.
+
+        Examples
+        --------
+        >>> [s.data_type_def for s in core_catalog().get_spec_source_dict("base.yaml")["groups"]]
+        ['Container', 'SimpleMultiContainer']
+        """
+        for namespace in self._namespaces.values():
+            specs = namespace.own_sources().get(source)
+            if specs:
+                out: dict[str, list[Spec]] = {}
+                for spec in specs:
+                    key = "datasets" if isinstance(spec, DatasetSpec) else "groups"
+                    out.setdefault(key, []).append(spec)
+                return out
+        return None
 
     def load_namespaces(
         self, namespace_path: str | os.PathLike[str], *, resolve: bool = True
@@ -264,34 +347,103 @@ class NamespaceCatalog:
         resolve: bool,
     ) -> LoadResult:
         result: LoadResult = {}
-        ignored: list[str] = []
+        ignored: list[tuple[str, str]] = []
         for entry in entries:
             loaded = self._namespaces.get(entry.name)
             if loaded is not None:
                 if loaded.version != entry.version and self._should_warn(entry, loaded):
                     versions = f"cached version: {entry.version}, loaded version: {loaded.version}"
-                    ignored.append(f"{entry.name} - {versions}")
+                    ignored.append((entry.name, f"{entry.name} - {versions}"))
                 continue
-            if entry.version is None:
-                msg = f"{label}: namespace {entry.name!r} has no 'version'; tell its author"
-                warnings.warn(msg, HdmfArrowWarning, stacklevel=3)
+            if entry.get("version") in (None, "None"):
+                entry["version"] = check_version(entry.get("version"), entry.name, stacklevel=4)
             namespace, included = _build_namespace(
                 entry, label, read, self._namespaces, resolve=resolve
             )
             self._namespaces[entry.name] = namespace
             result[entry.name] = included
+            if entry.name not in self._core:
+                self._warn_conflicts(namespace)
         if ignored:
-            msg = (
-                "Ignoring the following namespace(s) because another version is already loaded:\n"
-                + "\n".join(ignored)
-            )
-            warnings.warn(msg, HdmfArrowWarning, stacklevel=3)
+            self._warn_ignored(ignored)
         return result
+
+    def _warn_conflicts(self, namespace: SpecNamespace) -> None:
+        """hdmf's warning when an extension's type redefines a link of the core type it
+        extends as an attribute, or as a link to a type that is not a subtype of the target."""
+        found = []
+        for name in self.get_source_types(namespace.name):
+            record = namespace.get_type_record(name)
+            if record is None or record.spec.data_type_inc is None:
+                continue
+            core = next(
+                (
+                    r
+                    for parent in namespace.get_hierarchy(name)[1:]
+                    if (r := namespace.get_type_record(parent)) is not None
+                    and r.namespace in self._core
+                ),
+                None,
+            )
+            if core is not None and isinstance(core.resolved, GroupSpec):
+                conflict = _conflict(namespace, record.spec, core.resolved)
+                if conflict is not None:
+                    found.append(conflict)
+        if found:
+            msg = (
+                f"Schema conflict(s) detected in namespace {namespace.name!r}: \n "
+                + "\n".join(found)
+                + " \nThis may cause compatibility issues. Please update the extension version if "
+                "possible or install an older version of the core schema that is compatible."
+            )
+            warnings.warn(msg, HdmfArrowWarning, stacklevel=4)
+
+    def _warn_ignored(self, pairs: list[tuple[str, str]]) -> None:
+        """hdmf's warning for namespaces skipped because another version is loaded (each pair:
+        the namespace and its versions line)."""
+        core = [line for name, line in pairs if name in self._core]
+        other = [line for name, line in pairs if name not in self._core]
+        parts = []
+        if core:
+            parts.append("\n".join(core) + "\nPlease update to the latest package versions.")
+        if other:
+            parts.append(
+                "\n".join(other) + "\nThe loaded extension(s) may not be compatible with the "
+                "cached extension(s) in the file. Please check the extension documentation and "
+                "ignore this warning if these versions are compatible."
+            )
+        msg = (
+            "Ignoring the following cached namespace(s) because another version is already "
+            "loaded:\n" + "\n".join(parts)
+        )
+        warnings.warn(msg, HdmfArrowWarning, stacklevel=4)
 
     def _should_warn(self, entry: SpecNamespace, loaded: SpecNamespace) -> bool:
         if entry.name not in self._core:
             return True
         return _version_key(entry.version) > _version_key(loaded.version)
+
+
+def _conflict(namespace: SpecNamespace, spec: Spec, core: GroupSpec) -> str | None:
+    """The first clash between an extension type's own parts and its core parent's links."""
+    links = {link.name: link for link in core.links if link.name is not None}
+    who = f"{namespace.name} defines {spec.data_type_def}"
+    for attribute in spec.attributes:
+        link = links.get(attribute.name)
+        if link is not None:
+            return (
+                f"{who}.{attribute.name} as an attribute (dtype: {attribute.dtype}) while the "
+                f"core schema defines it as a link to {link.target_type}."
+            )
+    for own in spec.links if isinstance(spec, GroupSpec) else ():
+        link = links.get(own.name) if own.name is not None else None
+        if link is not None and link.target_type not in namespace.get_hierarchy(own.target_type):
+            return (
+                f"{who}.{own.name} as a link to {own.target_type} while the core schema defines "
+                f"it as a link to {link.target_type}. {own.target_type} is not a subtype of "
+                f"{link.target_type}. "
+            )
+    return None
 
 
 def _version_key(version: str | None) -> tuple[int, ...]:
@@ -465,7 +617,16 @@ def _resolve(
     resolved = Resolver(
         located, {n: r.resolved for n, r in imported.items()}, parents
     ).resolve_all()
+    for spec in resolved.values():
+        _mark_resolved(spec)
     return {n: TypeRecord(spec, resolved[n], source, ns_name) for n, (spec, source) in own.items()}
+
+
+def _mark_resolved(spec: Spec) -> None:
+    """Set hdmf's ``resolved`` flag on a resolved spec and its typed parts."""
+    spec._flag = True
+    for child in typed_children(spec):
+        _mark_resolved(child)
 
 
 def bundled_specs() -> Traversable:

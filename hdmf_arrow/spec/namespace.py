@@ -6,39 +6,116 @@ loads a namespace file; they are immutable, so catalogs can share them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import copy
+import warnings
+from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
-from hdmf_arrow.errors import SpecError
+from hdmf_arrow.errors import HdmfArrowWarning, SpecError
 from hdmf_arrow.spec.model import typed_children
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
+    from hdmf_arrow.spec._spec_catalog import SpecCatalog
     from hdmf_arrow.spec.model import JSON, DatasetSpec, GroupSpec
 
-__all__ = ["SchemaEntry", "SpecNamespace", "TypeRecord"]
+__all__ = ["SchemaEntry", "SpecNamespace", "TypeRecord", "check_version"]
 
 
-@dataclass(frozen=True, slots=True)
-class SchemaEntry:
+def _tuple(value: object) -> str | tuple[str, ...] | None:
+    return tuple(value) if isinstance(value, list) else value  # type: ignore[return-value]
+
+
+def check_version(version: object, name: str, *, stacklevel: int = 3) -> str | None:
+    """A namespace's version; None (hdmf's UNVERSIONED) with hdmf's warning when it has none.
+
+    >>> check_version("1.0.0", "ndx-a")
+    '1.0.0'
+    """
+    if version == "None":
+        msg = f"Loaded namespace {name!r} is unversioned. Please notify the extension author."
+        warnings.warn(msg, HdmfArrowWarning, stacklevel=stacklevel)
+        return None
+    if version is None:
+        msg = (
+            f"Loaded namespace {name!r} is missing the required key 'version'. Version will be "
+            "set to 'None'. Please notify the extension author."
+        )
+        warnings.warn(msg, HdmfArrowWarning, stacklevel=stacklevel)
+        return None
+    return version  # type: ignore[return-value]
+
+
+class SchemaEntry(dict):  # type: ignore[type-arg]
     """One item of a namespace's ``schema`` list: a source file or an included namespace.
 
-    ``data_types`` limits what is taken from it (None: every type).
+    A dict in the YAML form, as in hdmf; ``data_types`` limits what is taken from it (None:
+    every type).
+
+    Examples
+    --------
+    >>> entry = SchemaEntry(source="ext.yaml", doc="my types")
+    >>> entry
+    {'doc': 'my types', 'source': 'ext.yaml'}
+    >>> entry.source, entry.data_types
+    ('ext.yaml', None)
     """
 
-    source: str | None = None
-    namespace: str | None = None
-    data_types: tuple[str, ...] | None = None
-    doc: str | None = None
-    title: str | None = None
+    __slots__ = ()
+
+    def __init__(
+        self,
+        source: str | None = None,
+        namespace: str | None = None,
+        data_types: Sequence[str] | None = None,
+        doc: str | None = None,
+        title: str | None = None,
+    ) -> None:
+        super().__init__()
+        for key, value in (("namespace", namespace), ("doc", doc), ("source", source)):
+            if value is not None:
+                self[key] = value
+        if title is not None:
+            self["title"] = title
+        if data_types is not None:
+            self["data_types"] = list(data_types)
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in self.items()))
+
+    @property
+    def source(self) -> str | None:
+        """The spec file, or None."""
+        return self.get("source")
+
+    @property
+    def namespace(self) -> str | None:
+        """The included namespace, or None."""
+        return self.get("namespace")
+
+    @property
+    def data_types(self) -> tuple[str, ...] | None:
+        """The types taken from the source or namespace (None: all)."""
+        types = self.get("data_types")
+        return None if types is None else tuple(types)
+
+    @property
+    def doc(self) -> str | None:
+        """What the source file holds, or None."""
+        return self.get("doc")
+
+    @property
+    def title(self) -> str | None:
+        """The source file's heading, or None."""
+        return self.get("title")
 
     def to_dict(self) -> dict[str, JSON]:
         """The entry as plain data (the YAML form)."""
         out: dict[str, JSON] = {}
         for key in ("namespace", "doc", "source", "title"):
-            value = getattr(self, key)
+            value = self.get(key)
             if value is not None:
                 out[key] = value
         if self.data_types is not None:
@@ -56,31 +133,157 @@ class TypeRecord:
     namespace: str
 
 
-@dataclass(frozen=True, slots=True)
-class SpecNamespace:
+def _plain_list(value: object) -> object:
+    return list(value) if isinstance(value, tuple) else value
+
+
+class SpecNamespace(dict):  # type: ignore[type-arg]
     """A namespace: ``SpecNamespace(doc, name, schema, full_name=None, version=None, date=None,
     author=None, contact=None)``.
 
+    A dict in the YAML form (an item of a namespace file's ``namespaces`` list), as in hdmf.
     The types come from the catalog that loaded the namespace: :meth:`get_spec`,
     :meth:`get_registered_types` and :meth:`get_hierarchy` answer for the namespace's own types
     and those it includes from other namespaces.
+
+    Examples
+    --------
+    >>> ns = SpecNamespace.build_namespace(doc="x", name="ndx-x", version="0.1.0",
+    ...                                    schema=[{"source": "x.yaml"}])
+    >>> ns["name"], ns.get_source_files()
+    ('ndx-x', ['x.yaml'])
     """
 
-    doc: str
-    name: str
-    schema: tuple[SchemaEntry, ...]
-    full_name: str | None = None
-    version: str | None = None
-    date: str | None = None
-    author: str | tuple[str, ...] | None = None
-    contact: str | tuple[str, ...] | None = None
-    _types: Mapping[str, TypeRecord] = field(
-        default_factory=lambda: MappingProxyType({}), repr=False, hash=False
-    )
-    _resolve: bool = field(default=True, repr=False, compare=False)
+    __slots__ = ("_resolve", "_types")
+    #: The version of a namespace that has none (hdmf's constant).
+    UNVERSIONED: ClassVar[None] = None
+
+    def __init__(
+        self,
+        doc: str,
+        name: str,
+        schema: Sequence[SchemaEntry | Mapping[str, object]],
+        full_name: str | None = None,
+        version: str | None = None,
+        date: str | None = None,
+        author: str | Sequence[str] | None = None,
+        contact: str | Sequence[str] | None = None,
+        catalog: SpecCatalog | None = None,
+    ) -> None:
+        super().__init__()
+        if not isinstance(name, str) or not name or any(c.isspace() for c in name):
+            msg = f"namespace name {name!r} must be non-empty, without whitespace"
+            raise SpecError(msg)
+        self["doc"] = doc
+        self["schema"] = [
+            e if isinstance(e, SchemaEntry) else SchemaEntry(**dict(e))  # type: ignore[arg-type]
+            for e in schema
+        ]
+        self["name"] = name
+        if full_name is not None:
+            self["full_name"] = full_name
+        self["version"] = version
+        for key, value in (("date", date), ("author", author), ("contact", contact)):
+            if value is not None:
+                self[key] = _plain_list(value)
+        self._types: Mapping[str, TypeRecord] = MappingProxyType({})
+        self._resolve = True
+        if catalog is not None:  # hdmf's way to give a namespace its types by hand
+            types = {}
+            for data_type in catalog.get_registered_types():
+                spec = catalog.get_spec(data_type)
+                source = catalog.get_spec_source_file(data_type) or ""
+                if spec is not None:
+                    types[data_type] = TypeRecord(spec, spec, source, name)
+            self._types = MappingProxyType(types)
+
+    @property
+    def catalog(self) -> SpecCatalog:
+        """The namespace's types as a :class:`~hdmf_arrow.spec.SpecCatalog` (a new one each
+        time: the namespace itself does not change)."""
+        from hdmf_arrow.spec._spec_catalog import SpecCatalog
+
+        out = SpecCatalog()
+        for record in self._types.values():
+            out.register_spec(record.spec, record.source)
+        return out
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash((self.name, self.version))
+
+    def __repr__(self) -> str:
+        return f"SpecNamespace(name={self.name!r}, version={self.version!r})"
+
+    @classmethod
+    def types_key(cls) -> str:
+        """The key of a schema entry that lists the types taken (``'data_types'``)."""
+        return "data_types"
+
+    @classmethod
+    def build_namespace(cls, **spec_dict: object) -> SpecNamespace:
+        """A namespace from the keys of its YAML form, as hdmf's ``build_namespace``.
+
+        A missing version (or the string ``'None'``) warns and gives
+        :attr:`UNVERSIONED`, as in hdmf.
+
+        Raises
+        ------
+        KeyError
+            When ``doc``, ``name`` or ``schema`` is missing.
+        """
+        for key in ("doc", "name", "schema"):
+            if key not in spec_dict:
+                msg = f"{key!r} not found in {spec_dict}"
+                raise KeyError(msg)
+        kwargs = dict(spec_dict)
+        kwargs["version"] = check_version(kwargs.get("version"), str(kwargs["name"]))
+        return cls(**kwargs)  # type: ignore[arg-type]
+
+    @property
+    def doc(self) -> str:
+        """What the namespace is."""
+        return str(self["doc"])
+
+    @property
+    def name(self) -> str:
+        """The namespace's name."""
+        return str(self["name"])
+
+    @property
+    def schema(self) -> tuple[SchemaEntry, ...]:
+        """The source files and included namespaces, in order."""
+        return tuple(self["schema"])
+
+    @property
+    def full_name(self) -> str | None:
+        """The long name, or None."""
+        return self.get("full_name")
+
+    @property
+    def version(self) -> str | None:
+        """The version, or :attr:`UNVERSIONED` (None)."""
+        return self.get("version") or SpecNamespace.UNVERSIONED
+
+    @property
+    def date(self) -> str | None:
+        """When the namespace was released, or None."""
+        return self.get("date")
+
+    @property
+    def author(self) -> str | tuple[str, ...] | None:
+        """The author (a tuple when several), or None."""
+        return _tuple(self.get("author"))
+
+    @property
+    def contact(self) -> str | tuple[str, ...] | None:
+        """The contact (a tuple when several), or None."""
+        return _tuple(self.get("contact"))
 
     def _with_types(self, types: Mapping[str, TypeRecord], *, resolve: bool) -> SpecNamespace:
-        return replace(self, _types=MappingProxyType(dict(types)), _resolve=resolve)
+        new = copy.copy(self)
+        new._types = MappingProxyType(dict(types))
+        new._resolve = resolve
+        return new
 
     def to_dict(self) -> dict[str, JSON]:
         """The namespace entry as plain data (an item of the ``namespaces`` list)."""

@@ -21,7 +21,6 @@ Types are resolved once, when a namespace is loaded.
 from __future__ import annotations
 
 import difflib
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from hdmf_arrow.spec._checks import _FieldError
@@ -34,6 +33,7 @@ from hdmf_arrow.spec.model import (
     GroupSpec,
     LinkSpec,
     RefSpec,
+    replace_spec,
     typed_children,
 )
 
@@ -330,9 +330,9 @@ class Resolver:
 
 
 def _replace(loc: Location, spec: _R, **changes: Any) -> _R:
-    """``dataclasses.replace`` whose constructor errors name the file, type and key."""
+    """:func:`replace_spec` whose constructor errors name the file, type and key."""
     try:
-        return replace(spec, **changes)
+        return replace_spec(spec, **changes)
     except _FieldError as e:
         raise (loc.key(e.key) if e.key else loc).error(e.problem) from None
 

@@ -6,6 +6,7 @@ the ``# hdmf-schema-language=2.0.2`` header, and load in hdmf as well as here.
 
 from __future__ import annotations
 
+import abc
 import datetime as dt
 import warnings
 from dataclasses import dataclass, field
@@ -13,18 +14,26 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hdmf_arrow.errors import HdmfArrowWarning, SpecError
-from hdmf_arrow.spec._yaml import dump_yaml
+from hdmf_arrow.spec._checks import _plain
+from hdmf_arrow.spec._yaml import dump_yaml, load_yaml
 from hdmf_arrow.spec.catalog import _defs
 from hdmf_arrow.spec.model import DatasetSpec, GroupSpec
 from hdmf_arrow.spec.namespace import SchemaEntry, SpecNamespace
 
 if TYPE_CHECKING:
     import os
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
 
     from hdmf_arrow.spec.model import JSON
 
-__all__ = ["NamespaceBuilder", "dump_specs", "export_spec", "spec_document"]
+__all__ = [
+    "NamespaceBuilder",
+    "SpecWriter",
+    "YAMLSpecWriter",
+    "dump_specs",
+    "export_spec",
+    "spec_document",
+]
 
 
 def dump_specs(specs: Iterable[GroupSpec | DatasetSpec]) -> str:
@@ -101,13 +110,18 @@ class NamespaceBuilder:
         author: str | Sequence[str] | None = None,
         contact: str | Sequence[str] | None = None,
         date: str | dt.date | None = None,
+        namespace_cls: type[SpecNamespace] = SpecNamespace,
     ) -> None:
         if version is None:
-            msg = f"namespace {name!r} has no version; please give the extension a version"
+            msg = (
+                f"Namespace {name!r} missing key 'version'. Please specify a version for the "
+                "extension."
+            )
             raise SpecError(msg)
         if not name or any(c.isspace() for c in name):
             msg = f"namespace name {name!r} must be non-empty, without whitespace"
             raise SpecError(msg)
+        self._cls = namespace_cls
         self._info = SpecNamespace(
             doc=doc,
             name=name,
@@ -205,7 +219,7 @@ class NamespaceBuilder:
             schema.append(
                 SchemaEntry(source=source, data_types=types, doc=info.doc, title=info.title)
             )
-        return SpecNamespace(
+        return self._cls(
             doc=self._info.doc,
             name=self._info.name,
             schema=tuple(schema),
@@ -216,8 +230,24 @@ class NamespaceBuilder:
             contact=self._info.contact,
         )
 
-    def export(self, path: str, outdir: str | os.PathLike[str] = ".") -> tuple[Path, ...]:
+    def export(
+        self,
+        path: str,
+        outdir: str | os.PathLike[str] = ".",
+        writer: SpecWriter | None = None,
+    ) -> tuple[Path, ...]:
         """Write the spec files, then the namespace file ``path``, into ``outdir``.
+
+        Parameters
+        ----------
+        path
+            The namespace file's name.
+        outdir
+            The folder to write to.
+        writer
+            hdmf's hook: an object with ``write_spec(spec_file_dict, path)`` and
+            ``write_namespace(namespace, path)`` that writes the files instead (in its own
+            folder; ``outdir`` is then not used).
 
         Returns
         -------
@@ -225,6 +255,14 @@ class NamespaceBuilder:
             The files written, the namespace file last.
         """
         namespace = self.namespace()
+        if writer is not None:
+            for source, info in self._sources.items():
+                if info.specs:
+                    writer.write_spec(spec_document(info.specs), source)
+            writer.write_namespace(namespace, path)
+            folder = Path(getattr(writer, "outdir", "."))
+            names = [s for s, info in self._sources.items() if info.specs]
+            return tuple(folder / name for name in (*names, path))
         folder = Path(outdir)
         written = []
         for source, info in self._sources.items():
@@ -275,3 +313,104 @@ def export_spec(
     for spec in new_data_types:
         ns_builder.add_spec(ext_path, spec)
     return ns_builder.export(ns_path, outdir=output_dir)
+
+
+#: The order of a spec's keys in the files hdmf writes.
+_KEY_ORDER = (
+    "neurodata_type_def",
+    "neurodata_type_inc",
+    "data_type_def",
+    "data_type_inc",
+    "name",
+    "default_name",
+    "dtype",
+    "target_type",
+    "dims",
+    "shape",
+    "default_value",
+    "value",
+    "doc",
+    "required",
+    "quantity",
+    "attributes",
+    "datasets",
+    "groups",
+    "links",
+)
+
+
+def _json(value: object) -> JSON:
+    """Plain data: spec objects and other dicts to dicts, tuples to lists, dates to text."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json(v) for v in value]
+    return _plain(value)
+
+
+class SpecWriter(abc.ABC):
+    """What :meth:`NamespaceBuilder.export` accepts as ``writer=`` (hdmf's ``SpecWriter``)."""
+
+    @abc.abstractmethod
+    def write_spec(self, spec_file_dict: Mapping[str, object], path: str) -> None:
+        """Write one spec file."""
+
+    @abc.abstractmethod
+    def write_namespace(self, namespace: Mapping[str, object], path: str) -> None:
+        """Write the namespace file."""
+
+
+class YAMLSpecWriter(SpecWriter):
+    """hdmf's spec writer: ``YAMLSpecWriter(outdir='.')`` writes spec and namespace files
+    (with the schema-language header) into ``outdir``.
+
+    Examples
+    --------
+    >>> YAMLSpecWriter.sort_keys({"doc": "d", "dtype": "int", "name": "n"})
+    {'name': 'n', 'dtype': 'int', 'doc': 'd'}
+    """
+
+    def __init__(self, outdir: str | os.PathLike[str] = ".") -> None:
+        self.__outdir = outdir
+
+    @property
+    def outdir(self) -> str | os.PathLike[str]:
+        """The folder the files go to."""
+        return self.__outdir
+
+    def write_spec(self, spec_file_dict: Mapping[str, object], path: str) -> None:
+        """Write a spec file (``{'groups': [...], 'datasets': [...]}``) to ``outdir/path``."""
+        data = self.sort_keys(_json(spec_file_dict))
+        (Path(self.__outdir) / path).write_text(dump_yaml(data), encoding="utf-8")  # type: ignore[arg-type]
+
+    def write_namespace(self, namespace: Mapping[str, object], path: str) -> None:
+        """Write a namespace file holding ``namespace`` to ``outdir/path``."""
+        plain = namespace.to_dict() if isinstance(namespace, SpecNamespace) else _json(namespace)
+        text = dump_yaml({"namespaces": [plain]})
+        (Path(self.__outdir) / path).write_text(text, encoding="utf-8")
+
+    def reorder_yaml(self, path: str) -> None:
+        """Read the YAML file ``path`` and write it back with the keys in hdmf's order."""
+        text = Path(path).read_text(encoding="utf-8")
+        self.write_spec(load_yaml(text, source=path), path)
+
+    @staticmethod
+    def sort_keys(obj: object) -> object:
+        """``obj`` with every mapping's keys in hdmf's order (a type key or the name first)."""
+        if isinstance(obj, dict):
+            keys = list(obj)
+            for key in reversed(_KEY_ORDER):
+                if key in keys:
+                    keys.remove(key)
+                    keys.insert(0, key)
+            if "neurodata_type_def" not in keys and "name" in keys:
+                keys.remove("name")
+                keys.insert(0, "name")
+            return {k: YAMLSpecWriter.sort_keys(obj[k]) for k in keys}
+        if isinstance(obj, list):
+            return [YAMLSpecWriter.sort_keys(v) for v in obj]
+        if isinstance(obj, tuple):
+            return tuple(YAMLSpecWriter.sort_keys(v) for v in obj)
+        return obj
