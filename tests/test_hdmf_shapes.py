@@ -315,3 +315,54 @@ def test_reference_columns_round_trip_through_the_store_and_hdf5(tmp_path: objec
     hdmf_arrow.export_hdf5(root, f"{tmp_path}/r.h5")
     with h5py.File(f"{tmp_path}/r.h5") as f:
         assert [f[r].name for r in f["table/y"][:]] == ["/group1", "/group2"]
+
+
+def test_a_region_cell_is_the_referenced_rows_and_get_takes_index_and_df() -> None:
+    sites = DynamicTable(name="sites", description="d")
+    sites.add_column("x", "x", data=[1.0, 2.0, 3.0])
+    t = DynamicTable(name="units", description="d")
+    t.add_column("site", "one site", data=[2, 0], table=sites)
+    t.add_column("near", "sites near", data=[[0, 1], [2]], table=sites, index=True)
+    assert t[0, "site"]["x"].tolist() == [3.0]  # as hdmf: rows of the target
+    assert t[1, "near"]["x"].tolist() == [3.0]
+    assert t["site"].get(0, index=True) == 2
+    assert t["site"].get([0, 1], index=True).tolist() == [2, 0]
+    assert t["site"].get(0, df=False) == [2, 3.0]
+
+
+def test_target_tables_refuses_a_predefined_column_that_is_not_a_region() -> None:
+    from hdmf_arrow.errors import TableShapeError
+
+    class Units(DynamicTable):
+        __columns__ = (
+            {"name": "quality", "description": "q"},
+            {"name": "site", "description": "s", "table": True},
+        )
+
+    sites = DynamicTable(name="sites", description="d")
+    with pytest.raises(TableShapeError, match=r"Units 'u': column 'quality' must be a Dyn"):
+        Units(name="u", description="d", target_tables={"quality": sites})
+    assert Units(name="u", description="d", target_tables={"site": sites})["site"].table is sites
+
+
+def test_fields_declared_the_hdmf_way_become_properties() -> None:
+    from hdmf_arrow.common import Container
+
+    class Probe(Container):
+        __fields__ = ("manufacturer", {"name": "shank", "child": True})
+
+        def __init__(self, name: str, manufacturer: str | None = None, shank: object = None):
+            super().__init__(name)
+            self.manufacturer = manufacturer
+            self.shank = shank
+
+    shank = Container("shank0")
+    probe = Probe("probe", "acme", shank)
+    assert probe.manufacturer == "acme"
+    assert shank.parent is probe
+    assert probe.fields == {"manufacturer": "acme", "shank": shank}
+    assert Probe("bare").manufacturer is None
+    with pytest.raises(TypeError, match=r"Bad.__fields__: expected a name"):
+
+        class Bad(Container):
+            __fields__ = (3,)

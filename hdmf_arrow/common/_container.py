@@ -108,6 +108,28 @@ class Container:
     data_type: ClassVar[str] = "Container"
     namespace: ClassVar[str] = CORE_NAMESPACE
 
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        """``__fields__`` (hdmf's: names, or dicts with ``name`` and maybe ``child``) become
+        properties kept in ``fields``; an attribute the class already has wins."""
+        super().__init_subclass__(**kwargs)
+        for field in cls.__dict__.get("__fields__", ()):
+            name = field if isinstance(field, str) else getattr(field, "get", _no_name)("name")
+            if not isinstance(name, str) or not name.isidentifier():
+                msg = (
+                    f"{cls.__name__}.__fields__: expected a name or a dict with a 'name', "
+                    f"found {field!r:.60}"
+                )
+                raise TypeError(msg)
+            if any(name in klass.__dict__ for klass in cls.__mro__):
+                continue
+            child = isinstance(field, dict) and bool(field.get("child", False))
+            setattr(cls, name, _field(name, child=child))
+
+    @property
+    def fields(self) -> dict[str, object]:
+        """The values of the class's ``__fields__`` set so far, by name (as hdmf's)."""
+        return self.__dict__.setdefault("_fields", {})  # type: ignore[no-any-return]
+
     def __init__(self, name: str, *, object_id: str | None = None) -> None:
         self._name = check_name(name, kind=type(self).__name__)
         self._object_id = (
@@ -152,3 +174,22 @@ class Container:
         more = f"<li>... and {len(self.children) - 50} more</li>" if len(self.children) > 50 else ""
         title = html.escape(f"{self.data_type or type(self).__name__} {self.name!r}")
         return f"<b>{title}</b><ul>{rows}{more}</ul>"
+
+
+def _no_name(key: str) -> None:
+    return None
+
+
+def _field(name: str, *, child: bool) -> property:
+    """The property of one ``__fields__`` entry: None until set; a child container set on it
+    gets this object as its parent."""
+
+    def get(self: Container) -> object:
+        return self.fields.get(name)
+
+    def put(self: Container, value: object) -> None:
+        if child and isinstance(value, Container) and value.parent is None:
+            value.parent = self
+        self.fields[name] = value
+
+    return property(get, put, doc=f"The field {name!r} (``__fields__``).")

@@ -179,9 +179,12 @@ class DynamicTableRegion(VectorData):
 
     # -- reading -------------------------------------------------------------------------------
 
-    def get(self, key: object) -> Any:
+    def get(self, key: object, index: bool = False, df: bool = True) -> Any:
         """Rows of the target: ``[i]`` and ``[slice|list]`` give DataFrames, ``[i, 'col']`` a cell,
-        ``['col']`` the target's column."""
+        ``['col']`` the target's column. As hdmf's: ``index=True`` gives the row positions
+        themselves, ``df=False`` the rows as ``[ids, column values, ...]`` lists."""
+        if index:
+            return self.data[self._position(key)]  # type: ignore[call-overload]
         table = self._require_table()
         if isinstance(key, str):
             return table[key]
@@ -198,7 +201,7 @@ class DynamicTableRegion(VectorData):
             raise InvalidKeyError(msg)
         positions = self.data[self._position(key)]  # type: ignore[call-overload]
         self._check_bounds(np.atleast_1d(np.asarray(positions, dtype=np.int64)), reading=True)
-        return table.get(positions if np.ndim(positions) else int(positions))
+        return table.get(positions if np.ndim(positions) else int(positions), df=df)
 
     def __iter__(self) -> Iterator[Any]:
         """One DataFrame (the referenced row) per value, as in hdmf."""

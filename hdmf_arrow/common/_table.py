@@ -171,6 +171,12 @@ class DynamicTable(Container):
             self.add_column(**column_spec)
         for col_name, target in (target_tables or {}).items():
             if col_name not in self._cols and col_name in predefined:
+                if not predefined[col_name].get("table"):
+                    msg = (
+                        f"{self._what}: column {col_name!r} must be a DynamicTableRegion to "
+                        f"have a target table (its __columns__ entry has no table=True)"
+                    )
+                    raise TableShapeError(msg)
                 self._add_predefined(col_name, table=target)
                 continue
             if col_name not in self._cols:
@@ -1188,6 +1194,9 @@ class DynamicTable(Container):
             msg = f"{self._what}: unsupported column key {col!r:.40}"
             raise UnsupportedKeyError(msg)
         column = self.id if col == self.id.name else self.get_column(col)
+        region = region_of(column) if isinstance(column, VectorData) else None
+        if region is not None and region.table is not None:
+            return column[row]  # as hdmf: the referenced rows (a DataFrame), not positions
         rows = self._rows(row)
         # only the row groups holding the rows are read from a store, not the column
         arr = self._rows_arrow([col], [column], rows)[0]
