@@ -108,3 +108,13 @@ def test_import_loads_neither_pandas_nor_polars() -> None:
     code = f"import sys, hdmf_arrow; print(sorted(m for m in {heavy} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_parquetio_has_an_html_view(tmp_path: Path) -> None:
+    from hdmf_arrow import ParquetIO
+
+    hdmf_arrow.write(_units(), tmp_path / "s.hdmf")
+    with ParquetIO(tmp_path / "s.hdmf") as io:
+        page = io._repr_html_()
+    assert page.startswith("<b>ParquetIO</b> (mode 'r')<pre>store ")
+    assert "units" in page

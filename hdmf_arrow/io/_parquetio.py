@@ -154,6 +154,13 @@ class ParquetIO:
     def __repr__(self) -> str:
         return f"ParquetIO({self.store.url!r}, mode={self.mode!r}, version={self.version})"
 
+    def _repr_html_(self) -> str:
+        """Jupyter's view: the store, the pinned version and its tree (from the manifest)."""
+        import html
+
+        body = html.escape(self.describe())
+        return f"<b>ParquetIO</b> (mode {self.mode!r})<pre>{body}</pre>"
+
     # -- reading -------------------------------------------------------------------------------
 
     @property
