@@ -1149,7 +1149,8 @@ class DynamicTable(Container):
     def __getitem__(self, key: tuple[object, object]) -> Any: ...
     def __getitem__(self, key: object) -> Any:
         """hdmf's indexing: ``t['col']`` a column, ``t[i]``/``t[i:j]``/``t[[...]]`` a DataFrame,
-        ``t[i, 'col']`` a cell, ``t[i, k]`` the k-th column (0 is the id)."""
+        ``t[i, 'col']`` a cell (for a region column, the rows it refers to, as a DataFrame),
+        ``t[i, k]`` the k-th column (0 is the id)."""
         if isinstance(key, str):
             return self.get_column(key) if key != self.id.name else self.id
         return self.get(key)
