@@ -6,7 +6,7 @@ tree is stored with :func:`write` / :func:`read`, or :class:`ParquetIO` for more
 
 from importlib.metadata import PackageNotFoundError, version
 
-from hdmf_arrow.api import data_files, history, read, validate, write
+from hdmf_arrow.api import data_files, history, read, scan, validate, write
 from hdmf_arrow.io import ParquetIO, ParquetOptions
 from hdmf_arrow.io.hdf5 import HDF5IO, export_hdf5, import_hdf5
 
@@ -25,6 +25,7 @@ __all__ = [
     "history",
     "import_hdf5",
     "read",
+    "scan",
     "validate",
     "write",
 ]

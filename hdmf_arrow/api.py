@@ -12,6 +12,7 @@ from hdmf_arrow.errors import (
     InvalidArgumentTypeError,
     InvalidVersionError,
     StoreExistsError,
+    StoreLocationError,
     ValidationError,
 )
 from hdmf_arrow.io import ParquetIO, ParquetOptions, VersionInfo, find_table
@@ -22,6 +23,9 @@ from hdmf_arrow.validate import Issue, check, check_stored_types
 
 if TYPE_CHECKING:
     import os
+    from collections.abc import Sequence
+
+    import polars as pl
 
     from hdmf_arrow.common import Container
     from hdmf_arrow.storage import StoreLike
@@ -168,6 +172,62 @@ def read(
         version = _version_as_of(location, as_of, storage_options=storage_options)
     with ParquetIO(location, "r", version=version, storage_options=storage_options) as io:
         return io.read()
+
+
+def scan(
+    locations: StoreLike | Sequence[StoreLike],
+    table: str,
+    *,
+    version: int | None = None,
+    storage_options: dict[str, Any] | None = None,
+) -> pl.LazyFrame:
+    """One polars LazyFrame over the table ``table`` ("units", "session/units") of many
+    stores, with a ``store`` column naming each row's store. ``locations`` is one location, a
+    list of them, or a glob (``"sessions/*.hdmf"``, ``"s3://bucket/sessions/*.hdmf"``). Each
+    store's table is scanned from its Parquet files, so polars pushes filters and column
+    selections down to them. Only manifests are read here.
+
+    Columns missing from some stores are null there; the row ids are the ``id`` column. (A
+    region column holds row positions within its own store's target.)
+
+    >>> import pandas as pd
+    >>> for s in ("a", "b"):
+    ...     _ = write(pd.DataFrame({"x": [1, 2]}), f"memory://doc/scan/{s}.hdmf", name="t")
+    >>> lf = scan("memory://doc/scan/*.hdmf", "t")
+    >>> lf.group_by("store").len().sort("store").collect()["len"].to_list()
+    [2, 2]
+    """
+    import polars as pl
+
+    found = _expand_locations(locations, storage_options)
+    if not found:
+        msg = f"scan: {locations!r:.120} names no store (a glob that matched nothing?)"
+        raise StoreLocationError(msg)
+    frames = []
+    for location in found:
+        with ParquetIO(location, "r", version=version, storage_options=storage_options) as io:
+            frame = find_table(io.read(), table).scan()
+        frames.append(frame.with_columns(pl.lit(str(location)).alias("store")))
+    return pl.concat(frames, how="diagonal_relaxed")
+
+
+def _expand_locations(
+    locations: StoreLike | Sequence[StoreLike], storage_options: dict[str, Any] | None
+) -> list[StoreLike]:
+    """The stores ``locations`` names: a list as given, a glob expanded (sorted)."""
+    if isinstance(locations, list | tuple):
+        return list(locations)
+    text = str(locations)
+    if not any(ch in text for ch in "*?["):
+        return [locations]
+    from fsspec.core import url_to_fs
+
+    fs, path = url_to_fs(text, **(storage_options or {}))
+    protocol = text.split("://", 1)[0] if "://" in text else ""
+    matched = sorted(str(p) for p in fs.glob(path))
+    if not protocol or protocol == "file":
+        return matched
+    return [f"{protocol}://{p.lstrip('/')}" for p in matched]
 
 
 def history(
