@@ -224,10 +224,10 @@ def _expand_locations(
 
     fs, path = url_to_fs(text, **(storage_options or {}))
     protocol = text.split("://", 1)[0] if "://" in text else ""
-    matched: list[StoreLike] = sorted(str(p) for p in fs.glob(path))
-    if not protocol or protocol == "file":
-        return matched
-    return [f"{protocol}://{str(p).lstrip('/')}" for p in matched]
+    matched = sorted(str(p) for p in fs.glob(path))
+    if protocol and protocol != "file":
+        matched = [f"{protocol}://{p.lstrip('/')}" for p in matched]
+    return list[StoreLike](matched)
 
 
 def history(
