@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import pyarrow as pa
 
@@ -227,7 +227,7 @@ def _expand_locations(
     matched = sorted(str(p) for p in fs.glob(path))
     if protocol and protocol != "file":
         matched = [f"{protocol}://{p.lstrip('/')}" for p in matched]
-    return list[StoreLike](matched)
+    return cast("list[StoreLike]", matched)
 
 
 def history(
