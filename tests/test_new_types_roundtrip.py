@@ -18,6 +18,7 @@ from hdmf_arrow.common import (
     MeaningsTable,
     SimpleMultiContainer,
 )
+from hdmf_arrow.common._walk import walk
 from hdmf_arrow.testing import assert_container_equal
 
 TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\x00"), max_size=6)
@@ -116,17 +117,7 @@ def _load(tree: object) -> None:
 
 
 def _tables(tree: object) -> list[DynamicTable]:
-    out = []
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, DynamicTable):
-            out.append(node)
-            stack.extend(node.members.values())
-            if isinstance(node, AlignedDynamicTable):
-                stack.extend(node.category_tables.values())
-        stack.extend(getattr(node, "children", ()))
-    return out
+    return [t for t in walk(tree) if isinstance(t, DynamicTable)]  # type: ignore[arg-type]
 
 
 @SETTINGS

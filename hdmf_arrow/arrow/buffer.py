@@ -413,7 +413,7 @@ def _to_arrow(data: object, t: pa.DataType | None, *, name: str) -> pa.Array:
         data = as_array(data)
     if isinstance(data, pa.Array):
         arr = plain_array(data)
-        return arr if t is None or arr.type == t else _cast(arr, t, name=name)
+        return arr if t is None or arr.type == t else cast_array(arr, t, name=name)
     if hasattr(data, "to_numpy") and hasattr(data, "dtype") and not isinstance(data, np.ndarray):
         try:  # pandas Series / Index / ExtensionArray
             return _to_arrow(pa.array(data, from_pandas=True), t, name=name)
@@ -444,7 +444,7 @@ def _to_arrow(data: object, t: pa.DataType | None, *, name: str) -> pa.Array:
         flat = _to_arrow(data.reshape(-1), None if t is None else _innermost(t), name=name)
         for size in reversed(data.shape[1:]):
             flat = pa.FixedSizeListArray.from_arrays(flat, size)
-        return flat if t is None else _cast(flat, t, name=name)
+        return flat if t is None else cast_array(flat, t, name=name)
     if isinstance(data, np.ndarray) and data.dtype.names:
         return _structured(data, t, name=name)
     if isinstance(data, np.ndarray) and data.dtype.kind == "U":
@@ -465,7 +465,7 @@ def _structured(data: np.ndarray, t: pa.DataType | None, *, name: str) -> pa.Arr
         for f in data.dtype.names or ()
     ]
     arr = pa.StructArray.from_arrays(fields, names=list(data.dtype.names or ()))
-    return arr if t is None or arr.type == t else _cast(arr, t, name=name)
+    return arr if t is None or arr.type == t else cast_array(arr, t, name=name)
 
 
 def _tuples(data: Sequence[Any], t: pa.DataType | None, *, name: str) -> pa.Array:
@@ -495,7 +495,9 @@ def _innermost(t: pa.DataType) -> pa.DataType:
     return t
 
 
-def _cast(arr: pa.Array, t: pa.DataType, *, name: str) -> pa.Array:
+def cast_array(arr: pa.Array, t: pa.DataType, *, name: str) -> pa.Array:
+    """``arr`` as type ``t``; CellTypeError if Arrow refuses, CellValueError for finite
+    values too large for a float type (``name`` is the column, for messages)."""
     try:
         out = arr.cast(t)
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as exc:

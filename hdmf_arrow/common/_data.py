@@ -692,12 +692,12 @@ class _Reference:
 
 
 def _containers(data: object) -> bool:
-    """A list of containers (None allowed) given as a column's data."""
-    return (
-        isinstance(data, list | tuple)
-        and any(isinstance(c, Container) for c in data)
-        and all(c is None or isinstance(c, Container) for c in data)
-    )
+    """A list of containers (None allowed) given as a column's data. Only a list whose first
+    value is a container is scanned, so other lists (numbers, text) cost one step."""
+    if not isinstance(data, list | tuple):
+        return False
+    first = next((c for c in data if c is not None), None)
+    return isinstance(first, Container) and all(c is None or isinstance(c, Container) for c in data)
 
 
 def take_rows(arr: pa.Array, key: object, *, name: str) -> pa.Array:

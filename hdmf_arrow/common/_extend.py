@@ -14,9 +14,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from hdmf_arrow.arrow import ragged
-from hdmf_arrow.arrow.buffer import ColumnBuffer, plain_array
+from hdmf_arrow.arrow.buffer import ColumnBuffer, cast_array, plain_array
 from hdmf_arrow.arrow.dtypes import as_array
-from hdmf_arrow.common._data import _INT32_MAX, VectorData, VectorIndex
+from hdmf_arrow.common._data import _INT32_MAX, VectorData, VectorIndex, _plain
 from hdmf_arrow.common._enum import EnumData
 from hdmf_arrow.common._region import DynamicTableRegion
 from hdmf_arrow.errors import CellTypeError, CellValueError, HdmfArrowError
@@ -30,7 +30,7 @@ def prepare(column: VectorData, values: pa.Array, *, where: str) -> Callable[[],
     that appends them. Raises CellTypeError / CellValueError naming ``where`` and the column."""
     name = column.get_target_data().name
     try:
-        return _prepare(column, plain_array(as_array(values)))
+        return _prepare(column, plain_array(as_array(values)), name)
     except HdmfArrowError as exc:
         msg = f"{where}, column {name!r}: {exc}"
         raise type(exc)(msg) from None
@@ -39,44 +39,35 @@ def prepare(column: VectorData, values: pa.Array, *, where: str) -> Callable[[],
         raise CellTypeError(msg) from None
 
 
-def _prepare(column: VectorData, values: pa.Array) -> Callable[[], None]:
+def _prepare(column: VectorData, values: pa.Array, name: str) -> Callable[[], None]:
     if isinstance(column, VectorIndex):
-        return _prepare_ragged(column, values)
+        return _prepare_ragged(column, values, name)
     if isinstance(column, EnumData):
         return _prepare_enum(column, values)
     if isinstance(column, DynamicTableRegion):
-        positions = _cast(values, column._buf.type)
+        positions = cast_array(values, column._buf.type, name=name)
         column._check_bounds(positions.drop_null().to_numpy(zero_copy_only=False))
         return lambda: column._buf.extend_array(positions)
-    if type(column)._check_cell is not VectorData._check_cell and len(values):
+    if not _plain(column, "_check_cell", "_append_cell") and len(values):
         # a subclass that checks its cells itself: its own checks, value by value
         cells = column._check_many(values.to_pylist())
         return lambda: column._extend_checked(cells)
-    converted = _cast(values, column._buf.type) if column._buf.declared else values
-    probe = ColumnBuffer(column._buf.type) if not column._buf.declared else None
+    declared = column._buf.declared
+    converted = cast_array(values, column._buf.type, name=name) if declared else values
+    probe = ColumnBuffer(column._buf.type) if not declared else None
     if probe is not None and not pa.types.is_null(converted.type):
         probe.extend_array(converted)  # the type the column would widen to, or an error
     return lambda: column._buf.extend_array(converted)
 
 
-def _cast(values: pa.Array, t: pa.DataType) -> pa.Array:
-    if values.type == t:
-        return values
-    try:
-        return values.cast(t)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-        msg = f"expected {t} values, found {values.type} ({exc})"
-        raise CellTypeError(msg) from None
-
-
-def _prepare_ragged(index: VectorIndex, values: pa.Array) -> Callable[[], None]:
+def _prepare_ragged(index: VectorIndex, values: pa.Array, name: str) -> Callable[[], None]:
     if pa.types.is_null(values.type):
         values = pa.nulls(len(values), pa.list_(pa.null()))
     if not (pa.types.is_list(values.type) or pa.types.is_large_list(values.type)):
         msg = f"expected a list column (ragged rows), found {values.type}"
         raise CellTypeError(msg)
     inner, [level] = ragged.split(values, 1)
-    append_inner = _prepare(index.target, inner)
+    append_inner = _prepare(index.target, inner, name)
     ends = level.offsets.to_numpy()[1:].astype(np.int64) + index._last
     last = int(ends[-1]) if len(ends) else index._last
     valid = level.valid

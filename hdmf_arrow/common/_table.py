@@ -126,7 +126,7 @@ class DynamicTable(Container):
         """``add_required=False`` keeps missing required predefined columns missing (readers
         restoring a table as stored use it, so that validation can report them)."""
         super().__init__(name, object_id=object_id)
-        self.description = check_text(description, arg="description", owner=f"{self._what}")
+        self.description = check_text(description, arg="description", owner=self._what)
         self._cols: dict[str, VectorData] = {}
         self._parts: dict[str, Data] = {}
         self._id_set: set[int] | None = None  # for enforce_unique_id, built on first use
@@ -480,7 +480,7 @@ class DynamicTable(Container):
                 attrs={"unit": unit, "resolution": resolution, "conversion": conversion},
             )  # fmt: skip
         except HdmfArrowError as exc:
-            raise with_context(exc, f"{self._what}") from None
+            raise with_context(exc, self._what) from None
         check_values(top, table=self.name)
         n, m = len(self), len(top)
         first_data = data is not None and n == 0 and not any(len(c) for c in self._cols.values())
@@ -513,29 +513,26 @@ class DynamicTable(Container):
     ) -> None:
         """Warn, in hdmf's words, when add_column's arguments contradict the column's
         ``__columns__`` definition (the arguments win, as in hdmf)."""
-        given = {
-            "table": table is not False and table is not None,
-            "index": not (index is False or index is None or index == 0),
+        given = {  # spec key -> (add_column's argument, whether it was given, its value)
+            "table": ("table", table is not False and table is not None, None),
+            "index": ("index", not (index is False or index is None or index == 0), None),
+            "class": ("col_cls", col_cls is not None, col_cls),
         }
-        for key, entered in given.items():
-            expected = bool(spec.get(key, False))
-            if entered and entered != expected:
+        for key, (argument, entered, value) in given.items():
+            expected = spec.get(key) if key == "class" else bool(spec.get(key, False))
+            if key == "class":
+                contradicts = entered and expected is not None and value is not expected
+            else:
+                contradicts = entered and entered != expected
+            if contradicts:
                 msg = (
                     f"Column {name!r} is predefined in {type(self).__name__} with {key}="
-                    f"{expected} which does not match the entered {key} argument. The predefined "
-                    f"{key} spec will be ignored. Please ensure the new column complies with the "
-                    f"spec. This will raise an error in a future version of HDMF."
+                    f"{expected} which does not match the entered {argument} argument. The "
+                    f"predefined {key} spec will be ignored. Please ensure the new column "
+                    f"complies with the spec. This will raise an error in a future version of "
+                    f"HDMF."
                 )
                 warnings.warn(msg, UserWarning, stacklevel=3)
-        expected_cls = spec.get("class")
-        if col_cls is not None and expected_cls is not None and col_cls is not expected_cls:
-            msg = (
-                f"Column {name!r} is predefined in {type(self).__name__} with class="
-                f"{expected_cls} which does not match the entered col_cls argument. The "
-                f"predefined class spec will be ignored. Please ensure the new column complies "
-                f"with the spec. This will raise an error in a future version of HDMF."
-            )
-            warnings.warn(msg, UserWarning, stacklevel=3)
 
     # -- adding rows ---------------------------------------------------------------------------
 
@@ -621,8 +618,9 @@ class DynamicTable(Container):
             # containers given for reference columns (only looked for once a check failed,
             # so that other rows pay nothing): their object ids, checked again
             references = self._reference_columns(names, values)
-            if references:
-                values = [v.object_id if isinstance(v, Container) else v for v in values]
+            if not references:
+                self._raise_cell_error(names, checks, values)
+            values = [v.object_id if isinstance(v, Container) else v for v in values]
             try:
                 cells = list(map(call, checks, values))
             except HdmfArrowError:
@@ -998,14 +996,7 @@ class DynamicTable(Container):
         names = [n for n in self._selected(columns) if n not in drop]
         return self._frame(slice(0, len(self)), index=index, names=names)
 
-    def to_pandas(
-        self,
-        exclude: Iterable[str] | None = None,
-        index: bool = False,
-        columns: Sequence[str] | None = None,
-    ) -> pd.DataFrame:
-        """``to_dataframe``, under the name pyarrow and polars use."""
-        return self.to_dataframe(exclude, index=index, columns=columns)
+    to_pandas = to_dataframe  # the name pyarrow and polars use
 
     def _frame(
         self,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from hdmf_arrow.common import BuildManager, Container, DynamicTable, get_manager
 from hdmf_arrow.common._registry import type_map_for
+from hdmf_arrow.common._walk import walk
 from hdmf_arrow.errors import (
     ContainerNotFoundError,
     CorruptStoreError,
@@ -350,7 +351,11 @@ class ParquetIO:
             raise ReadOnlyStoreError(msg)
         root = self.read()
         nodes = _nodes(self._manifest.root) if self._manifest is not None else {}
-        tables = [find_table(root, table)] if table is not None else _tables(root)
+        tables = (
+            [find_table(root, table)]
+            if table is not None
+            else [t for t in walk(root) if isinstance(t, DynamicTable)]  # categories, members too
+        )
         chosen = [
             t for t in tables if len(nodes.get(t.object_id, {}).get("files", ())) >= min_files
         ]
@@ -481,10 +486,6 @@ def _operation(previous: dict[str, Node], root: Node) -> str:
     if added:
         return "add_column"
     return "append" if grew else "write"
-
-
-def _tables(root: Container) -> list[DynamicTable]:
-    return [c for c in _containers(root) if isinstance(c, DynamicTable)]
 
 
 def _without_children(node: Node) -> Node:
