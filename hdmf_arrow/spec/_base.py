@@ -9,11 +9,11 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, TypeVar, Union
 
 from hdmf_arrow.errors import HdmfArrowWarning, SpecError
-from hdmf_arrow.spec._checks import JSON, _FieldError, _label, _plain, _Problem, check_str
-from hdmf_arrow.spec.dtypes import DTYPE_SYNONYMS
+from hdmf_arrow.spec._checks import JSON, _label, _plain, _Problem, _run, check_str
+from hdmf_arrow.spec.dtypes import DTYPE_SYNONYMS, is_allowed_dtype
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Iterable
 
 __all__ = [
     "AttrDtype",
@@ -79,14 +79,6 @@ def _lists(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_lists(v) for v in value]
     return value
-
-
-def _run(origin: str, build: Callable[[], None]) -> None:
-    """Run a constructor's checks; a _Problem becomes a SpecError naming the spec and key."""
-    try:
-        build()
-    except _Problem as p:
-        raise _FieldError(origin, p.key, p.problem) from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -348,8 +340,6 @@ class DtypeHelper:
             When ``orig`` is not a dtype of the schema language (an unknown ``new`` is
             simply not allowed).
         """
-        from hdmf_arrow.spec.dtypes import is_allowed_dtype
-
         if orig not in DTYPE_SYNONYMS:
             msg = f"Unknown dtype {orig!r}; expected one of {', '.join(sorted(DTYPE_SYNONYMS))}"
             raise SpecError(msg)

@@ -9,7 +9,7 @@ the type and the key path.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TypeAlias, TypeVar
+from typing import TypeAlias
 
 from hdmf_arrow.errors import SpecError
 
@@ -30,7 +30,6 @@ Shape: TypeAlias = Sequence[int | None] | Sequence[Sequence[int | None]]
 Dims: TypeAlias = Sequence[str | None] | Sequence[Sequence[str | None]]
 #: A quantity: 1, '?', '*', '+' or a positive integer ('zero_or_one' etc. are accepted too).
 Quantity: TypeAlias = int | str
-_T = TypeVar("_T")
 
 
 class _Problem(Exception):
@@ -51,14 +50,10 @@ class _FieldError(SpecError):
         self.problem = problem
 
 
-def _setattr(obj: object, name: str, value: object) -> None:
-    object.__setattr__(obj, name, value)
-
-
-def _check(obj: _T, origin: str, fix: Callable[[_T], None]) -> None:
+def _run(origin: str, build: Callable[[], None]) -> None:
     """Run a constructor's checks; a _Problem becomes a SpecError naming the spec and key."""
     try:
-        fix(obj)
+        build()
     except _Problem as p:
         raise _FieldError(origin, p.key, p.problem) from None
 

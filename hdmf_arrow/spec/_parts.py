@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from hdmf_arrow.spec._base import RefSpec, _lists, _run, _SpecBase, _tup, check_simple_dtype
+from hdmf_arrow.spec._base import RefSpec, _lists, _SpecBase, _tup, check_simple_dtype
 from hdmf_arrow.spec._checks import (
     DEF_QUANTITY,
     JSON,
@@ -20,6 +20,7 @@ from hdmf_arrow.spec._checks import (
     _plain,
     _Problem,
     _put,
+    _run,
     check_bool,
     check_name,
     check_quantity,

@@ -38,7 +38,6 @@ from hdmf_arrow.spec._base import (
     DtypeSpec,
     RefSpec,
     _lists,
-    _run,
     _tup,
     check_dataset_dtype,
     check_simple_dtype,
@@ -56,6 +55,7 @@ from hdmf_arrow.spec._checks import (
     _label,
     _Problem,
     _put,
+    _run,
     _tuple_of,
     check_bool,
     check_name,
@@ -938,9 +938,7 @@ def replace_spec(spec: _S, **changes: Any) -> _S:
     """
     kwargs = spec._kwargs()
     kwargs.update(changes)
-    if isinstance(spec, AttributeSpec) and kwargs.get("default_value") is not None:
-        kwargs["required"] = False
-    return type(spec)(**kwargs)
+    return type(spec)(**kwargs)  # AttributeSpec makes a spec with a default not required
 
 
 # ---------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, ClassVar
 
 from hdmf_arrow.errors import HdmfArrowWarning, SpecError
+from hdmf_arrow.spec._base import _lists, _tup
 from hdmf_arrow.spec.model import typed_children
 
 if TYPE_CHECKING:
@@ -22,10 +23,6 @@ if TYPE_CHECKING:
     from hdmf_arrow.spec.model import JSON, DatasetSpec, GroupSpec
 
 __all__ = ["SchemaEntry", "SpecNamespace", "TypeRecord", "check_version"]
-
-
-def _tuple(value: object) -> str | tuple[str, ...] | None:
-    return tuple(value) if isinstance(value, list) else value  # type: ignore[return-value]
 
 
 def check_version(version: object, name: str, *, stacklevel: int = 3) -> str | None:
@@ -133,10 +130,6 @@ class TypeRecord:
     namespace: str
 
 
-def _plain_list(value: object) -> object:
-    return list(value) if isinstance(value, tuple) else value
-
-
 class SpecNamespace(dict):  # type: ignore[type-arg]
     """A namespace: ``SpecNamespace(doc, name, schema, full_name=None, version=None, date=None,
     author=None, contact=None)``.
@@ -185,7 +178,7 @@ class SpecNamespace(dict):  # type: ignore[type-arg]
         self["version"] = version
         for key, value in (("date", date), ("author", author), ("contact", contact)):
             if value is not None:
-                self[key] = _plain_list(value)
+                self[key] = _lists(value)
         self._types: Mapping[str, TypeRecord] = MappingProxyType({})
         self._resolve = True
         if catalog is not None:  # hdmf's way to give a namespace its types by hand
@@ -272,12 +265,12 @@ class SpecNamespace(dict):  # type: ignore[type-arg]
     @property
     def author(self) -> str | tuple[str, ...] | None:
         """The author (a tuple when several), or None."""
-        return _tuple(self.get("author"))
+        return _tup(self.get("author"))  # type: ignore[no-any-return]
 
     @property
     def contact(self) -> str | tuple[str, ...] | None:
         """The contact (a tuple when several), or None."""
-        return _tuple(self.get("contact"))
+        return _tup(self.get("contact"))  # type: ignore[no-any-return]
 
     def _with_types(self, types: Mapping[str, TypeRecord], *, resolve: bool) -> SpecNamespace:
         new = copy.copy(self)

@@ -118,10 +118,7 @@ class NamespaceBuilder:
                 "extension."
             )
             raise SpecError(msg)
-        if not name or any(c.isspace() for c in name):
-            msg = f"namespace name {name!r} must be non-empty, without whitespace"
-            raise SpecError(msg)
-        self._cls = namespace_cls
+        self._cls = namespace_cls  # SpecNamespace checks the name
         self._info = SpecNamespace(
             doc=doc,
             name=name,
