@@ -145,18 +145,13 @@ def flatten(tables: dict[str, HerdTable], *, use_categories: bool = False) -> pd
     and then entity_keys order (hdmf's ``HERD.to_dataframe``). Indices must be in range."""
     import pandas as pd
 
+    from hdmf_arrow.common.hierarchicaltable import _join
+
     ok = tables["object_keys"].to_arrow()
     ek = tables["entity_keys"].to_arrow()
     ok_keys = ok.column("keys_idx").to_numpy().astype(np.int64)
     ek_keys = ek.column("keys_idx").to_numpy().astype(np.int64)
-    order = np.argsort(ek_keys, kind="stable")
-    sorted_keys = ek_keys[order]
-    lo = np.searchsorted(sorted_keys, ok_keys, side="left")
-    hi = np.searchsorted(sorted_keys, ok_keys, side="right")
-    counts = hi - lo
-    ok_rows = np.repeat(np.arange(len(ok_keys)), counts)
-    starts = np.repeat(lo - np.cumsum(counts) + counts, counts)
-    ek_rows = order[starts + np.arange(int(counts.sum()))] if len(ok_rows) else ok_rows
+    ok_rows, ek_rows = _join(ok_keys, ek_keys)  # each object key with its entity keys
     objects_idx = ok.column("objects_idx").to_numpy().astype(np.int64)[ok_rows]
     keys_idx = ok_keys[ok_rows]
     entities_idx = ek.column("entities_idx").to_numpy().astype(np.int64)[ek_rows]

@@ -49,6 +49,12 @@ class Row:
 
     __table__: ClassVar[type[HerdTable]]
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A row class names its table (``__table__``); the table makes its rows with it."""
+        super().__init_subclass__(**kwargs)
+        if "__table__" in cls.__dict__:
+            cls.__table__.__rowclass__ = cls
+
     def __init__(
         self, *values: Any, table: HerdTable | None = None, idx: int | None = None, **named: Any
     ) -> None:
@@ -170,11 +176,6 @@ class HerdTable(Container):
         self._stored_rows = 0
         # (column names) -> (their values) -> rows: built on first use, kept up to date
         self._index: dict[tuple[str, ...], dict[tuple[Any, ...], list[int]]] = {}
-        # for a store writer: rows added so far, and (store url, files, rows added) as read
-        # from a store and as last written to one (the writer's business, not the model's)
-        self._mutations = 0
-        self._committed: tuple[str, tuple[str, ...], int] | None = None
-        self._pending: tuple[str, tuple[str, ...], int] | None = None
         self.row = RowGetter(self)
         for values in data or ():
             self.add_row(*values)
@@ -272,7 +273,6 @@ class HerdTable(Container):
         for columns, index in self._index.items():
             index.setdefault(tuple(checked_values[c] for c in columns), []).append(position)
         self._arrow = None
-        self._mutations += 1
         return position
 
     # -- reading -------------------------------------------------------------------------
@@ -602,13 +602,6 @@ class EntityKey(Row):
     entities_idx: int
     keys_idx: int
 
-
-KeyTable.__rowclass__ = Key
-EntityTable.__rowclass__ = Entity
-FileTable.__rowclass__ = File
-ObjectTable.__rowclass__ = Object
-ObjectKeyTable.__rowclass__ = ObjectKey
-EntityKeyTable.__rowclass__ = EntityKey
 
 # the six tables, in the order hdmf creates (and zips) them
 TABLES: dict[str, type[HerdTable]] = {
