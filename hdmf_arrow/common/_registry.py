@@ -22,12 +22,14 @@ from hdmf_arrow.common._multi import SimpleMultiContainer
 from hdmf_arrow.common._region import DynamicTableRegion
 from hdmf_arrow.common._sparse import CSRMatrix
 from hdmf_arrow.common._table import DynamicTable
-from hdmf_arrow.errors import HdmfArrowError, UnknownTypeError
+from hdmf_arrow.errors import HdmfArrowError, InvalidArgumentError, UnknownTypeError
 from hdmf_arrow.spec import DatasetSpec, GroupSpec, NamespaceCatalog, core_catalog
 
 if TYPE_CHECKING:
     import os
     from collections.abc import Iterable
+
+    from hdmf_arrow.common._type_config import TypeConfigurator
 
 C = TypeVar("C", bound=type[Container])
 
@@ -146,7 +148,28 @@ class TypeMap:
         new = TypeMap(self.namespace_catalog.copy())
         new._classes = dict(self._classes)
         new._maps = dict(self._maps)
+        if "_type_config" in self.__dict__:  # a copy carries a copy of it, as in hdmf
+            new.type_config = self.type_config.copy()
         return new
+
+    @property
+    def type_config(self) -> TypeConfigurator:
+        """The type configuration (TypeConfigurator), made on first use."""
+        from hdmf_arrow.common._type_config import TypeConfigurator
+
+        config = self.__dict__.get("_type_config")
+        if config is None:
+            config = self.__dict__["_type_config"] = TypeConfigurator()
+        return config  # type: ignore[no-any-return]
+
+    @type_config.setter
+    def type_config(self, value: TypeConfigurator) -> None:
+        from hdmf_arrow.common._type_config import TypeConfigurator
+
+        if not isinstance(value, TypeConfigurator):
+            msg = f"TypeMap.type_config must be a TypeConfigurator, got {type(value).__name__}"
+            raise InvalidArgumentError(msg)
+        self.__dict__["_type_config"] = value
 
     def register_map(self, container_cls: type[Container], mapper_cls: type[ObjectMapper]) -> None:
         """Use ``mapper_cls`` for ``container_cls`` (and its subclasses)."""

@@ -202,7 +202,7 @@ def load_type_config(config_path: str | os.PathLike[str], type_map: TypeMap | No
     True
     >>> unload_type_config()
     """
-    _get_type_config(_map(type_map)).load_type_config(config_path)
+    _map(type_map).type_config.load_type_config(config_path)
 
 
 def get_loaded_type_config(type_map: TypeMap | None = None) -> dict[str, Any]:
@@ -213,7 +213,7 @@ def get_loaded_type_config(type_map: TypeMap | None = None) -> dict[str, Any]:
     InvalidArgumentError
         When no configuration is loaded.
     """
-    config = _get_type_config(_map(type_map)).config
+    config = _map(type_map).type_config.config
     if config is None:
         msg = "no type configuration is loaded. Hint: load_type_config(config_path=...)"
         raise InvalidArgumentError(msg)
@@ -222,7 +222,7 @@ def get_loaded_type_config(type_map: TypeMap | None = None) -> dict[str, Any]:
 
 def unload_type_config(type_map: TypeMap | None = None) -> None:
     """Unload every configuration of ``type_map`` (default: the default type map)."""
-    _get_type_config(_map(type_map)).unload_type_config()
+    _map(type_map).type_config.unload_type_config()
 
 
 def _map(type_map: TypeMap | None) -> TypeMap:
@@ -232,46 +232,6 @@ def _map(type_map: TypeMap | None) -> TypeMap:
         msg = f"expected a TypeMap, got {type(type_map).__name__}"
         raise InvalidArgumentError(msg)
     return type_map
-
-
-# -- TypeMap.type_config -------------------------------------------------------------------
-# A TypeMap's configurator is kept on the instance, made on first use; TypeMap.copy() is
-# extended so a copy (what get_type_map() returns) carries a copy of it, as in hdmf.
-
-
-def _get_type_config(self: TypeMap) -> TypeConfigurator:
-    config = self.__dict__.get("_type_config")
-    if config is None:
-        config = self.__dict__["_type_config"] = TypeConfigurator()
-    return config
-
-
-def _set_type_config(self: TypeMap, value: TypeConfigurator) -> None:
-    if not isinstance(value, TypeConfigurator):
-        msg = f"TypeMap.type_config must be a TypeConfigurator, got {type(value).__name__}"
-        raise InvalidArgumentError(msg)
-    self.__dict__["_type_config"] = value
-
-
-def _attach() -> None:
-    if isinstance(TypeMap.__dict__.get("type_config"), property):
-        return
-    plain_copy = TypeMap.copy
-
-    def copy_with_config(self: TypeMap) -> TypeMap:
-        new = plain_copy(self)
-        if "_type_config" in self.__dict__:
-            _set_type_config(new, _get_type_config(self).copy())
-        return new
-
-    copy_with_config.__doc__ = plain_copy.__doc__
-    TypeMap.type_config = property(  # type: ignore[attr-defined]
-        _get_type_config, _set_type_config, doc="The type configuration (TypeConfigurator)."
-    )
-    TypeMap.copy = copy_with_config  # type: ignore[method-assign]
-
-
-_attach()
 
 
 def _get_resources() -> dict[str, str]:

@@ -862,20 +862,18 @@ class H5Reader:
         elements: tuple[Any, ...] | None,
         rows: tuple[int, int] | None,
     ) -> pa.Array:
-        ranges = []  # per level, outermost first: the rows of that level's dataset to read
+        read = []  # per level, outermost first: that level's end offsets read, and the one before
         start, stop = rows if rows is not None else (0, None)
         for ds in indexes:
             stop = len(ds) if stop is None else stop
-            ranges.append((start, stop))
+            ends = ds[start:stop].astype(np.int64)
             before = int(ds[start - 1]) if start > 0 else 0
-            last = int(ds[stop - 1]) if stop > start else before
-            start, stop = before, last
+            read.append((ends, before))
+            start, stop = before, int(ends[-1]) if len(ends) else before
         values = self.rows(data, start, stop if stop is not None else len(data))
         if elements is not None:
             values = pa.DictionaryArray.from_arrays(values, pa.array(list(elements)))
-        for ds, (first, end) in reversed(list(zip(indexes, ranges, strict=True))):  # innermost
-            ends = ds[first:end].astype(np.int64)
-            base = int(ds[first - 1]) if first > 0 else 0
+        for ds, (ends, base) in reversed(list(zip(indexes, read, strict=True))):  # innermost
             if self.progress is not None:
                 self.progress(ends.nbytes)
             offsets = np.concatenate([[0], ends - base])
