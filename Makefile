@@ -6,7 +6,7 @@ SUM    := $(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 STAMP  := $(VENV)/.installed-$(SUM)
 DEMO_STAMP := $(VENV)/.installed-demo-$(SUM)
 
-.PHONY: help test test-slow demo bench lint clean
+.PHONY: help test test-slow test-spark demo bench lint clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -34,14 +34,20 @@ test: $(STAMP)  ## run the whole test suite (with lint, types and layer contract
 test-slow: $(STAMP)  ## the long runs: a crash loop of 120 SIGKILLs (also run by make bench)
 	HDMF_ARROW_SLOW=1 $(PY) -m pytest -q -m slow tests
 
+test-spark: $(STAMP)  ## Spark reads a store with no code of ours (installs the spark extra; needs Java 17+)
+	$(PY) -m pip install --quiet -e '.[spark]'
+	$(PY) -m pytest -q -m spark tests/test_spark.py
+
 demo: $(DEMO_STAMP)  ## write the seed tables to ./demo.hdmf, reopen, query with polars and DuckDB
 	$(PY) examples/demo.py demo.hdmf
 
 bench: $(STAMP)  ## hdmf-arrow vs hdmf 6.2 vs raw pyarrow, HDF5 import/export; writes benchmarks/RESULTS.md
 	$(PY) benchmarks/run.py --write benchmarks/RESULTS.md
 	$(PY) benchmarks/wide.py --write benchmarks/RESULTS.md
+	$(PY) benchmarks/peers.py --write benchmarks/RESULTS.md  # 100k, 1M rows; 10M: --sizes
 	$(PY) benchmarks/hdf5.py --write benchmarks/RESULTS.md
 	$(PY) benchmarks/hdmf_compat.py --write benchmarks/RESULTS.md
+	$(PY) benchmarks/scan_s3.py --profile --write benchmarks/RESULTS.md
 	HDMF_ARROW_SLOW=1 $(PY) -m pytest -q -m slow tests
 
 lint: $(STAMP)  ## ruff check and format check

@@ -8,8 +8,11 @@ libraries get the same pre-generated Python (or numpy) data and the same calls.
     python benchmarks/run.py --quick                         # 10k rows only
     python benchmarks/run.py --sizes 10000,100000
     python benchmarks/run.py --store-only --write benchmarks/RESULTS.md   # store.py's part only
+    python benchmarks/run.py --add-row-only --write benchmarks/RESULTS.md  # add_row by input kind
 
-After the in-memory tables it runs benchmarks/store.py (the Parquet store: write / read vs
+After the in-memory tables it times add_row on a units-like table for each input kind (Python
+values, numpy scalars, numpy arrays per row; ``KINDS``) against hdmf with the same inputs, then
+runs benchmarks/store.py (the Parquet store: write / read vs
 hdmf's HDF5IO) and appends its section (``--no-store`` skips it; ``--quick`` runs it small).
 
 hdmf operations whose estimated time (from a smaller size) exceeds ``LIMIT`` seconds are
@@ -23,6 +26,7 @@ import gc
 import itertools
 import os
 import platform
+import re
 import shlex
 import statistics
 import sys
@@ -511,6 +515,193 @@ class Bench:
             self.report(key, "raw", Timing(raw_seconds))
 
 
+# -- add_row by input kind ----------------------------------------------------------------------
+# pynwb users build rows out of numpy data: scalars read from arrays, spike times as an array per
+# row. Each kind gives both libraries the same values of a units-like table in the same form.
+
+KINDS_ROWS = 20_000
+KINDS_BEGIN = "<!-- ADD-ROW KINDS BEGIN -->"
+KINDS_END = "<!-- ADD-ROW KINDS END -->"
+KIND_TARGET = 20.0  # hdmf / hdmf-arrow per row, add_row + first to_arrow()
+KIND_RUNS = 3  # runs per input kind (the median is reported)
+KINDS = (
+    "Python scalars, spike times a list of floats",
+    "numpy scalars, spike times a list of np.float64",
+    "numpy scalars, spike times a float64 array",
+    "numpy scalars, spike times a float32 array",
+)
+
+
+def python_value(value: object) -> object:
+    """The Python equivalent of a cell: numpy scalars and arrays as ``tolist()`` gives them."""
+    if isinstance(value, np.ndarray | np.generic):
+        return value.tolist()
+    return [python_value(v) for v in value] if isinstance(value, list) else value
+
+
+def units_rows(n: int, seed: int = 0) -> dict[str, list[dict[str, Any]]]:
+    """The rows of a units-like table (id, a float, an int, a short string, a bool, 0-40 spike
+    times, a region) in each input kind of ``KINDS``, all holding the same values."""
+    rng = np.random.default_rng(seed)
+    count = rng.integers(0, 41, n)
+    cells = {
+        "id": np.arange(n),
+        "depth": rng.random(n) * 1000.0,
+        "n_spikes": count,
+        "label": np.array([f"u{k % 50}" for k in range(n)]),
+        "good": rng.random(n) < 0.8,
+        "electrode": rng.integers(0, TARGET_ROWS, n),
+    }
+    spikes = [np.sort(rng.random(k)) * 100.0 for k in count.tolist()]
+    rows = [{name: column[k] for name, column in cells.items()} for k in range(n)]
+    arrays = [{**row, "spike_times": s} for row, s in zip(rows, spikes, strict=True)]
+    return dict(
+        zip(
+            KINDS,
+            (
+                [{name: python_value(v) for name, v in row.items()} for row in arrays],
+                [{**row, "spike_times": list(row["spike_times"])} for row in arrays],
+                arrays,
+                [{**row, "spike_times": row["spike_times"].astype(np.float32)} for row in arrays],
+            ),
+            strict=True,
+        )
+    )
+
+
+def units_table(lib: Lib, target: Table) -> Table:
+    with lib.quiet():
+        t = lib.table(name="units", description="units-like rows")
+        for name in ("depth", "n_spikes", "label", "good"):
+            t.add_column(name=name, description=name)
+        t.add_column(name="spike_times", description="0-40 per unit", index=True)
+        t.add_column(name="electrode", description="a row of the target", table=target)
+    return t
+
+
+def fill_units(lib: Lib, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    add = table.add_row
+    with lib.quiet():
+        for row in rows:
+            add(**row)
+
+
+@dataclass(frozen=True)
+class KindResult:
+    kind: str
+    hdmf: float  # seconds per row
+    arrow: float  # seconds per row, add_row alone
+    converted: float  # seconds per row, add_row + the first to_arrow()
+    check: str
+
+
+def cpu_clock(fn: Callable[[], object]) -> float:
+    """CPU seconds of this process for ``fn()``: on a shared machine, wall time also counts
+    the time other processes had the CPU."""
+    gc.collect()
+    start = time.process_time()
+    fn()
+    return time.process_time() - start
+
+
+def time_kind(
+    rows: Sequence[dict[str, Any]], targets: dict[str, Table]
+) -> tuple[tuple[float, ...], Table, Table]:
+    """Median CPU seconds, over ``KIND_RUNS`` runs, of (hdmf add_row, hdmf-arrow add_row,
+    hdmf-arrow add_row + first to_arrow()) over ``rows``; each run times both libraries, with
+    only its own tables alive. Also the last tables built (hdmf-arrow's, hdmf's)."""
+    runs: list[tuple[float, float, float]] = []
+    built: list[Table] = []
+    for _ in range(KIND_RUNS):
+        built.clear()  # the previous run's tables go before this run's timings
+        table = units_table(ARROW, targets[ARROW.name])
+        added = cpu_clock(lambda t=table: fill_units(ARROW, t, rows))
+        converted = added + cpu_clock(table.to_arrow)
+        hdmf_table = units_table(HDMF, targets[HDMF.name])
+        hdmf_seconds = cpu_clock(lambda t=hdmf_table: fill_units(HDMF, t, rows))
+        runs.append((hdmf_seconds, added, converted))
+        built[:] = [table, hdmf_table]
+    medians = tuple(statistics.median(col) for col in zip(*runs, strict=True))
+    return medians, built[0], built[1]
+
+
+def add_row_kinds(n: int) -> list[KindResult]:
+    """add_row per row for each input kind of ``KINDS``, against hdmf with the same inputs."""
+    rows = units_rows(n)
+    targets = {lib.name: target_table(lib, make_data(1)) for lib in (HDMF, ARROW)}
+    results = []
+    for kind, kind_rows in rows.items():
+        (hdmf_seconds, added, converted), table, hdmf_table = time_kind(kind_rows, targets)
+        python = units_table(ARROW, targets[ARROW.name])
+        fill_units(ARROW, python, [{c: python_value(v) for c, v in r.items()} for r in kind_rows])
+        problems = [] if table.to_arrow().equals(python.to_arrow()) else ["Arrow tables differ"]
+        with hdmf_quiet():
+            problems += frame_differences(
+                hdmf_table.to_dataframe(index=True), table.to_dataframe(index=True)
+            )
+        what = f"{kind}: hdmf-arrow = its Python equivalent (Arrow types and values) = hdmf"
+        result = KindResult(kind, hdmf_seconds / n, added / n, converted / n, check(what, problems))
+        results.append(result)
+        log(
+            f"  [{n:>9,}] add_row, {kind:<48} hdmf {result.hdmf * 1e6:6.1f} µs/row, "
+            f"hdmf-arrow {result.arrow * 1e6:5.2f} µs/row (+ first to_arrow() "
+            f"{result.converted * 1e6:5.2f}): {result.hdmf / result.converted:5.1f}x"
+        )
+    return results
+
+
+def kinds_section(results: Sequence[KindResult], n: int, command: str) -> str:
+    """The markdown section of ``add_row_kinds``, between its markers."""
+    lines = [
+        "| input kind | hdmf 6.2 | hdmf-arrow add_row | hdmf-arrow add_row + first "
+        "to_arrow() | hdmf / hdmf-arrow (add_row) | hdmf / hdmf-arrow (+ to_arrow) "
+        f"| ≥ {KIND_TARGET:g}x |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in results:
+        amortised = r.hdmf / r.converted
+        lines.append(
+            f"| {r.kind} | {r.hdmf * 1e6:.3g} µs/row | {r.arrow * 1e6:.3g} µs/row "
+            f"| {r.converted * 1e6:.3g} µs/row | {r.hdmf / r.arrow:.3g}x | {amortised:.3g}x "
+            f"| {'met' if amortised >= KIND_TARGET else '**missed**'} |"
+        )
+    parts = [
+        KINDS_BEGIN,
+        "## add_row by input kind (issue 12, item 3)",
+        f"- Command: `{command}`\n- Date: {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}\n"
+        f"- Machine: {machine()}",
+        f"A units-like table of {n:,} rows: `id` (given), `depth` float64, `n_spikes` int, "
+        f"`label` short strings (`u0`..`u49`), `good` bool, `spike_times` ragged (0-40 values "
+        f"per row, `index=True`) and `electrode`, a region into a {TARGET_ROWS:,}-row table; "
+        f"no column has a dtype. Each row is one `add_row(**row)` call, with the same values in "
+        f"the form the kind names (numpy scalars are what indexing numpy arrays gives: "
+        f"`np.int64`, `np.float64`, `np.str_`, `np.bool_`). In every run hdmf-arrow and hdmf "
+        f"build the table in turn, with only that run's tables alive; times are the medians of "
+        f"{KIND_RUNS} runs, per row, in CPU time of the process (`time.process_time()`, after "
+        f"`gc.collect()`), since on this shared machine wall time also counts other processes. "
+        f"The target compares hdmf with hdmf-arrow's add_row plus its first `to_arrow()` (the "
+        f"one-time conversion of the buffered rows).",
+        "\n".join(lines),
+        "\n".join(f"- {r.check}" for r in results),
+        KINDS_END,
+    ]
+    return "\n\n".join(parts)
+
+
+def with_kinds_section(report: str, section: str) -> str:
+    """``report`` with its add_row-kinds section replaced by ``section`` (put before the store
+    section, or at the end, if it has none)."""
+    if KINDS_BEGIN in report and KINDS_END in report:
+        head, rest = report.split(KINDS_BEGIN, 1)
+        return head + section + rest.split(KINDS_END, 1)[1]
+    import store  # benchmarks/store.py (it imports this module, so only when needed)
+
+    if store.MARKER in report:
+        head, rest = report.split(store.MARKER, 1)
+        return f"{head.rstrip()}\n\n{section}\n\n{store.MARKER}{rest}"
+    return f"{report.rstrip()}\n\n{section}\n" if report.strip() else f"{section}\n"
+
+
 # -- sanity checks --------------------------------------------------------------------------------
 
 
@@ -759,21 +950,56 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="run only the store benchmark (store.py); with --write, replace its section",
     )
     store.add_argument("--no-store", action="store_true", help="skip the store benchmark")
+    store.add_argument(
+        "--add-row-only",
+        action="store_true",
+        help="run only add_row by input kind; with --write, replace its section",
+    )
+    parser.add_argument(
+        "--add-row-rows",
+        type=int,
+        default=KINDS_ROWS,
+        help="rows of the add_row-by-input-kind table (default: %(default)s)",
+    )
     return parser.parse_args(argv)
 
 
 def with_store_section(report: str, section: str) -> str:
-    """``report`` with its store section (if any) replaced by ``section``."""
+    """``report`` with its store section (if any) replaced by ``section``; the sections
+    other benchmarks write after it (each between its ``<!-- ... BEGIN -->`` and ``END``
+    markers) are kept."""
     import store  # benchmarks/store.py (it imports this module, so only when needed)
 
-    kept = report.split(store.MARKER, 1)[0].rstrip()
-    return f"{kept}\n\n{section}" if kept else section
+    kept, _, after = report.partition(store.MARKER)
+    later = re.search(r"^<!-- [A-Z0-9-]+ BEGIN -->", after, flags=re.MULTILINE)
+    tail = f"\n\n{after[later.start() :].rstrip()}\n" if later else ""
+    kept = kept.rstrip()
+    return (f"{kept}\n\n{section}" if kept else section).rstrip() + tail
+
+
+def run_kinds(n: int, command: str) -> str:
+    """add_row by input kind at ``n`` rows: the markdown section (its lines logged)."""
+    log(f"== add_row by input kind, {n:,} rows ==")
+    gc.freeze()
+    section = kinds_section(add_row_kinds(n), n, command)
+    gc.unfreeze()
+    gc.collect()
+    log(section)
+    return section
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
-    sizes = [] if args.store_only else [10_000] if args.quick else args.sizes
     command = shlex.join(["python", *sys.argv])
+    kinds_rows = min(args.add_row_rows, 5_000) if args.quick else args.add_row_rows
+    if args.add_row_only:
+        section = run_kinds(kinds_rows, command)
+        if args.write:
+            old = args.write.read_text() if args.write.exists() else ""
+            args.write.write_text(with_kinds_section(old, section))
+            log(f"wrote {args.write}")
+        return
+    sizes = [] if args.store_only else [10_000] if args.quick else args.sizes
     estimates = Estimates()
     results: list[SizeResult] = []
     checks: list[str] = []
@@ -793,7 +1019,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     report = ""
     if results:
         log(targets_section(results))
-        report = render(results, command, checks)
+        report = with_kinds_section(
+            render(results, command, checks), run_kinds(kinds_rows, command)
+        )
     elif args.write and args.write.exists():
         report = args.write.read_text()  # --store-only: keep the in-memory section
     if not args.no_store:

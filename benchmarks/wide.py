@@ -78,6 +78,18 @@ def run(widths: list[int]) -> str:
     return "\n".join(lines)
 
 
+def replace_section(target: Path, section: str, begin: str = BEGIN, end: str = END) -> None:
+    """Put ``section`` (which starts with ``begin`` and ends with ``end``) in place of the text
+    from ``begin`` to ``end`` in ``target``, or append it when ``target`` has no such part."""
+    text = target.read_text() if target.exists() else ""
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        text = head + section.rstrip("\n") + rest.split(end, 1)[1]
+    else:
+        text = text.rstrip() + "\n\n" + section.rstrip("\n") + "\n"
+    target.write_text(text)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--write", type=Path, help="replace the WIDE section of this file")
@@ -91,13 +103,7 @@ def main() -> None:
     )
     print(section)
     if args.write:
-        text = args.write.read_text() if args.write.exists() else ""
-        if BEGIN in text and END in text:
-            head, rest = text.split(BEGIN, 1)
-            text = head + section + rest.split(END, 1)[1]
-        else:
-            text = text.rstrip() + "\n\n" + section + "\n"
-        args.write.write_text(text)
+        replace_section(args.write, section)
 
 
 if __name__ == "__main__":

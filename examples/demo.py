@@ -75,20 +75,54 @@ def main(store: str = "demo.hdmf") -> None:
     )
     print(summary)
 
+    print("\n=== rows appended to both tables: each table now has two files ===")
+    with ParquetIO(store, "a") as io:
+        session = io.read()
+        session["electrodes"].add_row(location="CA3", x=80.0)
+        session["units"].add_row(spike_times=[0.2, 0.4], electrode=4, quality="good")
+        io.write(session)
+    expected = (
+        ParquetIO(store, "r")
+        .read()["units"]
+        .to_dataframe()["electrode"]
+        .map(lambda rows: rows["location"].iloc[0])
+    )
+
     print("\n=== queried with DuckDB (no hdmf-arrow code): units per brain area ===")
     units_files = hdmf_arrow.data_files(store, "units")
     electrode_files = hdmf_arrow.data_files(store, "electrodes")
-    print(
-        duckdb.sql(
-            f"""
-            SELECT e.location, count(*) AS units, sum(len(u.spike_times)) AS spikes
-            FROM read_parquet({units_files}) u
-            JOIN read_parquet({electrode_files}, file_row_number = true) e
-              ON u.electrode = e.file_row_number  -- region values are row positions
-            GROUP BY e.location ORDER BY e.location
-            """
-        )
+    print(f"units: {len(units_files)} files, electrodes: {len(electrode_files)} files")
+    joined = duckdb.sql(
+        f"""
+        SELECT e.location, count(*) AS units, sum(len(u.spike_times)) AS spikes
+        FROM read_parquet({units_files}) u
+        JOIN read_parquet({electrode_files}) e
+          ON u.electrode = e._row  -- a region holds row positions, which _row stores
+        GROUP BY e.location ORDER BY e.location
+        """
     )
+    print(joined)
+    counts = {location: n for location, n, _ in joined.fetchall()}
+    assert counts == expected.value_counts().to_dict(), (counts, expected.value_counts())
+    print("the join agrees with to_dataframe()'s region cells")
+
+    print("\n=== three sessions scanned as one (hdmf_arrow.scan, polars) ===")
+    sessions = [f"{store}-sessions/session-{k}.hdmf" for k in range(3)]
+    for k, location in enumerate(sessions):
+        units = units_table(n_units=4 + k, seed=k)
+        electrodes = units["electrode"].table
+        both = SimpleMultiContainer("session", [electrodes, units])
+        hdmf_arrow.write(both, location, mode="overwrite")
+    spikes = hdmf_arrow.scan(sessions, "units", columns=["spike_times", "electrode"])
+    sites = hdmf_arrow.scan(sessions, "electrodes", columns=["location"])
+    per_area = (
+        spikes.join(sites, left_on=["store", "electrode"], right_on=["store", "_row"])
+        .group_by("location")
+        .agg(pl.len().alias("units"), pl.col("spike_times").list.len().sum().alias("spikes"))
+        .sort("location")
+        .collect()
+    )
+    print(per_area)
 
 
 if __name__ == "__main__":

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, Literal, cast
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, overload
 
 import pyarrow as pa
 
 from hdmf_arrow.errors import (
+    ContainerNotFoundError,
+    CorruptStoreError,
     InvalidArgumentError,
     InvalidArgumentTypeError,
+    InvalidKeyError,
     InvalidVersionError,
     StoreExistsError,
     StoreLocationError,
@@ -23,15 +27,19 @@ from hdmf_arrow.validate import Issue, check, check_stored_types
 
 if TYPE_CHECKING:
     import os
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     import polars as pl
 
     from hdmf_arrow.common import Container
-    from hdmf_arrow.storage import StoreLike
+    from hdmf_arrow.io._layout import Manifest
+    from hdmf_arrow.io._parquet import FileEntry, TableFiles
+    from hdmf_arrow.storage import Store, StoreLike
 
 
 WriteMode = Literal["error", "overwrite", "append"]
+C = TypeVar("C", bound="Container")
+T = TypeVar("T")
 _IO_MODES: dict[str, Literal["w-", "w"]] = {"error": "w-", "overwrite": "w"}
 
 
@@ -153,8 +161,31 @@ def _append(
         return io.write(root, summary=f"append to {table.name}", operation="append")
 
 
+@overload
 def read(
     location: StoreLike,
+    as_type: None = None,
+    *,
+    version: int | None = None,
+    as_of: dt.datetime | None = None,
+    storage_options: dict[str, Any] | None = None,
+) -> Any: ...
+
+
+@overload
+def read(
+    location: StoreLike,
+    as_type: type[C],
+    *,
+    version: int | None = None,
+    as_of: dt.datetime | None = None,
+    storage_options: dict[str, Any] | None = None,
+) -> C: ...
+
+
+def read(
+    location: StoreLike,
+    as_type: type[C] | None = None,
     *,
     version: int | None = None,
     as_of: dt.datetime | None = None,
@@ -163,7 +194,15 @@ def read(
     """The root container of the store at ``location``: the newest version, or ``version``,
     or the newest version committed at or before ``as_of`` (a datetime; naive means UTC).
 
-    Only the manifest is read; table data is read when it is used.
+    Only the manifest is read; table data is read when it is used. Without ``as_type`` the
+    result is typed ``Any`` (a tree's root may be any container, and ``read(x)["units"]``
+    should type-check); with it, the root is checked to be one and typed so:
+
+    >>> from hdmf_arrow.common import DynamicTable
+    >>> t = DynamicTable(name="t", description="d"); t.add_column("x", "x", data=[1])
+    >>> _ = write(t, "memory://doc/read-typed")
+    >>> read("memory://doc/read-typed", DynamicTable).colnames  # mypy sees a DynamicTable
+    ('x',)
     """
     if as_of is not None:
         if version is not None:
@@ -171,24 +210,36 @@ def read(
             raise InvalidArgumentError(msg)
         version = _version_as_of(location, as_of, storage_options=storage_options)
     with ParquetIO(location, "r", version=version, storage_options=storage_options) as io:
-        return io.read()
+        root = io.read()
+    if as_type is not None and not isinstance(root, as_type):
+        msg = (
+            f"read: the root of store {io.store.url} is {root.data_type} {root.name!r}, "
+            f"not a {as_type.__name__}. Hint: read it without as_type, or pass its class."
+        )
+        raise InvalidArgumentTypeError(msg)
+    return root
 
 
 def scan(
     locations: StoreLike | Sequence[StoreLike],
     table: str,
     *,
+    columns: Sequence[str] | None = None,
     version: int | None = None,
     storage_options: dict[str, Any] | None = None,
 ) -> pl.LazyFrame:
     """One polars LazyFrame over the table ``table`` ("units", "session/units") of many
-    stores, with a ``store`` column naming each row's store. ``locations`` is one location, a
-    list of them, or a glob (``"sessions/*.hdmf"``, ``"s3://bucket/sessions/*.hdmf"``). Each
-    store's table is scanned from its Parquet files, so polars pushes filters and column
-    selections down to them. Only manifests are read here.
+    stores, with a ``store`` column naming each row's store (its URL, or absolute path: the
+    same whether it was named by a glob or in a list) and a ``_row`` column holding
+    each row's position in its store's table. ``locations`` is one location, a list of them,
+    or a glob (``"sessions/*.hdmf"``, ``"s3://bucket/sessions/*.hdmf"``). Each store's table
+    is scanned from its Parquet files, so polars pushes filters and column selections down
+    to them. Only manifests are read here. ``columns`` selects columns (``store`` and
+    ``_row`` come along).
 
-    Columns missing from some stores are null there; the row ids are the ``id`` column. (A
-    region column holds row positions within its own store's target.)
+    Columns missing from some stores are null there; the row ids are the ``id`` column. A
+    region column holds row positions within its own store's target, so it joins the
+    target's scan on ``store`` and ``_row``, however many files (appends) either table has:
 
     >>> import pandas as pd
     >>> for s in ("a", "b"):
@@ -196,19 +247,41 @@ def scan(
     >>> lf = scan("memory://doc/scan/*.hdmf", "t")
     >>> lf.group_by("store").len().sort("store").collect()["len"].to_list()
     [2, 2]
+    >>> scan("memory://doc/scan/*.hdmf", "t", columns=["x"]).collect().columns
+    ['x', '_row', 'store']
     """
     import polars as pl
+
+    from hdmf_arrow.io._parquet import ROW_COLUMN
 
     found = _expand_locations(locations, storage_options)
     if not found:
         msg = f"scan: {locations!r:.120} names no store (a glob that matched nothing?)"
         raise StoreLocationError(msg)
-    frames = []
-    for location in found:
+
+    def one(location: StoreLike) -> pl.LazyFrame:
         with ParquetIO(location, "r", version=version, storage_options=storage_options) as io:
-            frame = find_table(io.read(), table).scan()
-        frames.append(frame.with_columns(pl.lit(str(location)).alias("store")))
-    return pl.concat(frames, how="diagonal_relaxed")
+            frame = find_table(io.read(), table).scan(row_column=ROW_COLUMN)
+            where = io.store.url  # one spelling per store, however it was named
+        if columns is not None:
+            frame = frame.select([*columns, ROW_COLUMN])
+        return frame.with_columns(pl.lit(where).alias("store"))
+
+    return pl.concat(_each(one, found), how="diagonal_relaxed")
+
+
+_OPEN_THREADS = 16  # stores opened at once: on an object store the cost is latency
+
+
+def _each(work: Callable[[StoreLike], T], locations: Sequence[StoreLike]) -> list[T]:
+    """``work`` of every location, in order, up to 16 at once (the first error raised is
+    raised)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    if len(locations) < 2:
+        return [work(loc) for loc in locations]
+    with ThreadPoolExecutor(min(_OPEN_THREADS, len(locations))) as pool:
+        return list(pool.map(work, locations))
 
 
 def _expand_locations(
@@ -284,6 +357,183 @@ def data_files(
         store = io.store
         prefix = f"{store.url.split('://', 1)[0]}://" if isinstance(store, FsspecStore) else ""
         return [prefix + store.arrow_path(f.path) for f in source.files]  # type: ignore[attr-defined]
+
+
+# -- a store's tables from its manifest alone: no container built, no data file read -------------
+
+_TABLE_KINDS = ("table", "herd_table")  # nodes whose data files are the rows of one table
+# what walking a malformed manifest tree raises (a key missing, a list where a dict belongs, ...)
+_MALFORMED_NODE = (LookupError, TypeError, ValueError, AttributeError, OverflowError)
+
+
+@dataclass(frozen=True, slots=True)
+class _StoredTable:
+    """A table of one version of a store, as its manifest describes it (docs/format.md, 6).
+
+    ``path`` is the table's path under the root (``units``, ``session/units``; a root table
+    is named by its own name, its categories and members under it); ``schema`` the data
+    files' columns, without the row column; ``files`` the data files in row order, their keys
+    checked; ``row_column`` the files' row-position column, None in stores that predate it.
+    """
+
+    path: str
+    node: dict[str, Any]
+    schema: pa.Schema
+    files: tuple[FileEntry, ...]
+    row_column: str | None
+
+    def file_starts(self) -> list[int]:
+        """The position in the table of each file's first row.
+
+        >>> from hdmf_arrow.io._parquet import FileEntry
+        >>> f = FileEntry("data/t/a.parquet", 3, 10, (3,), {}, {})
+        >>> _StoredTable("t", {}, pa.schema([]), (f, f), None).file_starts()
+        [0, 3]
+        """
+        starts, row = [], 0
+        for f in self.files:
+            starts.append(row)
+            row += f.num_rows
+        return starts
+
+
+def _open_manifest(
+    location: StoreLike, *, version: int | None, storage_options: dict[str, Any] | None
+) -> tuple[Store, Manifest]:
+    """The store at ``location`` and the manifest of ``version`` (the newest if None): one
+    listing and one GET on an object store; no specs loaded and no container built."""
+    from hdmf_arrow.io._layout import read_manifest
+    from hdmf_arrow.storage import make_store
+
+    store = make_store(location, storage_options=storage_options, read_only=True)
+    return store, read_manifest(store, version)
+
+
+def _open_manifests(
+    locations: Sequence[StoreLike],
+    *,
+    version: int | None,
+    storage_options: dict[str, Any] | None,
+) -> list[tuple[Store, Manifest]]:
+    """``_open_manifest`` of every location, in order, up to 16 at once."""
+
+    def one(location: StoreLike) -> tuple[Store, Manifest]:
+        return _open_manifest(location, version=version, storage_options=storage_options)
+
+    return _each(one, locations)
+
+
+def _stored_tables(store: Store, manifest: Manifest) -> list[_StoredTable]:
+    """Every table of the manifest, in tree order: tables, their categories and members, HERD
+    tables. CorruptStoreError names the store and version when the tree does not parse.
+
+    >>> import pandas as pd
+    >>> _ = write(pd.DataFrame({"x": [1, 2]}), "memory://doc/stored", name="t")
+    >>> tables = _stored_tables(*_open_manifest("memory://doc/stored", version=None,
+    ...                                         storage_options=None))
+    >>> [(t.path, t.schema.names, t.row_column is not None) for t in tables]
+    [('t', ['id', 'x'], True)]
+    """
+    from hdmf_arrow.io._layout import child_nodes, version_key
+
+    out: list[_StoredTable] = []
+    seen: set[str] = set()
+
+    def visit(node: dict[str, Any], path: str) -> None:
+        if node.get("kind") in _TABLE_KINDS:
+            if path in seen:
+                msg = f"two tables have the path {path!r}"
+                raise CorruptStoreError(msg)
+            seen.add(path)
+            out.append(_stored_table(store, node, path))
+        for child in child_nodes(node):
+            name = str(child["name"])
+            visit(child, f"{path}/{name}" if path else name)
+
+    root = manifest.root
+    try:
+        visit(root, "" if root.get("kind") == "group" else str(root["name"]))
+    except (CorruptStoreError, InvalidKeyError) as exc:
+        exc.add_note(f"in manifest {version_key(manifest.version)} of store {store.url}")
+        raise
+    except (*_MALFORMED_NODE, RecursionError) as exc:
+        msg = (
+            f"manifest {version_key(manifest.version)} of store {store.url} describes a tree "
+            f"that does not parse ({type(exc).__name__}: {str(exc)[:120]}). Hint: open an "
+            f"older version with version=N; `hdmf-arrow info` lists them."
+        )
+        raise CorruptStoreError(msg) from None
+    return out
+
+
+def _stored_table(store: Store, node: dict[str, Any], path: str) -> _StoredTable:
+    """The table of the manifest node ``node``, its file keys and row counts checked as a
+    reader must check them (docs/format.md, 5 and 6.2)."""
+    from hdmf_arrow.io._tree import _schema_of, node_files
+
+    schema = _schema_of(node["schema"], where=f"table {path!r}")
+    files, row_column = node_files(store, node, path, schema)
+    rows = sum(f.num_rows for f in files)
+    if rows != int(node["num_rows"]):
+        msg = (
+            f"table {path!r}: the manifest lists {node['num_rows']} rows but its files hold {rows}"
+        )
+        raise CorruptStoreError(msg)
+    return _StoredTable(path, node, schema, tuple(files), row_column)
+
+
+def _find_stored_table(store: Store, manifest: Manifest, table: str) -> _StoredTable:
+    """The table at ``table`` ("units", "session/units"), named as ``find_table`` names it
+    (the root's name may lead the path, and names a root table), from the manifest alone.
+
+    >>> import pandas as pd
+    >>> _ = write(pd.DataFrame({"x": [1]}), "memory://doc/find_stored", name="t")
+    >>> opened = _open_manifest("memory://doc/find_stored", version=None, storage_options=None)
+    >>> _find_stored_table(*opened, "t").files[0].num_rows
+    1
+    >>> _find_stored_table(*opened, "u")
+    Traceback (most recent call last):
+    hdmf_arrow.errors.ContainerNotFoundError: no table 'u' in store memory://doc/find_stored ...
+    """
+    tables = {t.path: t for t in _stored_tables(store, manifest)}
+    root = manifest.root
+    name = str(root.get("name"))
+    parts = [p for p in table.split("/") if p]
+    if root.get("kind") == "group":
+        children = {str(c.get("name")) for c in root.get("children", ())}
+        if parts[:1] == [name] and name not in children:
+            parts = parts[1:]
+    elif parts[:1] != [name]:
+        parts = [name, *parts]
+    found = tables.get("/".join(parts))
+    if found is None:
+        shown = sorted(tables)[:20]
+        msg = (
+            f"no table {table!r} in store {store.url} (version {manifest.version}); its tables "
+            f"are {shown}"
+        )
+        raise ContainerNotFoundError(msg)
+    return found
+
+
+def _table_files(store: Store, table: _StoredTable) -> TableFiles:
+    """The reader of ``table``'s data files (footers read, and checked, only when used), as
+    the tree reader makes it, for ``scan``-like uses that need no container.
+
+    >>> import pandas as pd
+    >>> _ = write(pd.DataFrame({"x": [1, 2]}), "memory://doc/table_files", name="t")
+    >>> store, manifest = _open_manifest("memory://doc/table_files", version=None,
+    ...                                  storage_options=None)
+    >>> files = _table_files(store, _find_stored_table(store, manifest, "t"))
+    >>> files.scan().collect()["x"].to_list()
+    [1, 2]
+    """
+    from hdmf_arrow.io._parquet import TableFiles
+
+    name = str(table.node.get("name"))
+    return TableFiles(
+        store, list(table.files), name=name, schema=table.schema, row_column=table.row_column
+    )
 
 
 def validate(

@@ -160,10 +160,10 @@ def test_metadata_round_trip() -> None:
 
 def test_newer_format_is_refused() -> None:
     doc = json.loads(DynamicTable(name="t", description="d").table_meta().to_json())
-    doc["format_version"] = "0.2.0"
-    with pytest.raises(FormatVersionError, match=r"format 0.2.0; this hdmf-arrow reads format 0.1"):
+    doc["format_version"] = "0.3.0"
+    with pytest.raises(FormatVersionError, match=r"format 0.3.0; this hdmf-arrow reads format 0.2"):
         TableMeta.parse(json.dumps(doc), source="table 't'")
-    doc["format_version"] = "0.1.7"  # a newer patch only adds keys: readable
+    doc["format_version"] = "0.2.7"  # a newer patch only adds keys: readable
     assert TableMeta.parse(json.dumps(doc)).name == "t"
 
 

@@ -249,7 +249,7 @@ def test_sigkill_at_random_moments_loses_no_committed_version(tmp_path: Path) ->
         assert lines == [f"ready {latest}", *(str(latest + i) for i in (1, 2, 3))]
     latest += 3
     assert check_manifests(store, seen) == latest
-    assert latest > KILLS, "the writers committed too little for the test to mean much"
+    assert latest > KILLS, f"the writers committed too little ({latest}) for the test to mean much"
     check_vacuum(store, rng)
 
 

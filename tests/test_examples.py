@@ -86,9 +86,12 @@ def test_demo(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert "electrode: int64  (-> electrodes)" in out
     assert "reopened version 1: 8 units" in out
     assert "shape: (7, 3)" in out  # the polars query: good units only
+    assert "units: 2 files, electrodes: 2 files" in out  # after the append
     assert "│ CA1      │     2 │     38 │" in out  # the DuckDB join over the region column
-    demo["main"](str(store))  # a second run adds a version
-    assert "version 2 of 2" in capsys.readouterr().out
+    assert "the join agrees with to_dataframe()'s region cells" in out
+    assert "│ DG       ┆ 6     ┆ 121    │" in out  # three sessions scanned as one
+    demo["main"](str(store))  # a second run adds versions
+    assert "version 3 of 3" in capsys.readouterr().out
 
 
 def test_spec_extension(capsys: pytest.CaptureFixture[str]) -> None:

@@ -330,3 +330,29 @@ def test_reference_attributes_round_trip_and_are_checked(tmp_path: Path) -> None
     assert [str(i) for i in check(session, types)] == [
         "Session (session): required attribute 'main_table' is missing"
     ]
+
+
+def test_scan_opens_extension_stores_in_parallel_in_a_fresh_process(
+    extension: Path, tmp_path: Path
+) -> None:
+    """scan opens stores on several threads; each loads the cached ndx-trials spec the
+    process lacks: they must not trip over each other (no error, no warning)."""
+    load_namespaces(extension)
+    for k in range(24):
+        t = get_class("TrialsTable", "ndx-trials")(name="trials", description="d")
+        t.add_row(start=float(k), tags=["go"])
+        hdmf_arrow.write(t, tmp_path / f"s{k:02}.hdmf")
+    script = f"""
+import hdmf_arrow
+lf = hdmf_arrow.scan({str(tmp_path / "s*.hdmf")!r}, "trials")
+print(sorted(lf.collect()["start"].to_list()))
+"""
+    out = subprocess.run(
+        [sys.executable, "-W", "error", "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == str([float(k) for k in range(24)])

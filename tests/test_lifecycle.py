@@ -14,6 +14,8 @@ from hdmf_arrow.cli import main
 from hdmf_arrow.common import DynamicTable, SimpleMultiContainer
 from hdmf_arrow.errors import ReadOnlyStoreError
 
+NO_MERGE = hdmf_arrow.ParquetOptions(merge_small_files=0)  # one file per append
+
 
 def _appended(location: Path, n: int) -> None:
     units = DynamicTable(name="units", description="d")
@@ -21,9 +23,9 @@ def _appended(location: Path, n: int) -> None:
     units.add_column("spikes", "s", data=[[0.0]], index=True)
     other = DynamicTable(name="other", description="d")
     other.add_column("y", "y", data=[1.0])
-    hdmf_arrow.write(SimpleMultiContainer("session", [units, other]), location)
+    hdmf_arrow.write(SimpleMultiContainer("session", [units, other]), location, options=NO_MERGE)
     for i in range(1, n):
-        with ParquetIO(location, "a") as io:
+        with ParquetIO(location, "a", options=NO_MERGE) as io:
             root = io.read()
             root["units"].add_row(x=i, spikes=[float(i)] * i)
             io.write(root)

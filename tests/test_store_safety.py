@@ -623,12 +623,14 @@ def test_a_table_keeps_no_file_descriptor_per_data_file(tmp_path: Path) -> None:
 
 def test_a_table_of_more_files_than_descriptors_reads(tmp_path: Path) -> None:
     location = tmp_path / "s.hdmf"
-    hdmf_arrow.write(table(rows=1), location)
+    one_file_per_append = hdmf_arrow.ParquetOptions(merge_small_files=0)
+    hdmf_arrow.write(table(rows=1), location, options=one_file_per_append)
     for v in range(100):
-        with ParquetIO(location, "a") as io:
+        with ParquetIO(location, "a", options=one_file_per_append) as io:
             t = io.read()
             t.add_row(x=100 + v, s=f"v{v}")
             io.write(t)
+    assert len(hdmf_arrow.data_files(location)) == 101
     script = (
         "import resource, sys, hdmf_arrow\n"
         "resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))\n"

@@ -168,6 +168,7 @@ class _FakeIO:
 
 def test_get_hdf5io_uses_the_registered_class(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_backends, "_IO_CLASSES", {})
+    monkeypatch.setattr(_backends, "_IO_ENTRY_POINTS", {})
     with pytest.raises(MissingDependencyError, match="no IO class is registered for 'hdf5'"):
         get_hdf5io("x.h5")
     register_io_class("hdf5", _FakeIO)

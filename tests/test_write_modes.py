@@ -163,3 +163,17 @@ def test_the_history_command(tmp_path: Path) -> None:
     missing = CliRunner().invoke(main, ["history", str(tmp_path / "nope")])
     assert missing.exit_code == 2
     assert missing.output.startswith("error:")
+
+
+def test_read_as_type_checks_the_root(tmp_path: Path) -> None:
+    from hdmf_arrow.errors import InvalidArgumentTypeError
+
+    t = DynamicTable(name="t", description="d")
+    t.add_column("x", "x", data=[1, 2])
+    hdmf_arrow.write(SimpleMultiContainer("root", [t]), tmp_path / "s")
+    root = hdmf_arrow.read(tmp_path / "s", SimpleMultiContainer)
+    assert root["t"]["x"].data.tolist() == [1, 2]
+    with pytest.raises(
+        InvalidArgumentTypeError, match=r"SimpleMultiContainer 'root', not a DynamicTable"
+    ):
+        hdmf_arrow.read(tmp_path / "s", DynamicTable)

@@ -1,8 +1,10 @@
 """The append buffer behind every column: one Arrow array plus Python values not converted yet.
 
 Building a table row by row (``add_row``) appends Python values to a list, in amortised O(1).
-The first read converts the whole list to Arrow with one ``pyarrow.array`` call and appends it
-to the column's array; later reads reuse that array until the next append. A column built from
+Ragged cells given as numpy arrays are kept as arrays (copies in the column's dtype) when no
+Python value waits before them. The first read converts the arrays with one
+``numpy.concatenate`` and the list with one ``pyarrow.array`` call and appends both to the
+column's array; later reads reuse that array until the next append. A column built from
 whole arrays (``from_arrow``, ``from_dataframe``, numpy data) never holds Python values at all.
 
 A column's type is either *declared* (``dtype=`` or an Arrow array: values are checked against
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import math
+import operator
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 import numpy as np
@@ -45,6 +48,7 @@ from hdmf_arrow.arrow.dtypes import (
     promote,
     text_test,
     utf8_problem,
+    values_test,
 )
 from hdmf_arrow.errors import CellTypeError, CellValueError, CorruptStoreError
 
@@ -64,13 +68,20 @@ class FastAppend(NamedTuple):
     ``test`` looks for lone surrogates, ``str.isascii`` and ``str.isprintable`` (surrogates
     are not printable), both C calls; ``test`` runs only when every shortcut fails.
     ``bound``, when given, is tested inline: ``-bound < value < bound`` (float32 columns, whose
-    finite values beyond it would become inf; NaN fails it and takes the general path)."""
+    finite values beyond it would become inf; NaN fails it and takes the general path).
+
+    A numpy scalar of the matching kind (:data:`NUMPY_SCALARS`: ``np.floating`` for
+    ``float``, ...) is first made the Python value the column's checker makes of it
+    (``float(x)``, ...). ``prepare``, when given (ragged columns, see
+    :func:`ragged_cell`), stands for ``type`` and ``test``: it returns the cell to append as
+    the checks would have made it, or None to send the row to the general path."""
 
     type: type
     test: Callable[[Any], bool] | None
     append: Callable[[Any], None]
     shortcuts: tuple[Callable[[Any], bool], ...] = ()
     bound: float | None = None
+    prepare: Callable[[Any], Any] | None = None
 
 
 class ColumnBuffer:
@@ -95,8 +106,11 @@ class ColumnBuffer:
     __slots__ = (
         "_array",
         "_check",
+        "_chunked",
+        "_chunks",
         "_committed",
         "_declared",
+        "_dtype",
         "_fast",
         "_loader",
         "_numpy",
@@ -121,6 +135,8 @@ class ColumnBuffer:
             self._array = _empty(t)
             self._declared = type is not None
         self._pending: list[object] = []
+        self._chunks: list[np.ndarray] = []  # numpy cells, before the pending values
+        self._chunked = 0  # values in _chunks
         self._numpy: np.ndarray | None = None
         self._loader: Callable[[], pa.Array] | None = None
         self._stored_len = 0  # rows the loader will read
@@ -146,6 +162,7 @@ class ColumnBuffer:
         self._check: Checker = make_checker(t)
         self._seq_check: Checker = make_checker(pa.list_(t))
         self._fast = fast_types(t)
+        self._dtype = numpy_dtype(t)
 
     @property
     def type(self) -> pa.DataType:
@@ -158,7 +175,7 @@ class ColumnBuffer:
         return self._declared
 
     def __len__(self) -> int:
-        n = len(self._array) + len(self._pending)
+        n = len(self._array) + len(self._pending) + self._chunked
         return n if self._loader is None else n + self._stored_len
 
     # -- checks: raise, change nothing ---------------------------------------------------------
@@ -184,7 +201,10 @@ class ColumnBuffer:
         try:
             out: Sequence[object] = self._seq_check(values)  # type: ignore[assignment]
         except CellTypeError:
-            if self._declared or not isinstance(values, list | tuple | np.ndarray):
+            sequence = isinstance(values, list | tuple) or (
+                isinstance(values, np.ndarray) and values.ndim > 0  # not a 0-d array
+            )
+            if self._declared or not sequence:
                 raise
             return make_checker(self._wider_seq(values))(values)  # type: ignore[return-value]
         if not self._declared and out and not set(map(type, out)) <= self._fast:
@@ -211,6 +231,28 @@ class ColumnBuffer:
         if not self._declared and values and not set(map(type, values)) <= self._fast:
             self._widen(infer_sequence_type(values).value_type)
         self._pending.extend(values)
+
+    def extend_numpy(self, values: np.ndarray) -> None:
+        """Append a 1-D array of values that passed the checks, in this column's numpy dtype,
+        that the buffer may keep (a copy: the caller's array may change later).
+
+        Python values waiting before it join the arrays when they all have the column's exact
+        Python type (the same values, converted now rather than at the read). Otherwise, or if
+        the column's type has changed since ``values`` were made, they wait after them as
+        Python values, as the checks make them."""
+        pending = self._pending
+        if values.dtype != self._dtype:
+            pending.extend(values.tolist())
+            return
+        if pending:
+            if not set(map(type, pending)) <= {exact_type(self.type)}:  # None, ints widened
+                pending.extend(values.tolist())
+                return
+            self._chunks.append(np.array(pending, dtype=self._dtype))
+            self._chunked += len(pending)
+            pending.clear()  # in place: row_ops() hands out its bound append
+        self._chunks.append(values)
+        self._chunked += len(values)
 
     def extend_array(self, values: pa.Array) -> None:
         """Append a whole Arrow array (cast to this column's type, or widening it)."""
@@ -246,6 +288,10 @@ class ColumnBuffer:
             msg = f"cannot store {t} values in a {self.type} column"
             raise CellTypeError(msg)
         if wider != self.type:
+            if self._chunks:  # numpy cells become what Python cells are: converted at the read
+                self._pending[:0] = np.concatenate(self._chunks).tolist()
+                self._chunks.clear()
+                self._chunked = 0
             self._load()  # stored rows take the wider type too
             self._array = self._array.cast(wider)
             self._retype(wider)
@@ -276,11 +322,14 @@ class ColumnBuffer:
         test = int_test(self.type) if exact is int else None
         return FastAppend(exact, test, self._pending.append)
 
-    def fast_extend(self) -> tuple[Callable[[Any], bool], Callable[[Any], None]] | None:
-        """``(test, extend)`` for a Python list of values: ``test`` says every element fits
-        as it is, and ``extend`` stores them. None if no list qualifies."""
-        test = elements_test(self.type)
-        return None if test is None else (test, self._pending.extend)
+    def fast_extend(self) -> FastAppend | None:
+        """The :class:`FastAppend` of a ragged cell whose values go to this buffer: its
+        ``prepare`` (:func:`ragged_cell`) returns a Python list, which ``append`` (the pending
+        list's ``extend``) stores, or a numpy array, for :meth:`extend_numpy`. None if no
+        cell qualifies (the type has no exact Python type)."""
+        if exact_type(self.type) is None:
+            return None
+        return FastAppend(list, None, self._pending.extend, prepare=ragged_cell(self.type))
 
     # -- reads ---------------------------------------------------------------------------------
 
@@ -308,6 +357,12 @@ class ColumnBuffer:
         self._committed = len(self)
 
     def _flush(self) -> None:
+        if self._chunks:  # they come before the pending values
+            values = np.concatenate(self._chunks) if len(self._chunks) > 1 else self._chunks[0]
+            new = pa.array(values, type=self.type)
+            self._array = new if len(self._array) == 0 else pa.concat_arrays([self._array, new])
+            self._chunks.clear()
+            self._chunked = 0
         if self._pending:
             new = pa.array(self._pending, type=self.type)
             self._array = new if len(self._array) == 0 else pa.concat_arrays([self._array, new])
@@ -334,6 +389,100 @@ class ColumnBuffer:
         if self._numpy is None or len(self._numpy) != len(self):
             self._numpy = to_numpy(self.array())
         return self._numpy
+
+
+def ragged_cell(t: pa.DataType) -> Callable[[Any], Any]:
+    """``add_row``'s fast path for a ragged cell of Arrow type ``list<t>`` (``t`` has an exact
+    Python type): the cell as the checks would store it, or None when they must decide.
+
+    - A Python list whose elements all have ``t``'s exact type and fit it as they are
+      (:func:`~hdmf_arrow.arrow.dtypes.elements_test`) is returned as it is, and so is a
+      list of numpy scalars that are instances of that type (``np.float64`` is a ``float``,
+      ``np.str_`` a ``str``: pyarrow reads them as such).
+    - A 1-D numpy array, or a list of numpy scalars, whose dtype numpy casts safely to
+      ``t``'s (bools only to bool: the checks refuse them for numbers) becomes one new array
+      in that dtype, with no per-value work.
+    - Otherwise an array becomes its ``tolist()``, as the checks themselves make it, and a
+      list of numpy scalars of ``t``'s kind their Python values (``float(x)``, ``int(x)``,
+      ...), as the checks convert them; the list is returned if it then fits as it is.
+
+    >>> cell = ragged_cell(pa.float64())
+    >>> cell([0.5]), cell(np.array([1, 2], dtype=np.int32)), cell([np.float32(0.5)])
+    ([0.5], array([1., 2.]), array([0.5]))
+    >>> cell([np.float64(0.5)])
+    [np.float64(0.5)]
+    >>> cell([0.5, 1]) is None, cell(np.array([True])) is None, cell(np.zeros((2, 2))) is None
+    (True, True, True)
+    >>> ragged_cell(pa.float32())(np.array([0.5])), ragged_cell(pa.int8())([np.int64(300)])
+    ([0.5], None)
+    """
+    exact = exact_type(t)
+    test = elements_test(t)
+    if exact is None or test is None:
+        msg = f"ragged_cell takes a type of int, float, str or bool values, found {t}"
+        raise TypeError(msg)
+    kinds = frozenset(k for k in (exact, np.float64, np.str_) if issubclass(k, exact))
+    fits = values_test(t)
+    target = numpy_dtype(t)
+    numeric_kinds = "b" if exact is bool else "iuf"
+    scalar_kind, convert = NUMPY_SCALARS[exact]
+    safe: dict[object, bool] = {}
+
+    def castable(key: Any) -> bool:  # an array's dtype, or the type of a list's elements
+        ok = safe.get(key)
+        if ok is None:
+            numpy = isinstance(key, np.dtype) or issubclass(key, np.generic)
+            dtype = np.dtype(key) if numpy else None
+            ok = safe[key] = bool(
+                target is not None
+                and dtype is not None
+                and dtype.kind in numeric_kinds
+                and np.can_cast(dtype, target)
+            )
+        return ok
+
+    def prepare(v: Any) -> Any:
+        if type(v) is list:
+            types = set(map(type, v))
+            if types <= kinds:  # the common cell: Python values (or np.float64, np.str_)
+                return v if fits is None or fits(v) else None
+            if all(map(castable, types)):
+                return np.array(v, dtype=target)
+            if not all(issubclass(k, scalar_kind) for k in types):
+                return None
+            values = list(map(convert, v))
+            return values if fits is None or fits(values) else None
+        if type(v) is not np.ndarray or v.ndim != 1:
+            return None
+        dtype = v.dtype
+        if safe.get(dtype) or castable(dtype):  # a copy: the caller may change its array
+            return v.copy() if dtype == target else v.astype(target)
+        values = v.tolist()
+        return values if test(values) else None
+
+    return prepare
+
+
+def numpy_dtype(t: pa.DataType) -> np.dtype[Any] | None:
+    """The numpy dtype of an integer, floating or bool Arrow type, None for other types.
+
+    >>> numpy_dtype(pa.float32()), numpy_dtype(pa.string())
+    (dtype('float32'), None)
+    """
+    if exact_type(t) in (int, float, bool):
+        dtype: np.dtype[Any] = np.dtype(t.to_pandas_dtype())
+        return dtype
+    return None
+
+
+NUMPY_SCALARS: dict[type, tuple[type, Callable[[Any], Any]]] = {
+    float: (np.floating, float),
+    int: (np.integer, operator.index),  # int(x), in a third of the time
+    bool: (np.bool_, bool),
+    str: (np.str_, str),
+}
+"""For each exact Python type, the numpy scalars its checker takes, and the conversion to the
+Python value it makes of them (``float(x)``, ``int(x)``, ``bool(x)``, ``str(x)``)."""
 
 
 def to_numpy(arr: pa.Array) -> np.ndarray:

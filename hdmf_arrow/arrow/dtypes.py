@@ -363,30 +363,51 @@ def elements_test(t: pa.DataType) -> Callable[[Any], bool] | None:
     exact = exact_type(t)
     if exact is None:
         return None
+    kinds = frozenset({exact})
+    fits = values_test(t)
+    if fits is None:
+
+        def all_fit(v: Any) -> bool:
+            return set(map(type, v)) <= kinds
+
+        return all_fit
+
+    def all_fit_and_in_range(v: Any) -> bool:
+        return set(map(type, v)) <= kinds and fits(v)
+
+    return all_fit_and_in_range
+
+
+def values_test(t: pa.DataType) -> Callable[[Any], bool] | None:
+    r"""What :func:`elements_test` tests once every element of a list has ``t``'s exact
+    Python type: ints within range, text UTF-8 can encode, floats that stay finite. None when
+    there is nothing more to test (float64, bool) or ``t`` has no exact Python type.
+
+    >>> values_test(pa.int8())([1, 200]), values_test(pa.string())(["\ud800"])
+    (False, False)
+    >>> values_test(pa.float64()) is None
+    True
+    """
+    exact = exact_type(t)
     if exact is str:
 
         def all_text(v: Any) -> bool:
-            return set(map(type, v)) <= _STR and (all(map(str.isascii, v)) or _all_utf8(v))
+            return all(map(str.isascii, v)) or _all_utf8(v)
 
         return all_text
     limit = float_limit(t) if exact is float else None
     if limit is not None:
 
         def all_in_float_range(v: Any) -> bool:  # NaN first makes min() NaN: the test fails
-            return set(map(type, v)) <= _FLOAT and (not v or (-limit < min(v) and max(v) < limit))
+            return not v or (-limit < min(v) and max(v) < limit)
 
         return all_in_float_range
     if exact is not int:
-        fast = fast_types(t) - {type(None)}
-
-        def all_fit(v: Any) -> bool:
-            return set(map(type, v)) <= fast
-
-        return all_fit
+        return None
     bounds = _int_bounds(t)
 
     def all_in_range(v: Any) -> bool:
-        return set(map(type, v)) <= _INT and _within(v, bounds)
+        return _within(v, bounds)
 
     return all_in_range
 
@@ -540,7 +561,12 @@ def _check_any(v: object) -> object:
     """Checker of a column whose type is not known yet: anything Arrow can type."""
     if v is None:
         return None
-    return make_checker(infer_type(v))(v)
+    checked = make_checker(infer_type(v))(v)
+    if checked is v:
+        return checked
+    # a numpy value became a Python one, which types the column when appended: it must fit
+    # that type too (np.uint64(2**63) is a uint64, but the int it becomes needs int64)
+    return make_checker(infer_type(checked))(checked)
 
 
 def utf8_problem(text: str) -> str | None:
@@ -692,9 +718,6 @@ def check_storable(t: pa.DataType) -> None:
         raise CellTypeError(msg)
 
 
-_STR = frozenset({str})
-_FLOAT = frozenset({float})
-_INT = frozenset({int})
 _CHECKERS: dict[pa.DataType, Checker] = {}
 for _t in (pa.int64(), pa.float64(), pa.string(), pa.bool_(), pa.int32(), pa.float32()):
     _CHECKERS[_t] = _build_checker(_t)

@@ -13,7 +13,7 @@ from typing import Any
 
 from hdmf_arrow.errors import FormatVersionError, SchemaMismatchError
 
-FORMAT_VERSION = "0.1.0"
+FORMAT_VERSION = "0.2.0"
 METADATA_KEY = b"hdmf"
 
 
@@ -81,18 +81,19 @@ class TableMeta:
     id_object_id: str | None = None
     columns: dict[str, ColumnMeta] = field(default_factory=dict)
     format_version: str = FORMAT_VERSION
+    row_column: str | None = None  # a stored file's row-position column (format.md, 6.2)
 
     def to_json(self) -> str:
         """The document as compact JSON text.
 
         >>> TableMeta("t").to_json()[:40]
-        '{"format_version": "0.1.0", "name": "t",'
+        '{"format_version": "0.2.0", "name": "t",'
         """
         return json.dumps(self.to_dict(), separators=(", ", ": "))
 
     def to_dict(self) -> dict[str, Any]:
         """The document as a JSON-ready dict."""
-        return {
+        doc = {
             "format_version": self.format_version,
             "name": self.name,
             "description": self.description,
@@ -102,6 +103,9 @@ class TableMeta:
             "id_object_id": self.id_object_id,
             "columns": {k: v.to_dict() for k, v in self.columns.items()},
         }
+        if self.row_column is not None:
+            doc["row_column"] = self.row_column
+        return doc
 
     @classmethod
     def parse(cls, raw: bytes | str, *, source: str = "table") -> TableMeta:
@@ -143,6 +147,7 @@ class TableMeta:
                 id_object_id=doc.get("id_object_id"),
                 columns=columns,
                 format_version=version,
+                row_column=None if doc.get("row_column") is None else str(doc["row_column"]),
             )
         except FormatVersionError:
             raise

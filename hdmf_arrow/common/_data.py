@@ -502,22 +502,24 @@ class VectorIndex(VectorData):
         fast = self._target._buf.fast_extend()
         if fast is None:
             return None
-        test, extend = fast
-        return FastAppend(list, test, self._ragged_append(extend))
+        return fast._replace(append=self._ragged_append(fast.append))
 
     def _ragged_append(self, extend: Callable[[Any], None]) -> Callable[[object], None]:
-        """Append one checked cell: ``extend`` takes its values, the offsets its end."""
+        """Append one checked cell: ``extend`` takes its values, the offsets its end. A numpy
+        cell (from the fast path's ``prepare``) goes to the values' ``extend_numpy``."""
         offsets_append = self._buf.row_ops()[1]
+        extend_numpy = self._target._buf.extend_numpy
 
         def append(cell: object) -> None:
-            if cell is None or self._valid is not None:
-                self._append_cell(cell)  # null cells and validity: the general path
+            last = 0 if cell is None else self._last + len(cell)  # type: ignore[arg-type]
+            if cell is None or self._valid is not None or last > _INT32_MAX:
+                # null cells, validity, offsets switching to int64: the general path
+                self._append_cell(cell.tolist() if type(cell) is np.ndarray else cell)
                 return
-            last = self._last + len(cell)  # type: ignore[arg-type]
-            if last > _INT32_MAX:
-                self._append_cell(cell)  # offsets switch to int64 there
-                return
-            extend(cell)
+            if type(cell) is np.ndarray:
+                extend_numpy(cell)
+            else:
+                extend(cell)
             self._last = last
             offsets_append(last)
 

@@ -7,6 +7,7 @@ import textwrap
 import warnings
 from collections.abc import Callable, Mapping
 from operator import call
+from operator import index as as_index
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, NoReturn, Protocol, overload
 
 import numpy as np
@@ -44,6 +45,7 @@ from hdmf_arrow.errors import (
     DuplicateColumnError,
     DuplicateIdError,
     HdmfArrowError,
+    MissingDependencyError,
     RowIndexError,
     TableShapeError,
     UnsupportedKeyError,
@@ -53,6 +55,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
     from types import ModuleType
 
+    import dask.dataframe as dd
     import pandas as pd
     import polars as pl
 
@@ -66,13 +69,29 @@ class RowSource(Protocol):
 
     def has_nulls(self, name: str) -> bool: ...
 
-    def scan(self) -> pl.LazyFrame: ...
+    def scan(self, *, rows: str | None = None) -> pl.LazyFrame: ...
 
     def prefetch(self, names: Sequence[str]) -> None: ...
+
+    def to_dask(
+        self, names: Sequence[str], elements: dict[str, pa.Array], *, blocksize: int | None
+    ) -> dd.DataFrame: ...
 
 
 _Check = Callable[[object], object]
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+
+def _fast_id(id: object) -> int | None:
+    """An id given to ``add_row`` as its fast path stores it (an int or numpy integer within
+    int64), or None: the general path then decides, with its errors."""
+    if type(id) is int:
+        row_id = id
+    elif isinstance(id, np.integer):
+        row_id = as_index(id)  # int(id), in a third of the time
+    else:
+        return None
+    return row_id if _INT64_MIN <= row_id <= _INT64_MAX else None
 
 
 class TableLink(NamedTuple):
@@ -547,7 +566,8 @@ class DynamicTable(Container):
         """Append one row: a value for every column (``None`` for a missing value).
 
         Every value is checked before any is appended, so a refused row leaves the table
-        exactly as it was.
+        exactly as it was. Numpy values give the table their Python equivalents give
+        (``np.float64(0.5)`` as ``0.5``, an array as its ``tolist()``), as fast.
 
         Raises
         ------
@@ -557,16 +577,24 @@ class DynamicTable(Container):
             A value does not fit its column (the message names the column).
         DuplicateIdError
             ``enforce_unique_id=True`` and the id is already in the table.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> units = DynamicTable(name="units", description="sorted units")
+        >>> units.add_column("depth", "depth (um)")
+        >>> units.add_column("spike_times", "spike times (s)", index=True)
+        >>> units.add_row(depth=20.5, spike_times=[0.5, 1.5])
+        >>> units.add_row(depth=np.float64(31.0), spike_times=np.array([2.5], dtype=np.float32))
+        >>> units["spike_times"][:], units.to_arrow().column("depth").type
+        ([[0.5, 1.5], [2.5]], DataType(double))
         """
         plan = self._plan or self._make_plan()
-        if (  # the fast path (see _rows.py): the common row, with no conversion to make
-            plan.fast_row is not None
-            and data is None
-            and id is None
-            and not enforce_unique_id
-            and plan.fast_row(kwargs, len(self.id._buf))
-        ):
-            return
+        if plan.fast_row is not None and data is None and not enforce_unique_id:
+            # the fast path (see _rows.py): the common row, with no conversion to make
+            row_id = len(self.id._buf) if id is None else _fast_id(id)
+            if row_id is not None and plan.fast_row(kwargs, row_id):
+                return
         row = {**data, **kwargs} if data is not None else kwargs
         if "id" in row and id is None:
             row = dict(row)
@@ -889,8 +917,8 @@ class DynamicTable(Container):
         targets = dict(target_tables or {})
         columns: list[VectorData] = []
         for col_name in table.column_names:
-            if col_name == id_column:
-                continue
+            if col_name == id_column or (meta is not None and col_name == meta.row_column):
+                continue  # the ids, or a stored file's row positions (format.md, 6.2)
             check_column_name(col_name, table=name)
             col_meta = meta.columns.get(col_name, ColumnMeta()) if meta else None
             arr = as_array(table.column(col_name))
@@ -920,25 +948,90 @@ class DynamicTable(Container):
         df: pl.DataFrame = pl.from_arrow(self.to_arrow())  # type: ignore[assignment]
         return df.with_columns(self._polars_enums()) if self._polars_enums() else df
 
-    def scan(self) -> pl.LazyFrame:
-        """A polars LazyFrame over the table.
+    def scan(self, *, row_column: str | None = None) -> pl.LazyFrame:
+        """A polars LazyFrame over the table; with ``row_column``, also each row's position
+        in the table (0, 1, ...), the values a region column into this table holds.
 
         For a table read from a store, with nothing added since, it scans the Parquet files
-        of that version, so polars pushes filters and projections down to them; otherwise it
-        is the in-memory table. Enum columns are ``pl.Enum``.
+        of that version, so polars pushes filters and projections down to them (the row
+        positions are a column of the files); otherwise it is the in-memory table. Enum
+        columns are ``pl.Enum``.
 
         >>> import polars as pl
         >>> t = DynamicTable(name="t", description="d"); t.add_column("x", "x", data=[1, 5])
         >>> t.scan().filter(pl.col("x") > 2).collect()["x"].to_list()
         [5]
+        >>> t.scan(row_column="_row").collect()["_row"].to_list()
+        [0, 1]
         """
+        import polars as pl
+
         source = self._source
         committed = all(c._committed_rows() == len(c) for c in (self.id, *self._cols.values()))
         if source is not None and committed and source.num_rows == len(self):
-            lazy = source.scan()
+            lazy = source.scan(rows=row_column)
             enums = self._polars_enums()
             return lazy.with_columns(enums) if enums else lazy
-        return self.to_polars().lazy()
+        lazy = self.to_polars().lazy()
+        if row_column is None:
+            return lazy
+        return lazy.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).alias(row_column))
+
+    def to_dask(self, *, blocksize: int | None = 128 * 2**20) -> dd.DataFrame:
+        """A Dask DataFrame of the table, indexed by id, equal after ``.compute()`` to
+        ``to_dataframe(index=True)``: the same columns, dtypes and cells. Ragged and N-D cells
+        are the numpy arrays ``to_dataframe`` gives, in object columns (1-D for one index
+        level or a 1-D row, 2-D for a ragged cell of N-D rows, an object array of arrays for
+        two index levels or rows of 2-D values; None for a null cell), never lists or text:
+        Dask's ``convert-string`` option is not applied to them. Region cells are row
+        positions, enum columns ``Categorical`` with every element as a category, in order,
+        integer columns with nulls pandas' nullable dtypes.
+
+        For a table read from a store, with nothing added since, it reads the Parquet files
+        of that version: one partition per file, or per run of row groups of at most
+        ``blocksize`` bytes as stored (None: per file), only the table's columns, and only
+        those a computation uses. Every file's footer is checked against the manifest first.
+        Otherwise (and for memory:// stores, which other processes cannot reach) it is the
+        in-memory table as one partition. Divisions are unknown: ids need not be sorted.
+
+        Raises
+        ------
+        MissingDependencyError
+            dask.dataframe is not installed.
+        CorruptStoreError
+            A data file that does not match the manifest.
+
+        Examples
+        --------
+        >>> t = DynamicTable(name="t", description="d"); t.add_column("x", "x", data=[1, 5])
+        >>> ddf = t.to_dask()
+        >>> int(ddf["x"].sum().compute()), ddf.compute().equals(t.to_dataframe(index=True))
+        (6, True)
+        """
+        try:
+            import dask
+            import dask.dataframe
+        except ImportError as exc:
+            msg = (
+                f"{self._what}: to_dask() needs dask.dataframe, which cannot be imported "
+                f"({exc}). Hint: pip install 'dask[dataframe]'."
+            )
+            raise MissingDependencyError(msg) from None
+        source = self._source
+        committed = all(c._committed_rows() == len(c) for c in (self.id, *self._cols.values()))
+        # a subclass with its own frame (AlignedDynamicTable's) gets that frame
+        own_frame = type(self).to_dataframe is DynamicTable.to_dataframe
+        if source is not None and committed and own_frame and source.num_rows == len(self):
+            elements: dict[str, pa.Array] = {}
+            for n, c in self._cols.items():
+                base = c.get_target_data()
+                if isinstance(base, EnumData):
+                    elements[n] = base.elements_data.to_arrow()
+            return source.to_dask([self.id.name, *self._cols], elements, blocksize=blocksize)
+        frame = self.to_dataframe(index=True)
+        with dask.config.set({"dataframe.convert-string": False}):  # ragged cells are arrays
+            out: dd.DataFrame = dask.dataframe.from_pandas(frame, npartitions=1, sort=False)  # type: ignore[no-untyped-call]
+        return out
 
     def _polars_enums(self) -> list[pl.Expr]:
         import polars as pl

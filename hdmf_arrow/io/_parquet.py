@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import json
 import os
 import threading
 import uuid
@@ -40,6 +41,11 @@ class ParquetOptions:
     ``row_group_bytes`` bounds the uncompressed size of a row group (rows per group are
     derived from the table's average row size, within ``[min_row_group_rows,
     max_row_group_rows]``): smaller groups make row access cheaper, larger ones scans.
+
+    An append writes its rows as a new file. When the table's last ``merge_small_files``
+    files are each under ``small_file_bytes``, the append rewrites them and its rows as one
+    file instead, so many small appends leave few files and small manifests (0 turns it off;
+    ``ParquetIO.compact`` rewrites a table into one file on demand).
     """
 
     compression: Literal["zstd", "snappy", "gzip", "lz4", "none"] = "zstd"
@@ -47,6 +53,8 @@ class ParquetOptions:
     min_row_group_rows: int = 1024
     max_row_group_rows: int = 1_000_000
     data_page_bytes: int = 256 * 2**10
+    merge_small_files: int = 8
+    small_file_bytes: int = 4 * 2**20
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,9 +172,37 @@ def split_columns(schema: pa.Schema) -> dict[str, str]:
     return out
 
 
-def write_file(store: Store, directory: str, table: pa.Table, options: ParquetOptions) -> FileEntry:
+ROW_COLUMN = "_row"
+
+
+def row_column_for(names: Sequence[str]) -> str:
+    """The name of the row-position column of a table whose columns are ``names``:
+    ``_row``, or ``_row_1``, ``_row_2``... when a column already has that name.
+
+    >>> row_column_for(["id", "x"]), row_column_for(["id", "_row", "_row_1"])
+    ('_row', '_row_2')
+    """
+    taken = set(names)
+    name, k = ROW_COLUMN, 0
+    while name in taken:
+        k += 1
+        name = f"{ROW_COLUMN}_{k}"
+    return name
+
+
+def write_file(
+    store: Store,
+    directory: str,
+    table: pa.Table,
+    options: ParquetOptions,
+    *,
+    row_column: str | None = None,
+    first_row: int = 0,
+) -> FileEntry:
     """Write ``table`` (schema metadata included) as a new Parquet file under ``directory``."""
-    return write_blocks(store, directory, table.schema, [table], options)
+    return write_blocks(
+        store, directory, table.schema, [table], options, row_column=row_column, first_row=first_row
+    )
 
 
 def write_blocks(
@@ -175,9 +211,16 @@ def write_blocks(
     schema: pa.Schema,
     blocks: Iterable[pa.Table],
     options: ParquetOptions,
+    *,
+    row_column: str | None = None,
+    first_row: int = 0,
 ) -> FileEntry:
     """Write ``blocks`` (tables of ``schema``) one after another as one new Parquet file under
-    ``directory``: a table of any size is written holding one block in memory at a time."""
+    ``directory``: a table of any size is written holding one block in memory at a time.
+
+    With ``row_column``, the file gets one more column, last: each row's position in the
+    whole table, from ``first_row`` on (docs/format.md, section 6.2), delta-encoded, so it
+    costs a few bytes per page. Counts in the entry leave it out."""
     key = f"{directory}/{uuid.uuid4().hex}.parquet"
     store.ensure_dir(directory)
     path = store.arrow_path(key)
@@ -185,18 +228,28 @@ def write_blocks(
     num_rows = 0
     counts: dict[str, tuple[int, ...]] = {}
     nulls: dict[str, int] = {}
+    encodings = split_columns(schema)
+    file_schema = schema
+    if row_column is not None:
+        encodings[row_column] = "DELTA_BINARY_PACKED"
+        file_schema = _with_row_column(schema, row_column)
     with pq.ParquetWriter(
         path,
-        schema,
+        file_schema,
         filesystem=store.arrow_fs,
         compression=compression,
         use_dictionary=dictionary_columns(schema),
-        column_encoding=split_columns(schema) or None,
+        column_encoding=encodings or None,
         write_page_index=True,
         data_page_size=options.data_page_bytes,
     ) as writer:
         for table in blocks:
-            writer.write_table(table, row_group_size=rows_per_group(table, options))
+            rows = rows_per_group(table, options)
+            if row_column is not None:
+                start = first_row + num_rows
+                positions = pa.array(np.arange(start, start + table.num_rows, dtype=np.int64))
+                table = table.append_column(file_schema.field(row_column), positions)  # noqa: PLW2901
+            writer.write_table(table, row_group_size=rows)
             num_rows += table.num_rows
             for name, n in _value_counts(table).items():
                 counts[name] = tuple(
@@ -206,7 +259,7 @@ def write_blocks(
                 if column.null_count:
                     nulls[name] = nulls.get(name, 0) + column.null_count
         if num_rows == 0:  # no block at all: one empty row group, as an empty table writes
-            writer.write_table(schema.empty_table())
+            writer.write_table(file_schema.empty_table())
     footer = writer.writer.metadata  # the row groups as the file has them, not as planned
     store.sync(key)  # durable before any manifest refers to it
     groups = [footer.row_group(g).num_rows for g in range(footer.num_row_groups)] or [0]
@@ -218,6 +271,20 @@ def write_blocks(
         value_counts=counts,
         null_counts=nulls,
     )
+
+
+def _with_row_column(schema: pa.Schema, name: str) -> pa.Schema:
+    """``schema`` plus the non-null int64 column ``name``, last, and named in the ``hdmf``
+    document of its metadata (if it has one), so a reader of the bare file knows it."""
+    out = schema.append(pa.field(name, pa.int64(), nullable=False))
+    metadata = dict(schema.metadata or {})
+    raw = metadata.get(b"hdmf")
+    if raw is not None:
+        doc = json.loads(raw)
+        doc["row_column"] = name
+        metadata[b"hdmf"] = json.dumps(doc, separators=(", ", ": ")).encode()
+        out = out.with_metadata(metadata)
+    return out
 
 
 def _value_counts(table: pa.Table) -> dict[str, tuple[int, ...]]:
@@ -300,8 +367,10 @@ class TableFiles:
         schema: pa.Schema | None = None,
         open_files: OpenFiles | None = None,
         cache_bytes: int = 64 * 2**20,
+        row_column: str | None = None,
     ) -> None:
         self.store = store
+        self.row_column = row_column  # the files' row-position column (format.md, 6.2)
         self.open_files = open_files if open_files is not None else OpenFiles(limit=2)
         self.files = list(files)
         self.name = name
@@ -310,8 +379,10 @@ class TableFiles:
         # global first row of every row group, and which (file, group) it is
         starts: list[int] = []
         where: list[tuple[int, int]] = []
+        self._file_starts: list[int] = []  # global first row of every file
         row = 0
         for i, f in enumerate(self.files):
+            self._file_starts.append(row)
             for g, n in enumerate(f.row_groups):
                 starts.append(row)
                 where.append((i, g))
@@ -341,7 +412,7 @@ class TableFiles:
     def _footer(self, i: int) -> pq.FileMetaData:
         """The footer of file ``i``, read once and checked against the manifest."""
         if i not in self._footers:
-            entry = self.files[i]
+            self.files[i]
             with self._opened(i) as source:
                 try:  # not pq.read_metadata: its ParquetFile does Python work per column
                     reader = ParquetReader()
@@ -351,7 +422,7 @@ class TableFiles:
                 except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as exc:
                     msg = f"{self._where_is(i)} is not valid Parquet ({exc})"
                     raise CorruptStoreError(msg) from None
-            problem = self._disagreement(entry, footer, found)
+            problem = self._disagreement(i, footer, found)
             if problem:
                 msg = f"{self._where_is(i)} does not match the manifest: {problem}"
                 raise CorruptStoreError(msg)
@@ -359,9 +430,10 @@ class TableFiles:
             self._schemas[i] = found
         return self._footers[i]
 
-    def _disagreement(self, entry: FileEntry, footer: pq.FileMetaData, found: pa.Schema) -> str:
-        """How a file's footer disagrees with the manifest ('' if it does not): the row
+    def _disagreement(self, i: int, footer: pq.FileMetaData, found: pa.Schema) -> str:
+        """How file ``i``'s footer disagrees with the manifest ('' if it does not): the row
         groups locate rows, so a manifest that lied about them would make reads lie."""
+        entry = self.files[i]
         groups = tuple(footer.row_group(g).num_rows for g in range(footer.num_row_groups))
         if footer.num_rows != entry.num_rows or groups != entry.row_groups:
             return (
@@ -369,7 +441,36 @@ class TableFiles:
                 f"{_short(entry.row_groups)}, the file holds {footer.num_rows} in "
                 f"{_short(groups)}"
             )
-        return "" if self.schema is None else _schema_difference(self.schema, found)
+        if self.schema is None:
+            return ""
+        if self.row_column is None:
+            return _schema_difference(self.schema, found)
+        row_field = pa.field(self.row_column, pa.int64(), nullable=False)
+        problem = _schema_difference(self.schema.append(row_field), found)
+        return problem or self._misplaced(i, footer, found)
+
+    def _misplaced(self, i: int, footer: pq.FileMetaData, found: pa.Schema) -> str:
+        """How the row positions of a file disagree with its place in ``files`` ('' if they
+        do not), from the statistics of its first and last row groups (a file's positions
+        are consecutive, so those two place it; checking every group would cost each open
+        time that grows with the table): an engine joining on them would join other rows."""
+        if found.names[-1] != self.row_column:
+            return f"its last column is {found.names[-1]!r}, not the row column {self.row_column!r}"
+        if footer.num_rows == 0:
+            return ""
+        index = footer.num_columns - 1  # the last leaf: the row column is flat and last
+        first, last = self._file_starts[i], self._file_starts[i] + footer.num_rows - 1
+        groups = [g for g in range(footer.num_row_groups) if footer.row_group(g).num_rows]
+        for g, end, want in ((groups[0], "min", first), (groups[-1], "max", last)):
+            stats = footer.row_group(g).column(index).statistics
+            ok = stats is not None and stats.has_min_max
+            have = getattr(stats, end) if ok else None
+            if have != want:
+                return (
+                    f"its rows should be rows {first}-{last} of the table in column "
+                    f"{self.row_column!r}, but row group {g} says {have} where {want} belongs"
+                )
+        return ""
 
     def problems(self) -> list[str]:
         """What is wrong with each file (unreadable, or not matching the manifest): every
@@ -409,9 +510,19 @@ class TableFiles:
             reader = self.open_files.reader(self.store, self.files[i], footer)
         except FileNotFoundError:
             raise self._missing(i) from None
-        if group is None:
+        if group is not None:
+            return reader.read_row_group(group, column_indices=indices, use_threads=True)
+        try:
             return reader.read_all(column_indices=indices, use_threads=True)
-        return reader.read_row_group(group, column_indices=indices, use_threads=True)
+        except pa.ArrowNotImplementedError:
+            # pyarrow cannot return a nested dictionary column (a ragged enum) of several
+            # row groups in one piece ("Nested data conversions not implemented for chunked
+            # array outputs"): read it group by group
+            groups = [
+                reader.read_row_group(g, column_indices=indices, use_threads=True)
+                for g in range(footer.num_row_groups)
+            ]
+            return pa.concat_tables(groups)
 
     def _leaf_indices(self, i: int) -> dict[str, list[int]]:
         """The Parquet leaf columns of each top-level column of file ``i`` (a ragged column
@@ -434,19 +545,28 @@ class TableFiles:
             return self._schemas[i]
         return self.schema
 
-    def scan(self) -> pl.LazyFrame:
+    def scan(self, *, rows: str | None = None) -> pl.LazyFrame:
         """A polars LazyFrame over the files (read through polars' own object store when it
-        can reach the store; memory:// stores are read into memory first)."""
+        can reach the store; memory:// stores are read into memory first): the manifest's
+        columns and, with ``rows``, each row's position in the table as column ``rows``."""
         import polars as pl
 
+        names = self._file_schema(0).names if self.files else []
+        stored = [self.row_column] if rows is not None and self.row_column is not None else []
         reach = self.store.polars_options()
         if reach is None:
-            names = self._file_schema(0).names if self.files else []
-            tables = [self._read(i, names) for i in range(len(self.files))]
-            return pl.from_arrow(pa.concat_tables(tables)).lazy()  # type: ignore[union-attr]
-        url, options = reach
-        paths = [f"{url}/{f.path}" for f in self.files]
-        return pl.scan_parquet(paths, storage_options=options)
+            tables = [self._read(i, [*names, *stored]) for i in range(len(self.files))]
+            frame = pl.from_arrow(pa.concat_tables(tables)).lazy()  # type: ignore[union-attr]
+        else:
+            url, options = reach
+            paths = [f"{url}/{f.path}" for f in self.files]
+            frame = pl.scan_parquet(paths, storage_options=options).select([*names, *stored])
+        if rows is None:
+            return frame
+        if stored:
+            return frame.rename({stored[0]: rows}) if stored[0] != rows else frame
+        # files of format 0.1 have no such column: their rows, in files order
+        return frame.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).alias(rows))
 
     def has_nulls(self, name: str) -> bool:
         return any(f.null_counts.get(name) for f in self.files)
@@ -607,6 +727,14 @@ class TableFiles:
         while self._cached > self._cache_bytes:
             _, old = self._cache.popitem(last=False)
             self._cached -= old.nbytes
+
+    def to_dask(
+        self, names: Sequence[str], elements: dict[str, pa.Array], *, blocksize: int | None
+    ) -> Any:
+        """A ``dask.dataframe.DataFrame`` over the files (``hdmf_arrow.io._engines``)."""
+        from hdmf_arrow.io._engines import to_dask
+
+        return to_dask(self, names, elements, blocksize=blocksize)
 
 
 def _short(groups: Sequence[int]) -> str:

@@ -330,7 +330,8 @@ class ParquetIO:
     def compact(self, table: str | None = None, *, min_files: int = 2) -> int | None:
         """Rewrite each table held in ``min_files`` files or more (or only ``table``: "units",
         "session/units") into one new file, as a new version; returns it, or None when no
-        table needed it. Appends add a file each: compacting keeps reads and manifests small.
+        table needed it. Appends add a file each (small ones merge as they go, see
+        ``ParquetOptions.merge_small_files``); compacting leaves one.
 
         The old files stay until ``vacuum`` removes them (older versions still use them).
         Each compacted table is read whole into memory to be rewritten.

@@ -59,6 +59,7 @@ from hdmf_arrow.io._parquet import (
     OpenFiles,
     ParquetOptions,
     TableFiles,
+    row_column_for,
     write_blocks,
     write_file,
 )
@@ -253,6 +254,8 @@ class TreeWriter:
         prev = self.previous.get(table.object_id)
         tail = None
         compact = table.object_id in self.rewrite
+        # appended files follow the table's: with its row column, or none (format 0.1)
+        row_column = None if prev is None else prev.get("row_column")
         if self._check_base(table, prev) and prev is not None and not compact:
             schema = _schema_of(prev["schema"], where=f"table {table.name!r}")
             tail = table._tail_arrow()  # None when a column was added since the last commit
@@ -262,13 +265,21 @@ class TreeWriter:
         if tail is not None and prev is not None:  # keep the files, add one for new rows
             files = [FileEntry.parse(f) for f in prev["files"]]
             if tail.num_rows:
-                files.append(write_file(self.store, directory, tail, self.options))
+                files, tail = self._merge_small(table, files, tail, schema)
+                first = sum(f.num_rows for f in files)
+                files.append(
+                    write_file(
+                        self.store, directory, tail, self.options,
+                        row_column=row_column, first_row=first,
+                    )
+                )  # fmt: skip
         elif blocks is not None and _untouched(table) and prev is None and not compact:
             # still in its source (an HDF5 file), as read: copied block by block
-            schema, files = self._copy_table(table, directory, blocks)
+            schema, files, row_column = self._copy_table(table, directory, blocks)
         else:  # a table new to this store, or changed: write it whole
             whole = table.to_arrow()
-            files = [write_file(self.store, directory, whole, self.options)]
+            row_column = row_column_for(whole.schema.names)
+            files = [write_file(self.store, directory, whole, self.options, row_column=row_column)]
             schema = whole.schema
         if sum(f.num_rows for f in files) != len(table):  # never commit what cannot be read
             msg = (
@@ -278,14 +289,44 @@ class TreeWriter:
             raise StaleWriteError(msg)
         self.written.append(table)
         self.sources[table.object_id] = TableFiles(
-            self.store, files, name=table.name, schema=schema, open_files=self.open_files
+            self.store,
+            files,
+            name=table.name,
+            schema=schema,
+            open_files=self.open_files,
+            row_column=row_column,
         )
         return {
             "table": meta.to_dict(),
             "schema": _schema_text(schema),
             "num_rows": len(table),
+            "row_column": row_column,
             "files": [f.to_dict() for f in files],
         }
+
+    def _merge_small(
+        self, table: DynamicTable, files: list[FileEntry], tail: pa.Table, schema: pa.Schema
+    ) -> tuple[list[FileEntry], pa.Table]:
+        """The files to keep and the rows to append: when the last
+        ``options.merge_small_files`` files are all small, their rows go with the new ones
+        into one file (their values as stored: an enum's stored values are its values), so
+        appends do not pile up files. Older versions keep using the old files."""
+        want = self.options.merge_small_files
+        source = table._source
+        small = 0
+        while small < len(files) and files[-1 - small].num_bytes < self.options.small_file_bytes:
+            small += 1
+        if want <= 0 or small < want or not isinstance(source, TableFiles):
+            return files, tail
+        if [f.path for f in source.files] != [f.path for f in files]:
+            return files, tail  # not the files this table was read from: do not guess
+        keep = len(files) - small
+        meta = tail.schema.metadata
+        old = [
+            source._read(i, schema.names).replace_schema_metadata(meta)
+            for i in range(keep, len(files))
+        ]
+        return files[:keep], pa.concat_tables([*old, tail])
 
     def _data(self, data: Data) -> Node:
         node: Node = {
@@ -317,15 +358,19 @@ class TreeWriter:
 
     def _copy_table(
         self, table: DynamicTable, directory: str, blocks: Callable[[], Iterator[pa.Table]]
-    ) -> tuple[pa.Schema, list[FileEntry]]:
-        """A table copied from its source in blocks, with this table's metadata."""
+    ) -> tuple[pa.Schema, list[FileEntry], str]:
+        """A table copied from its source in blocks, with this table's metadata: its
+        schema, its file and the name of its row column."""
         meta = {METADATA_KEY: table.table_meta().to_json().encode()}
         parts = (b.replace_schema_metadata(meta) for b in blocks())
         first = next(parts, None)
         if first is None:  # no rows: the whole (empty) table
             whole = table.to_arrow()
-            return whole.schema, [write_file(self.store, directory, whole, self.options)]
+            rows = row_column_for(whole.schema.names)
+            entry = write_file(self.store, directory, whole, self.options, row_column=rows)
+            return whole.schema, [entry], rows
         schema = first.schema
+        rows = row_column_for(schema.names)
 
         def checked() -> Iterator[pa.Table]:
             yield first
@@ -338,7 +383,10 @@ class TreeWriter:
                     raise SchemaMismatchError(msg)
                 yield part
 
-        return schema, [write_blocks(self.store, directory, schema, checked(), self.options)]
+        entry = write_blocks(
+            self.store, directory, schema, checked(), self.options, row_column=rows
+        )
+        return schema, [entry], rows
 
     def _copy(
         self, data: Data, schema: pa.Schema, blocks: Callable[..., Iterator[pa.Array]]
@@ -377,7 +425,7 @@ class TreeWriter:
             # HERD tables only grow (add_row): the same number of rows is the same table
             unchanged = before is not None and len(table) == int(before["num_rows"])
             try:
-                node = self._one_file(table, unchanged, table.to_arrow)
+                node = self._one_file(table, unchanged, table.to_arrow, positions=True)
             except StaleWriteError:
                 msg = (
                     f"table {name!r} of HERD {herd.name!r} was read from an older version of "
@@ -402,19 +450,34 @@ class TreeWriter:
         node: Node = {"description": matrix.description, "shape": list(matrix.shape)}
         return {**node, **self._one_file(matrix, True, matrix.to_arrow)}  # it never changes
 
-    def _one_file(self, obj: Container, unchanged: bool, rows: Callable[[], pa.Table]) -> Node:
-        """``schema``, ``num_rows`` and ``files`` of an object stored as one Parquet file: the
-        previous version's when the object is unchanged and from this store, else a new file."""
+    def _one_file(
+        self,
+        obj: Container,
+        unchanged: bool,
+        rows: Callable[[], pa.Table],
+        *,
+        positions: bool = False,
+    ) -> Node:
+        """``schema``, ``num_rows`` and ``files`` of an object stored as one Parquet file (with
+        a row column, ``row_column``, if ``positions``): the previous version's when the
+        object is unchanged and from this store, else a new file."""
         prev = self.previous.get(obj.object_id)
         if self._check_base(obj, prev) and prev is not None and unchanged:
-            return {k: prev[k] for k in ("schema", "num_rows", "files")}
+            keys = ("schema", "num_rows", "files", "row_column")
+            return {k: prev[k] for k in keys if k in prev}
         table = rows()
-        entry = write_file(self.store, f"data/{obj.object_id}", table, self.options)
-        return {
+        row_column = row_column_for(table.schema.names) if positions else None
+        entry = write_file(
+            self.store, f"data/{obj.object_id}", table, self.options, row_column=row_column
+        )
+        node: Node = {
             "schema": _schema_text(table.schema),
             "num_rows": table.num_rows,
             "files": [entry.to_dict()],
         }
+        if row_column is not None:
+            node["row_column"] = row_column
+        return node
 
 
 def _untouched(table: DynamicTable) -> bool:
@@ -552,18 +615,15 @@ class TreeReader:
         return made
 
     def _files(self, node: Node, name: str, schema: pa.Schema | None) -> TableFiles:
-        entries = [FileEntry.parse(f) for f in node["files"]]
-        entries = [
-            dataclasses.replace(e, path=check_key(e.path, store=self.store.url)) for e in entries
-        ]
-        for entry in entries:
-            if not entry.path.startswith(f"data/{node['object_id']}/"):
-                msg = (
-                    f"{name!r}: the manifest lists data file {entry.path!r:.120}, which is not "
-                    f"under data/{node['object_id']}/"
-                )
-                raise CorruptStoreError(msg)
-        return TableFiles(self.store, entries, name=name, schema=schema, open_files=self.open_files)
+        entries, row_column = node_files(self.store, node, name, schema)
+        return TableFiles(
+            self.store,
+            entries,
+            name=name,
+            schema=schema,
+            open_files=self.open_files,
+            row_column=row_column,
+        )
 
     def _table(self, node: Node) -> DynamicTable:
         name = str(node["name"])
@@ -818,3 +878,30 @@ def mark_stored(obj: Container, store: Store, version: int | None, node: Node) -
     obj._origin_version = version  # type: ignore[attr-defined]
     if "files" in node:
         obj._base_files = tuple(str(f["path"]) for f in node["files"])  # type: ignore[attr-defined]
+
+
+def node_files(
+    store: Store, node: Node, name: str, schema: pa.Schema | None
+) -> tuple[list[FileEntry], str | None]:
+    """The data files of a manifest node and its row column, checked as a reader must
+    (docs/format.md, 5 and 6.2): each key safe and under ``data/<object_id>/``, the row
+    column a name that is not one of the columns."""
+    entries = [FileEntry.parse(f) for f in node["files"]]
+    entries = [dataclasses.replace(e, path=check_key(e.path, store=store.url)) for e in entries]
+    for entry in entries:
+        if not entry.path.startswith(f"data/{node['object_id']}/"):
+            msg = (
+                f"{name!r}: the manifest lists data file {entry.path!r:.120}, which is not "
+                f"under data/{node['object_id']}/"
+            )
+            raise CorruptStoreError(msg)
+    row_column = node.get("row_column")
+    if row_column is not None and (
+        not isinstance(row_column, str) or (schema is not None and row_column in schema.names)
+    ):
+        msg = (
+            f"{name!r}: the manifest names {row_column!r:.80} as its row column, which "
+            f"should be a name that is not one of its columns"
+        )
+        raise CorruptStoreError(msg)
+    return entries, row_column
