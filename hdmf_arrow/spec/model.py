@@ -837,35 +837,37 @@ class GroupSpec(_Storage):
         found = next((c for c in self.get(key, ()) if c.name == name), None)
         self._need(found, what, name)
 
+    def _inherited(self, key: str, name: str, what: str) -> bool:
+        self._named(key, name, what)
+        return name not in self._new.get(key, set())
+
+    def _overridden(self, key: str, name: str, what: str) -> bool:
+        self._named(key, name, what)
+        return name in self._over.get(key, set())
+
     def is_inherited_dataset(self, name: str) -> bool:
         """Whether the dataset ``name`` comes from the included type."""
-        self._named("datasets", name, "Dataset")
-        return name not in self._new.get("datasets", set())
+        return self._inherited("datasets", name, "Dataset")
 
     def is_overridden_dataset(self, name: str) -> bool:
         """Whether the spec redefines the included type's dataset ``name``."""
-        self._named("datasets", name, "Dataset")
-        return name in self._over.get("datasets", set())
+        return self._overridden("datasets", name, "Dataset")
 
     def is_inherited_group(self, name: str) -> bool:
         """Whether the subgroup ``name`` comes from the included type."""
-        self._named("groups", name, "Group")
-        return name not in self._new.get("groups", set())
+        return self._inherited("groups", name, "Group")
 
     def is_overridden_group(self, name: str) -> bool:
         """Whether the spec redefines the included type's subgroup ``name``."""
-        self._named("groups", name, "Group")
-        return name in self._over.get("groups", set())
+        return self._overridden("groups", name, "Group")
 
     def is_inherited_link(self, name: str) -> bool:
         """Whether the link ``name`` comes from the included type."""
-        self._named("links", name, "Link")
-        return name not in self._new.get("links", set())
+        return self._inherited("links", name, "Link")
 
     def is_overridden_link(self, name: str) -> bool:
         """Whether the spec redefines the included type's link ``name``."""
-        self._named("links", name, "Link")
-        return name in self._over.get("links", set())
+        return self._overridden("links", name, "Link")
 
     def is_inherited_type(self, spec: str | _Storage) -> bool:
         """Whether the unnamed child of a data type comes from the included type."""
