@@ -6,7 +6,7 @@ SUM    := $(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 STAMP  := $(VENV)/.installed-$(SUM)
 DEMO_STAMP := $(VENV)/.installed-demo-$(SUM)
 
-.PHONY: help test test-slow test-spark demo bench lint clean
+.PHONY: help test test-slow test-spark test-daft demo bench lint clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -38,6 +38,12 @@ test-spark: $(STAMP)  ## Spark reads a store with no code of ours (installs the 
 	$(PY) -m pip install --quiet -e '.[spark]'
 	$(PY) -m pytest -q -m spark tests/test_spark.py
 
+test-daft:  ## Daft reads a store with no code of ours (a venv of its own: daft pins pyarrow < 26)
+	test -x .venv-daft/bin/python || $(PYTHON) -m venv .venv-daft
+	.venv-daft/bin/python -m pip install --quiet --upgrade pip
+	.venv-daft/bin/python -m pip install --quiet -e '.[test,daft]'
+	.venv-daft/bin/python -m pytest -q tests/test_daft.py
+
 demo: $(DEMO_STAMP)  ## write the seed tables to ./demo.hdmf, reopen, query with polars and DuckDB
 	$(PY) examples/demo.py demo.hdmf
 
@@ -55,4 +61,4 @@ lint: $(STAMP)  ## ruff check and format check
 	$(VENV)/bin/ruff format --check hdmf_arrow tests examples benchmarks
 
 clean:  ## remove the virtualenv and build files
-	rm -rf $(VENV) build *.egg-info .hypothesis
+	rm -rf $(VENV) .venv-daft build *.egg-info .hypothesis

@@ -99,10 +99,12 @@ CALLS = """\
   `.to_table(columns=["f"]).column(0).to_numpy()`,
   `.to_table(offset=a, limit={k}).to_pandas()`, `.take([k]).to_pandas()`.
 - raw pyarrow: write `pq.write_table(table, path)` (defaults: snappy, 1Mi-row row groups);
-  reads of **hdmf-arrow's data file** (so the ratio is hdmf-arrow's cost over the same bytes):
-  `pq.read_table(file).to_pandas()`, `pq.read_table(file, columns=["f"]).column(0).to_numpy()`,
+  reads of **hdmf-arrow's data files** (so the ratio is hdmf-arrow's cost over the same bytes;
+  hdmf-arrow writes a large table as one file per core, 2 here):
+  `pq.read_table(files).to_pandas()`, `pq.read_table(files, columns=["f"]).column(0).to_numpy()`,
   and for slices and rows `pq.ParquetFile(file).read_row_groups(groups)` of the row groups
-  holding the rows (found from the footer), `.slice(...).to_pandas()`.
+  holding the rows (found from the footer of the one file holding them, its first row known
+  beforehand), `.slice(...).to_pandas()`.
 - Slices start at row n/2 (500,000 at 1M rows), the row is n/2 + 17.
 - "first open + one row in a new process": the first call of a process that has imported the
   library and read nothing yet (what a script pays for its first row); the other reads are
@@ -293,22 +295,36 @@ def readers(lib: str, store: Path, raw_file: str, n: int) -> dict[str, Callable[
             "slice": lambda: lance.dataset(where).to_table(offset=a, limit=b - a).to_pandas(),
             "row": lambda: lance.dataset(where).take([k]).to_pandas(),
         }
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
+    files = raw_file.split(os.pathsep)
+    firsts = [0]  # each file's first row (known beforehand: not timed)
+    for f in files:
+        firsts.append(firsts[-1] + pq.read_metadata(f).num_rows)
+
     def rows(start: int, stop: int) -> Any:
-        pf = pq.ParquetFile(raw_file)
-        groups, first, seen = [], None, 0
-        for g in range(pf.metadata.num_row_groups):
-            size = pf.metadata.row_group(g).num_rows
-            if seen + size > start and seen < stop:
-                groups.append(g)
-                first = seen if first is None else first
-            seen += size
-        return pf.read_row_groups(groups).slice(start - (first or 0), stop - start).to_pandas()
+        parts = []
+        for i, f in enumerate(files):  # the files holding rows [start, stop)
+            lo, hi = max(start - firsts[i], 0), min(stop, firsts[i + 1]) - firsts[i]
+            if lo >= hi:
+                continue
+            pf = pq.ParquetFile(f)
+            groups, first, seen = [], None, 0
+            for g in range(pf.metadata.num_row_groups):
+                size = pf.metadata.row_group(g).num_rows
+                if seen + size > lo and seen < hi:
+                    groups.append(g)
+                    first = seen if first is None else first
+                seen += size
+            parts.append(pf.read_row_groups(groups).slice(lo - (first or 0), hi - lo))
+        return (parts[0] if len(parts) == 1 else pa.concat_tables(parts)).to_pandas()
 
     return {
-        "df": lambda: pq.read_table(raw_file).to_pandas(),
-        "col": lambda: pq.read_table(raw_file, columns=["f"]).column(0).to_numpy(),
+        "df": lambda: pq.read_table(files if len(files) > 1 else files[0]).to_pandas(),
+        "col": lambda: (
+            pq.read_table(files if len(files) > 1 else files[0], columns=["f"]).column(0).to_numpy()
+        ),
         "slice": lambda: rows(a, b),
         "row": lambda: rows(k, k + 1),
     }
@@ -355,8 +371,8 @@ def child_write(where: Path) -> dict[str, Any]:
         result[lib] = {"write": times[lib], "bytes": disk_bytes(store)}
     import hdmf_arrow
 
-    (data_file,) = hdmf_arrow.data_files(where / "hdmf-arrow" / "store", "units")
-    result["raw_file"] = data_file
+    files = hdmf_arrow.data_files(where / "hdmf-arrow" / "store", "units")
+    result["raw_file"] = os.pathsep.join(files)
     return result
 
 

@@ -18,8 +18,12 @@ Measured, in one process, rounds interleaved (a, b, c, a, b, c, ...), medians:
     and the same queries, grouped by file (one file per store), the file list taken from the
     manifests beforehand (not timed);
 (c) what (a) costs when it reads the manifests only, with the helpers of ``hdmf_arrow.api``
-    (``_open_manifests``, ``_find_stored_table``, ``_table_files``): no container tree built,
-    the stores opened 16 at once.
+    (``_open_manifests``, ``_find_stored_table``, ``_table_files``): the stores opened as
+    (a) opens them (one flat listing for the glob and every store's versions, the manifests
+    fetched concurrently), but no container tree built.
+
+Below the table: what a request and a new s3fs client cost on this server, and what open + run
+would be with (a)'s open at that floor, which says whether the target is reachable here.
 
 The requests are counted at the server: werkzeug logs one line per request moto answers, for
 s3fs (manifests) and polars' object_store client (data) alike; the server (in a child
@@ -277,10 +281,11 @@ class Way:
 
 
 MANIFEST_ONLY = (
-    "the stores opened 16 at once (`api._open_manifests`: a LIST and a GET each), the table "
-    "found in the manifest (`api._find_stored_table`: no container tree, no cached specs "
-    "loaded), `TableFiles.scan` of its files (`api._table_files`), a `store` column, "
-    "`pl.concat(how='diagonal_relaxed')`, as `scan` does."
+    "the stores opened as `scan` opens them (`api._expand_locations` and `api._open_manifests`: "
+    "one flat listing for the glob and every store's versions, the manifests fetched "
+    "concurrently), the table found in the manifest (`api._find_stored_table`: no container "
+    "tree, no cached specs loaded), `TableFiles.scan` of its files (`api._table_files`), a "
+    "`store` column, `pl.concat(how='diagonal_relaxed')`, as `scan` does."
 )
 
 
@@ -293,8 +298,8 @@ def manifest_scan(glob: str, options: dict[str, Any]) -> pl.LazyFrame:
         _table_files,
     )
 
-    found = _expand_locations(glob, options)
-    opened = _open_manifests(found, version=None, storage_options=options)
+    found, listings = _expand_locations(glob, options)
+    opened = _open_manifests(found, version=None, storage_options=options, listings=listings)
     frames = []
     for location, (store, manifest) in zip(found, opened, strict=True):
         files = _table_files(store, _find_stored_table(store, manifest, "units"))
@@ -345,15 +350,19 @@ def checks(ways: list[Way]) -> list[str]:
 # -- where hdmf_arrow.scan's open goes ------------------------------------------------------------
 
 PHASES = (
-    ("expand the glob (api._expand_locations)", "_expand_locations"),
-    ("open each store: list versions, GET the manifest (ParquetIO.__init__)", "__init__"),
+    ("expand the glob: one flat listing (storage.glob_stores)", "glob_stores"),
+    ("each store's versions from that listing (storage.list_each)", "list_each"),
+    ("GET the manifests, concurrently (storage.read_each)", "read_each"),
+    ("parse and check them (io._layout.parse_manifest)", "parse_manifest"),
     ("build each store's container tree (ParquetIO.read)", "read"),
     ("each store's LazyFrame (DynamicTable.scan / TableFiles.scan)", "scan"),
     ("unite them (pl.concat, how='diagonal_relaxed')", "concat"),
 )
 _PHASE_FILES = {
-    "_expand_locations": "api.py",
-    "__init__": "_parquetio.py",
+    "glob_stores": "_many.py",
+    "list_each": "_many.py",
+    "read_each": "_many.py",
+    "parse_manifest": "_layout.py",
     "read": "_parquetio.py",
     "scan": "_parquet.py",
     "concat": "eager.py",
@@ -468,9 +477,9 @@ def render(
     return "\n".join(parts)
 
 
-def calibrate(fs: Any, keys: list[str]) -> str:
-    """What one request costs on this server: GETs of small objects one after another, and
-    as many at once (s3fs sends a list concurrently)."""
+def calibrate(fs: Any, keys: list[str]) -> tuple[float, float]:
+    """What one request costs on this server, in seconds: GETs of small objects one after
+    another, and as many at once (s3fs sends a list concurrently), per GET."""
     start = time.perf_counter()
     for key in keys:
         fs.cat_file(key)
@@ -478,11 +487,66 @@ def calibrate(fs: Any, keys: list[str]) -> str:
     start = time.perf_counter()
     fs.cat(keys)
     many = (time.perf_counter() - start) / len(keys)
-    return (
+    return one, many
+
+
+def client_cost(options: dict[str, Any], rounds: int = 5) -> float:
+    """Seconds to make a new s3fs client and send its first (tiny) request, as each open of
+    (a) and (c) does, minus what that request costs once the client exists (median)."""
+    import s3fs
+
+    out = []
+    for _ in range(rounds):
+        s3fs.S3FileSystem.clear_instance_cache()
+        start = time.perf_counter()
+        fs = s3fs.S3FileSystem(**options)
+        fs.call_s3("list_objects_v2", Bucket=BUCKET, Prefix="nothing/", MaxKeys=1)
+        first = time.perf_counter() - start
+        start = time.perf_counter()
+        fs.call_s3("list_objects_v2", Bucket=BUCKET, Prefix="nothing/", MaxKeys=1)
+        out.append(first - (time.perf_counter() - start))
+    return statistics.median(out)
+
+
+def server_lines(way: Way, one: float, many: float, client: float, n: int) -> list[str]:
+    """What the open of ``way`` costs in requests on this server."""
+    gets = way.open_requests.get("GET manifest", 0)
+    lists = way.open_requests.get("LIST", 0)
+    return [
         f"the server: a GET of a manifest takes {one * 1000:.0f} ms one after another, "
-        f"{many * 1000:.0f} ms each when {len(keys)} are sent at once (moto answers in Python, "
-        f"on the same 2 cores as the clients)"
-    )
+        f"{many * 1000:.0f} ms each when {n} are sent at once (moto answers in Python, "
+        f"on the same 2 cores as the clients); a new s3fs client costs {client * 1000:.0f} ms "
+        f"before its first request",
+        f"the open of {way.name} is {lists} LIST and {gets} manifest GETs: at {many * 1000:.0f} "
+        f"ms per concurrent GET, the GETs alone take about {gets * many:.2f} s on this server, "
+        f"plus the client ({client:.2f} s) and the listing; (b) makes no request to open (it "
+        f"reads footers in its run), so this is what (a) adds to the same run",
+    ]
+
+
+def floor_lines(a: Way, b: Way, many: float, client: float) -> list[str]:
+    """What open + run of ``a`` / ``b`` would be with ``a``'s open at its floor on this
+    server (a new client and its requests at the concurrent cost of one each), and the open
+    the target leaves room for."""
+    requests = sum(a.open_requests.values())
+    floor = client + requests * many
+    out = []
+    for query in QUERIES:
+        run_a, run_b = (statistics.median(w.runs[query]) for w in (a, b))
+        room = TARGET * run_b - run_a
+        out.append(
+            f"{query}: with the open at its floor here (client + {requests} requests at "
+            f"{many * 1000:.0f} ms = {floor:.2f} s), open + run would be "
+            f"({floor:.2f} + {run_a:.2f}) / {run_b:.2f} = {(floor + run_a) / run_b:.2f}; the "
+            f"{TARGET}x target leaves {room:.2f} s for the open"
+            + (
+                f", {max(room - client, 0) / many:.0f} requests after the client: fewer than "
+                f"the {a.open_requests.get('GET manifest', 0)} manifests there are to read"
+                if room < floor
+                else ""
+            )
+        )
+    return out
 
 
 # -- main -----------------------------------------------------------------------------------------
@@ -557,7 +621,13 @@ def main() -> None:
                     )
                 )
         manifests = [k for k in fs.find(f"{BUCKET}/sessions/") if "/_hdmf/versions/" in k]
-        lines = [calibrate(fs, manifests[:20]), *checks(ways)]
+        one, many = calibrate(fs, manifests[:20])
+        client = client_cost(options)
+        lines = [
+            *server_lines(ways[0], one, many, client, 20),
+            *floor_lines(ways[0], ways[1], many, client),
+            *checks(ways),
+        ]
         profile = profile_open(ways[0].open) if args.profile else None
         section = render(config, ways, uploaded, lines, profile, command)
     print(section)

@@ -34,12 +34,13 @@ if TYPE_CHECKING:
     from hdmf_arrow.common import Container
     from hdmf_arrow.io._layout import Manifest
     from hdmf_arrow.io._parquet import FileEntry, TableFiles
-    from hdmf_arrow.storage import Store, StoreLike
+    from hdmf_arrow.storage import Listing, Store, StoreLike
 
 
 WriteMode = Literal["error", "overwrite", "append"]
 C = TypeVar("C", bound="Container")
 T = TypeVar("T")
+R = TypeVar("R")
 _IO_MODES: dict[str, Literal["w-", "w"]] = {"error": "w-", "overwrite": "w"}
 
 
@@ -254,53 +255,53 @@ def scan(
 
     from hdmf_arrow.io._parquet import ROW_COLUMN
 
-    found = _expand_locations(locations, storage_options)
+    found, listings = _expand_locations(locations, storage_options)
     if not found:
         msg = f"scan: {locations!r:.120} names no store (a glob that matched nothing?)"
         raise StoreLocationError(msg)
+    opened = _open_manifests(
+        found, version=version, storage_options=storage_options, listings=listings
+    )
 
-    def one(location: StoreLike) -> pl.LazyFrame:
-        with ParquetIO(location, "r", version=version, storage_options=storage_options) as io:
+    def one(store: Store, manifest: Manifest) -> pl.LazyFrame:
+        with ParquetIO.of_manifest(store, manifest) as io:
             frame = find_table(io.read(), table).scan(row_column=ROW_COLUMN)
-            where = io.store.url  # one spelling per store, however it was named
         if columns is not None:
             frame = frame.select([*columns, ROW_COLUMN])
-        return frame.with_columns(pl.lit(where).alias("store"))
+        return frame.with_columns(pl.lit(store.url).alias("store"))  # one spelling per store
 
-    return pl.concat(_each(one, found), how="diagonal_relaxed")
+    return pl.concat([one(*pair) for pair in opened], how="diagonal_relaxed")
 
 
 _OPEN_THREADS = 16  # stores opened at once: on an object store the cost is latency
 
 
-def _each(work: Callable[[StoreLike], T], locations: Sequence[StoreLike]) -> list[T]:
-    """``work`` of every location, in order, up to 16 at once (the first error raised is
+def _each(work: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    """``work`` of every item, in order, up to 16 at once (the first error raised is
     raised)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    if len(locations) < 2:
-        return [work(loc) for loc in locations]
-    with ThreadPoolExecutor(min(_OPEN_THREADS, len(locations))) as pool:
-        return list(pool.map(work, locations))
+    if len(items) < 2:
+        return [work(item) for item in items]
+    with ThreadPoolExecutor(min(_OPEN_THREADS, len(items))) as pool:
+        return list(pool.map(work, items))
 
 
 def _expand_locations(
     locations: StoreLike | Sequence[StoreLike], storage_options: dict[str, Any] | None
-) -> list[StoreLike]:
-    """The stores ``locations`` names: a list as given, a glob expanded (sorted)."""
+) -> tuple[list[StoreLike], list[Listing]]:
+    """The stores ``locations`` names: a list as given, a glob expanded (sorted); and the
+    flat listings made to expand it, which ``_open_manifests`` uses for the stores' versions
+    (on S3, ``s3://bucket/sessions/*.hdmf`` is one listing for both)."""
     if isinstance(locations, list | tuple):
-        return list(locations)
+        return list(locations), []
     text = str(locations)
     if not any(ch in text for ch in "*?["):
-        return [locations]
-    from fsspec.core import url_to_fs
+        return [locations], []
+    from hdmf_arrow.storage import glob_stores
 
-    fs, path = url_to_fs(text, **(storage_options or {}))
-    protocol = text.split("://", 1)[0] if "://" in text else ""
-    matched = sorted(str(p) for p in fs.glob(path))
-    if protocol and protocol != "file":
-        matched = [f"{protocol}://{p.lstrip('/')}" for p in matched]
-    return cast("list[StoreLike]", matched)
+    matched, listings = glob_stores(text, storage_options)
+    return cast("list[StoreLike]", matched), listings
 
 
 def history(
@@ -414,13 +415,43 @@ def _open_manifests(
     *,
     version: int | None,
     storage_options: dict[str, Any] | None,
+    listings: Sequence[Listing] = (),
 ) -> list[tuple[Store, Manifest]]:
-    """``_open_manifest`` of every location, in order, up to 16 at once."""
+    """``_open_manifest`` of every location, in order, in few requests: the stores' versions
+    listed together (``storage.list_each``: on S3, one flat listing for stores that share a
+    filesystem, or the ``listings`` their glob made; none when ``version`` is given), their
+    manifests fetched together (``storage.read_each``: concurrent GETs). The newest version
+    is found, and each manifest read and checked, exactly as ``read_manifest`` does: a read
+    that fails here is made again by ``read_manifest``, for its error."""
+    from hdmf_arrow.io._layout import (
+        MAX_MANIFEST_BYTES,
+        VERSIONS,
+        check_version,
+        parse_manifest,
+        read_manifest,
+        version_key,
+        versions_in,
+    )
+    from hdmf_arrow.storage import list_each, make_store, read_each
 
-    def one(location: StoreLike) -> tuple[Store, Manifest]:
-        return _open_manifest(location, version=version, storage_options=storage_options)
+    stores = [make_store(loc, storage_options=storage_options, read_only=True) for loc in locations]
+    if version is not None:
+        pinned = [check_version(version, store=s.url) for s in stores]
+    else:
+        pinned = []
+        for store, keys in zip(stores, list_each(stores, VERSIONS, listings=listings), strict=True):
+            have = versions_in(keys) or [read_manifest(store, None).version]
+            pinned.append(have[-1])  # (none: read_manifest lists again and says not a store)
+    keys = [version_key(v) for v in pinned]
+    raws = read_each(stores, keys, max_bytes=MAX_MANIFEST_BYTES)
 
-    return _each(one, locations)
+    def one(i: int) -> tuple[Store, Manifest]:
+        raw = raws[i]
+        if raw is None:
+            return stores[i], read_manifest(stores[i], pinned[i])
+        return stores[i], parse_manifest(raw, stores[i].url, pinned[i])
+
+    return _each(one, range(len(stores)))
 
 
 def _stored_tables(store: Store, manifest: Manifest) -> list[_StoredTable]:

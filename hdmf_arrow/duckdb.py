@@ -29,9 +29,10 @@ How DuckDB reaches each store:
   their stores with the sizes the manifests give: one GET per file (no HEAD, no listing), and
   files up to 8 MiB are kept once read (data files never change).
 
-Only manifests are read to make the views (one listing and one GET per store, up to 16 stores
-at once); DuckDB reads a footer per store and table when it creates a view (it binds the
-view's query), and data when the views are queried.
+Only manifests are read to make the views (as ``hdmf_arrow.scan`` opens stores: on S3 one
+flat listing for the versions of stores that share a filesystem, glob included, and their
+manifests fetched concurrently); DuckDB reads a footer per store and table when it creates a
+view (it binds the view's query), and data when the views are queried.
 """
 
 from __future__ import annotations
@@ -155,13 +156,15 @@ def register(
     if prefix is not None and not isinstance(prefix, str):
         msg = f"register: prefix must be a str or None, found {type(prefix).__name__}"
         raise InvalidArgumentTypeError(msg)
-    found = _expand_locations(locations, storage_options)
+    found, listings = _expand_locations(locations, storage_options)
     if not found:
         msg = f"register: {locations!r:.120} names no store (a glob that matched nothing?)"
         raise StoreLocationError(msg)
     reach = _Reach(con)
     parts: dict[str, list[_Part]] = {}
-    opened = _open_manifests(found, version=version, storage_options=storage_options)
+    opened = _open_manifests(
+        found, version=version, storage_options=storage_options, listings=listings
+    )
     for store, manifest in opened:
         for table in _stored_tables(store, manifest):
             part = _Part(store.url, table, reach.urls(store, table))

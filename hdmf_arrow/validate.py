@@ -52,6 +52,7 @@ from hdmf_arrow.common import (
     VectorData,
     VectorIndex,
 )
+from hdmf_arrow.common._enum import split_cells
 from hdmf_arrow.common._herd import HERD
 from hdmf_arrow.common._region import DynamicTableRegion
 from hdmf_arrow.common._registry import get_type_map
@@ -108,7 +109,7 @@ def _walk(node: Container, path: str, types: TypeMap) -> Iterator[Issue]:
         return
     if isinstance(node, DynamicTable):
         yield from _table(node, path)
-        yield from _table_spec(node, path, types)
+        yield from _guard(path, node.data_type, lambda: _table_spec(node, path, types))
         yield from _guard(path, node.data_type, lambda: _meanings(node, path))
         for member in node.members.values():
             yield from _walk(member, f"{path}/{member.name}", types)
@@ -210,8 +211,12 @@ def _table(table: DynamicTable, path: str) -> Iterator[Issue]:
             where_id, "ElementIdentifiers", lambda: _ids(table.id.to_arrow(), where_id)
         )
     for name in table.colnames:
-        col = table.get_column(name)
         where = f"{path}/{name}"
+        try:  # a stored column is made when first used: its description may be wrong
+            col = table.get_column(name)
+        except HdmfArrowError as exc:
+            yield Issue(where, "VectorData", f"cannot be read: {exc}")
+            continue
         if len(col) != n:
             yield Issue(where, col.data_type, f"has {len(col)} rows, the table has {n} ids")
         if not problems:
@@ -310,7 +315,7 @@ def _region(region: DynamicTableRegion, where: str) -> Iterator[Issue]:
 
 def _enum(enum: EnumData, where: str) -> Iterator[Issue]:
     n = len(enum.elements)
-    codes = enum._buf.array()
+    codes = split_cells(enum._buf.array())[0]  # an N-D enum's rows: their values
     high = pc.max(codes).as_py()
     if high is not None and high >= n:
         yield Issue(where, enum.data_type, f"code {high} is out of range for {n} elements")

@@ -81,16 +81,19 @@ def _install_die_point(point: str, when: Any) -> None:
             original_close(self)
 
         pq.ParquetWriter.close = close  # type: ignore[method-assign]
-    elif point == "data-file":
-        original_write_file = tree.write_file
+    elif point == "data-file":  # every data file is written by _parquet.write_blocks
+        import hdmf_arrow.io._parquet as parquet
 
-        def write_file(*args: Any, **kwargs: Any) -> Any:
-            entry = original_write_file(*args, **kwargs)
+        original_write_blocks = parquet.write_blocks
+
+        def write_blocks(*args: Any, **kwargs: Any) -> Any:
+            entry = original_write_blocks(*args, **kwargs)
             if when():
                 _die()
             return entry
 
-        tree.write_file = write_file  # type: ignore[assignment]
+        parquet.write_blocks = write_blocks  # type: ignore[assignment]
+        tree.write_blocks = write_blocks  # type: ignore[assignment]
     elif point in ("manifest-tmp", "manifest-linked"):
         original_link = os.link
 

@@ -11,10 +11,21 @@ from typing import TYPE_CHECKING, Any
 
 import h5py
 import numpy as np
+import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
-from hdmf_arrow import HDF5IO, ParquetIO, export_hdf5, import_hdf5, read, validate, write
+import hdmf_arrow
+from hdmf_arrow import (
+    HDF5IO,
+    ParquetIO,
+    ParquetOptions,
+    export_hdf5,
+    import_hdf5,
+    read,
+    validate,
+    write,
+)
 from hdmf_arrow.cli import main
 from hdmf_arrow.common import (
     AlignedDynamicTable,
@@ -522,3 +533,26 @@ def test_data_used_after_the_file_is_closed_says_so(nwb_file: Path) -> None:
         units = io.read()["units"]
     with pytest.raises(UnsupportedHDF5Error, match="was closed"):
         units["spike_times"].data  # noqa: B018
+
+
+def test_a_large_table_copied_in_blocks_is_split_into_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_read, "BLOCK_BYTES", 4_000)  # dozens of blocks
+    rng = np.random.default_rng(2)
+    t = DynamicTable(name="cells", description="d")
+    n = 3000
+    t.add_column("x", "x", data=rng.random(n))
+    t.add_column(
+        "spikes", "s", data=[list(rng.random(int(k))) for k in rng.integers(0, 9, n)], index=True
+    )
+    export_hdf5(SimpleMultiContainer("root", [t]), tmp_path / "t.h5")
+    options = ParquetOptions(max_file_bytes=20_000)
+    import_hdf5(tmp_path / "t.h5", tmp_path / "store", options=options)
+    files = hdmf_arrow.data_files(tmp_path / "store", "cells")
+    assert len(files) > 2
+    rows = np.concatenate([pq.read_table(f, columns=["_row"])["_row"].to_numpy() for f in files])
+    assert rows.tolist() == list(range(n))
+    back = read(tmp_path / "store")["cells"]
+    assert back.to_dataframe(index=True).equals(t.to_dataframe(index=True))
+    assert validate(tmp_path / "store") == []

@@ -17,14 +17,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from _engine_session import plain, write_session
 
 import hdmf_arrow
-from hdmf_arrow.common import DynamicTable, SimpleMultiContainer
-from hdmf_arrow.io import ParquetIO
 
 pytestmark = [
     pytest.mark.spark,
@@ -37,7 +34,6 @@ pyspark_sql = pytest.importorskip(
 )
 
 JAVA_17 = Path("/usr/lib/jvm/java-17-openjdk-amd64")
-ELEMENTS = ["noise", "good", "bad", "mua"]
 
 
 @pytest.fixture(scope="module")
@@ -65,45 +61,9 @@ def spark() -> Iterator[Any]:
             os.environ.pop("JAVA_HOME", None)
 
 
-def _units(start: int, n: int, electrodes: DynamicTable) -> DynamicTable:
-    rng = np.random.default_rng(start)
-    rows = range(start, start + n)
-    t = DynamicTable(name="units", description="sorted units", id=np.array(rows) * 10)
-    t.add_column("label", "label", data=[None if i % 5 == 3 else f"u{i}" for i in rows])
-    t.add_column("spikes", "spike times", data=[list(rng.random(i % 4)) for i in rows], index=True)
-    t.add_column("quality", "quality", data=[ELEMENTS[1 + i % 2] for i in rows], enum=ELEMENTS)
-    t.add_column("site", "main site", data=[i % 4 for i in rows], table=electrodes)
-    sites = [[i % 4, 0][: i % 3] for i in rows]
-    t.add_column("sites", "sites", data=sites, table=electrodes, index=True)
-    t.add_column("wave", "waveform", data=rng.integers(-99, 99, (n, 3, 2)).astype(np.int16))
-    t.add_column("shape", "shape", data=rng.random((n, 2)).astype(np.float32))
-    t.add_column("count", "count", data=[None if i % 4 == 1 else i for i in rows], dtype="int32")
-    return t
-
-
 @pytest.fixture(scope="module")
 def location(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store whose units table has two data files (written, then appended)."""
-    path = tmp_path_factory.mktemp("spark") / "session.hdmf"
-    electrodes = DynamicTable(name="electrodes", description="sites")
-    electrodes.add_column("x", "position", data=np.arange(4.0))
-    hdmf_arrow.write(SimpleMultiContainer("session", [electrodes, _units(0, 7, electrodes)]), path)
-    with ParquetIO(path, "a") as io:
-        root = io.read()
-        root["units"].extend(_units(100, 5, root["electrodes"]))
-        io.write(root)
-    return path
-
-
-def _plain(cell: object) -> object:
-    """A to_dataframe cell as Spark's Row gives it: arrays as (nested) lists, missing as None."""
-    if isinstance(cell, np.ndarray):
-        return [_plain(c) for c in cell.tolist()] if cell.dtype == object else cell.tolist()
-    if isinstance(cell, list):
-        return [_plain(c) for c in cell]
-    if cell is None or cell is pd.NA or (isinstance(cell, float) and np.isnan(cell)):
-        return None
-    return cell.item() if isinstance(cell, np.generic) else cell
+    return write_session(tmp_path_factory.mktemp("spark") / "session.hdmf")
 
 
 def test_spark_reads_the_data_files_as_to_dataframe_gives_them(spark: Any, location: Path) -> None:
@@ -119,7 +79,7 @@ def test_spark_reads_the_data_files_as_to_dataframe_gives_them(spark: Any, locat
     for name in units.colnames:
         cells = zip((r[name] for r in rows), expected[name], strict=True)
         for row, (got, cell) in enumerate(cells):
-            assert got == _plain(cell), f"column {name!r}, row {row}: {got!r} != {cell!r}"
+            assert got == plain(cell), f"column {name!r}, row {row}: {got!r} != {cell!r}"
 
 
 def test_spark_types_ragged_nd_enum_and_region_columns(spark: Any, location: Path) -> None:

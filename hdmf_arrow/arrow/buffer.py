@@ -23,6 +23,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from hdmf_arrow.arrow import chunks
 from hdmf_arrow.arrow.dtypes import (
     Checker,
     as_array,
@@ -84,6 +85,9 @@ class FastAppend(NamedTuple):
     prepare: Callable[[Any], Any] | None = None
 
 
+_TYPED = ("_check", "_seq_check", "_fast", "_dtype")  # ColumnBuffer slots made per type
+
+
 class ColumnBuffer:
     """An append-only Arrow column.
 
@@ -106,6 +110,7 @@ class ColumnBuffer:
     __slots__ = (
         "_array",
         "_check",
+        "_checks_made",
         "_chunked",
         "_chunks",
         "_committed",
@@ -117,6 +122,7 @@ class ColumnBuffer:
         "_pending",
         "_seq_check",
         "_stored_len",
+        "_typed_as",
     )
 
     def __init__(
@@ -141,6 +147,7 @@ class ColumnBuffer:
         self._loader: Callable[[], pa.Array] | None = None
         self._stored_len = 0  # rows the loader will read
         self._committed = 0  # rows already in a store (tail() is what comes after them)
+        self._checks_made = False
         self._retype(t)
 
     @classmethod
@@ -159,10 +166,27 @@ class ColumnBuffer:
         return self._loader is None
 
     def _retype(self, t: pa.DataType) -> None:
+        """Forget the checks of the old type: they are made for ``t`` (the type ``_array``
+        has now) on first use, so that a buffer nobody appends to (a column read from a
+        store) costs no checker."""
+        self._typed_as = t
+        if self._checks_made:
+            for name in _TYPED:
+                delattr(self, name)
+            self._checks_made = False
+
+    def __getattr__(self, name: str) -> Any:
+        # only called for a slot not set: the checks of _TYPED, made on first use
+        if name not in _TYPED:
+            msg = f"{type(self).__name__!r} object has no attribute {name!r}"
+            raise AttributeError(msg)
+        t = self._typed_as
         self._check: Checker = make_checker(t)
         self._seq_check: Checker = make_checker(pa.list_(t))
         self._fast = fast_types(t)
         self._dtype = numpy_dtype(t)
+        self._checks_made = True
+        return getattr(self, name)
 
     @property
     def type(self) -> pa.DataType:
@@ -530,6 +554,7 @@ def buffer_from_data(data: object, type: pa.DataType | None, *, name: str) -> Co
     >>> buffer_from_data([[1, 2], [3, 4]], None, name="xy").array().type
     FixedSizeListType(fixed_size_list<item: int64>[2])
     """
+    data = chunks.column_data(data, type, name=name, convert=_to_arrow)  # hdmf's iterators
     if data is None:
         return ColumnBuffer(type)
     if isinstance(data, str | bytes):

@@ -9,7 +9,8 @@ from __future__ import annotations
 import collections
 import functools
 import unicodedata
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import MutableMapping
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -25,8 +26,15 @@ from hdmf_arrow.arrow.dtypes import (
     utf8_problem,
 )
 from hdmf_arrow.arrow.metadata import ColumnMeta, RegionTarget
-from hdmf_arrow.common._data import ArrayLike, Data, VectorData, VectorIndex
-from hdmf_arrow.common._enum import EnumData
+from hdmf_arrow.common._data import (
+    ArrayLike,
+    Data,
+    VectorData,
+    VectorIndex,
+    read_iterator,
+    with_context,
+)
+from hdmf_arrow.common._enum import EnumData, cell_shape, is_enum_type
 from hdmf_arrow.common._region import DynamicTableRegion, region_of
 from hdmf_arrow.errors import (
     CellTypeError,
@@ -38,7 +46,7 @@ from hdmf_arrow.errors import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterator, Sequence
 
     from hdmf_arrow.common._table import DynamicTable
 
@@ -176,6 +184,7 @@ def build_column(
     if isinstance(data, str | bytes):
         msg = f"column {name!r}: {not_cells(data)}"
         raise CellTypeError(msg)
+    data = _read_column_iterator(name, data, dtype)  # hdmf's DataChunkIterator / DataIO
     if isinstance(data, pa.Array | pa.ChunkedArray):
         data = plain_array(as_array(data))
     if isinstance(index, VectorIndex):
@@ -246,6 +255,14 @@ def build_column(
     return top
 
 
+def _read_column_iterator(name: str, data: object, dtype: DtypeLike) -> Any:
+    """``data``, with an hdmf chunk iterator (or a DataIO around data) read into Arrow."""
+    try:
+        return read_iterator(data, name, parse_dtype(dtype, name=name))
+    except HdmfArrowError as exc:
+        raise with_context(exc, f"column {name!r}") from None
+
+
 def column_from_arrow(
     name: str,
     arr: pa.Array,
@@ -275,7 +292,7 @@ def column_from_arrow(
     base: VectorData
     if is_region:
         base = DynamicTableRegion(name, values, description, table=target, object_id=object_id)
-    elif pa.types.is_dictionary(values.type):
+    elif is_enum_type(values.type):  # dictionary, or fixed-size lists of one (N-D)
         base = EnumData(
             name,
             description,
@@ -364,7 +381,7 @@ def column_from_stored(
     if meta.data_type == "DynamicTableRegion":
         base = DynamicTableRegion(name, None, meta.description, object_id=meta.object_id)
         base._buf = ColumnBuffer.stored(pa.int64(), n_values, lambda: split()[0])
-    elif pa.types.is_dictionary(inner):
+    elif is_enum_type(inner):  # dictionary, or fixed-size lists of one (N-D)
         enum = EnumData(
             name,
             meta.description,
@@ -373,6 +390,7 @@ def column_from_stored(
             object_id=meta.object_id,
             elements_object_id=meta.elements_object_id,
         )
+        enum._set_cell_shape(cell_shape(inner))
         codes = _noted(lambda: enum.codes_of(split()[0]), where)
         enum._buf = ColumnBuffer.stored(enum._buf.type, n_values, codes)
         base = enum
@@ -424,3 +442,149 @@ def _noted(load: Callable[[], T], where: str) -> Callable[[], T]:
             raise
 
     return run
+
+
+# -- columns of a stored table, made when first used ------------------------------------------
+
+
+class StoredColumns(Protocol):
+    """What a store reader gives a table for the columns it has not made yet (the io layer
+    implements it): each column is made from its stored description when first asked for,
+    so opening a table costs the same whatever its number of columns."""
+
+    def build(self, name: str) -> VectorData:
+        """Column ``name`` (its top part), values still in the store; raises what a damaged
+        description raises (naming the table, the column and the store)."""
+        ...
+
+    def meta(self, name: str) -> ColumnMeta:
+        """The ``hdmf`` metadata of column ``name``, as stored."""
+        ...
+
+    def plain_array(self, name: str) -> pa.Array | None:
+        """The whole column as the made column's ``to_arrow()`` would return it, without
+        making the column, when that is its stored array as read (a flat column of a plain
+        type); None otherwise. Read once: the column made later reuses it."""
+        ...
+
+    def is_read(self, name: str) -> bool:
+        """Whether the values of column ``name`` are held already (no read needed)."""
+        ...
+
+
+_PENDING: Any = object()  # the value of a ColumnMap key whose column is not made yet
+
+
+class ColumnMap(MutableMapping[str, "VectorData"]):
+    """A table's columns by name (``colnames`` order), some of them stored and not made yet:
+    looking one up makes it (``StoredColumns.build``) and hands it to ``made`` (which
+    registers its parts); listing names, ``in`` and ``len`` make nothing."""
+
+    __slots__ = ("_d", "_made", "source")
+
+    def __init__(
+        self,
+        columns: dict[str, VectorData],
+        stored: Sequence[str],
+        source: StoredColumns,
+        made: Callable[[VectorData], None],
+    ) -> None:
+        self._d: dict[str, Any] = dict(columns)
+        self._d.update(dict.fromkeys(stored, _PENDING))
+        self.source = source
+        self._made = made
+
+    def __getitem__(self, name: str) -> VectorData:
+        col = self._d[name]
+        if col is _PENDING:
+            col = self.source.build(name)
+            self._d[name] = col
+            self._made(col)
+        return col  # type: ignore[no-any-return]
+
+    def is_pending(self, name: str) -> bool:
+        """Whether column ``name`` is stored and not made yet."""
+        return self._d.get(name) is _PENDING
+
+    def pending(self) -> list[str]:
+        return [n for n, c in self._d.items() if c is _PENDING]
+
+    def __setitem__(self, name: str, col: VectorData) -> None:
+        self._d[name] = col
+
+    def __delitem__(self, name: str) -> None:
+        del self._d[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._d
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._d)
+
+    def __len__(self) -> int:
+        return len(self._d)
+
+
+class PartMap(MutableMapping[str, "Data"]):
+    """A table's datasets by name (columns, their indexes and enum elements), for a table
+    whose ``columns`` is a :class:`ColumnMap`: a name that may belong to a column not made
+    yet (``x``, ``x_index``, ``x_elements``) makes that column first."""
+
+    __slots__ = ("_cols", "_d")
+
+    def __init__(self, parts: dict[str, Data], cols: ColumnMap) -> None:
+        self._d = dict(parts)
+        self._cols = cols
+
+    def _find(self, name: object) -> Data | None:
+        hit: Data | None = self._d.get(name)  # type: ignore[call-overload]
+        if hit is None and isinstance(name, str):
+            for owner in _owners(name):
+                if self._cols.is_pending(owner):
+                    self._cols[owner]  # made: its parts are registered
+                    hit = self._d.get(name)
+                    if hit is not None:
+                        break
+        return hit
+
+    def __getitem__(self, name: str) -> Data:
+        hit = self._find(name)
+        if hit is None:
+            raise KeyError(name)
+        return hit
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._cols or self._find(name) is not None  # a column is a part
+
+    def __setitem__(self, name: str, part: Data) -> None:
+        self._d[name] = part
+
+    def __delitem__(self, name: str) -> None:
+        del self._d[name]
+
+    def _all(self) -> dict[str, Data]:
+        for name in self._cols.pending():
+            self._cols[name]
+        return self._d
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+def _owners(name: str) -> list[str]:
+    """The column names whose parts could be called ``name``: itself, and what is left
+    without an ``_elements`` or ``_index`` suffixes.
+
+    >>> _owners("x_index_index"), _owners("x_elements")
+    (['x_index_index', 'x_index', 'x'], ['x_elements', 'x'])
+    """
+    out = [name]
+    if name.endswith("_elements"):
+        out.append(name[: -len("_elements")])
+    while name.endswith("_index"):
+        name = name[: -len("_index")]
+        out.append(name)
+    return out

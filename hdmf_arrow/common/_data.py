@@ -10,7 +10,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from hdmf_arrow.arrow import ragged
+from hdmf_arrow.arrow import chunks, ragged
 from hdmf_arrow.arrow.buffer import ColumnBuffer, FastAppend, buffer_from_data
 from hdmf_arrow.arrow.dtypes import DtypeLike, parse_dtype
 from hdmf_arrow.common._container import Container, check_text
@@ -460,6 +460,20 @@ class VectorIndex(VectorData):
         """Append one row: ``values`` go to the target, their end offset to this index."""
         self.append(values)
 
+    def add_row(self, value: object, index: bool = False) -> None:
+        """Append one row; with ``index=True`` the row holds an EnumData target's integer
+        codes rather than its values (as in hdmf)."""
+        if index:
+            values_of = getattr(self._target, "_values_of_codes", None)  # an EnumData's
+            if values_of is None:
+                msg = (
+                    f"{self.data_type} {self.name!r}: index=True gives codes of an EnumData, "
+                    f"but the target {self._target.name!r} is a {self._target.data_type}"
+                )
+                raise CellTypeError(msg)
+            value = values_of(value)
+        self.append(value)
+
     def _check_cell(self, value: object) -> object:
         if value is None:
             return None
@@ -612,7 +626,7 @@ class ElementIdentifiers(Data):
     def __init__(
         self, name: str = "element_id", data: ArrayLike = None, *, object_id: str | None = None
     ) -> None:
-        values = [] if data is None else data
+        values = [] if data is None else read_iterator(data, name)
         if isinstance(values, ElementIdentifiers):
             values = values.to_arrow()
         if isinstance(values, pa.ChunkedArray):
@@ -718,3 +732,15 @@ def take_rows(arr: pa.Array, key: object, *, name: str) -> pa.Array:
         msg = f"{name!r}: cannot select rows with {type(key).__name__} {key!r:.40}"
         raise CellTypeError(msg)
     return arr.take(pa.array(np.where(positions < 0, positions + len(arr), positions)))
+
+
+def read_iterator(data: object, name: str, t: pa.DataType | None = None) -> Any:
+    """``data``, with an hdmf chunk iterator (or a DataIO around data) read into Arrow
+    (:func:`hdmf_arrow.arrow.chunks.read_chunks`); other data as it is."""
+    if data is None or isinstance(data, list | tuple | np.ndarray | pa.Array | pa.ChunkedArray):
+        return data
+    return chunks.column_data(data, t, name=name, convert=_arrow_of_chunk)
+
+
+def _arrow_of_chunk(values: np.ndarray, t: pa.DataType | None, *, name: str) -> pa.Array:
+    return buffer_from_data(values, t, name=name).array()

@@ -17,7 +17,7 @@ from hdmf_arrow.arrow import ragged
 from hdmf_arrow.arrow.buffer import ColumnBuffer, cast_array, plain_array
 from hdmf_arrow.arrow.dtypes import as_array
 from hdmf_arrow.common._data import _INT32_MAX, VectorData, VectorIndex, _plain
-from hdmf_arrow.common._enum import EnumData
+from hdmf_arrow.common._enum import EnumData, cell_shape, split_cells
 from hdmf_arrow.common._region import DynamicTableRegion
 from hdmf_arrow.errors import CellTypeError, CellValueError, HdmfArrowError
 
@@ -88,6 +88,11 @@ def _prepare_ragged(index: VectorIndex, values: pa.Array, name: str) -> Callable
 
 
 def _prepare_enum(enum: EnumData, values: pa.Array) -> Callable[[], None]:
+    shape = cell_shape(values.type)  # an N-D enum: rows of fixed-size lists
+    if shape != enum.cell_shape and (len(enum) or not shape):
+        msg = f"expected rows of shape {enum.cell_shape}, found {values.type}"
+        raise CellValueError(msg)
+    values, rewrap = split_cells(values)
     plain = values.dictionary_decode() if pa.types.is_dictionary(values.type) else values
     if pa.types.is_integer(plain.type) and not pa.types.is_integer(enum.elements_data.dtype):
         codes = plain  # codes, as EnumData takes them
@@ -108,7 +113,8 @@ def _prepare_enum(enum: EnumData, values: pa.Array) -> Callable[[], None]:
     def append() -> None:
         for element in new:
             enum.add_element(element)
+        enum._set_cell_shape(shape)
         found = codes if codes is not None else enum.codes_of(plain)
-        enum._buf.extend_array(found.cast(enum._buf.type))
+        enum._buf.extend_array(rewrap(found).cast(enum._buf.type))
 
     return append

@@ -623,7 +623,8 @@ def index_problems(tables: dict[str, HerdTable]) -> list[tuple[str, int, str, in
     for name, table in tables.items():
         for column, target in table.index_columns().items():
             limit = len(tables[target])
-            values = table.to_arrow().column(column).cast(pa.int64())
+            # one array: pyarrow 25 crashes on indices_nonzero of a chunked array of 0 chunks
+            values = table.to_arrow().column(column).combine_chunks().cast(pa.int64())
             bad = pc.indices_nonzero(pc.greater_equal(values, limit))
             for row in bad.to_pylist()[:20]:
                 out.append((name, int(row), column, int(values[row].as_py()), target, limit))

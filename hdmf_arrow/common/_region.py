@@ -8,7 +8,7 @@ import numpy as np
 import pyarrow as pa
 
 from hdmf_arrow.arrow.buffer import FastAppend
-from hdmf_arrow.common._data import ArrayLike, RowOps, VectorData, VectorIndex
+from hdmf_arrow.common._data import ArrayLike, RowOps, VectorData, VectorIndex, read_iterator
 from hdmf_arrow.errors import CellTypeError, CellValueError, InvalidKeyError, RegionIndexError
 
 if TYPE_CHECKING:
@@ -54,6 +54,7 @@ class DynamicTableRegion(VectorData):
         validate_data: bool = True,
         object_id: str | None = None,
     ) -> None:
+        data = read_iterator(data, name, pa.int64())  # hdmf's DataChunkIterator: read now
         values = (
             np.asarray([] if data is None else data) if not isinstance(data, pa.Array) else data
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import textwrap
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 from operator import call
 from operator import index as as_index
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, NoReturn, Protocol, overload
@@ -17,6 +17,9 @@ from hdmf_arrow.arrow.buffer import ColumnBuffer
 from hdmf_arrow.arrow.dtypes import DtypeLike, as_array
 from hdmf_arrow.arrow.metadata import METADATA_KEY, ColumnMeta, TableMeta
 from hdmf_arrow.common._columns import (
+    ColumnMap,
+    PartMap,
+    StoredColumns,
     build_column,
     check_column_name,
     check_values,
@@ -146,8 +149,9 @@ class DynamicTable(Container):
         restoring a table as stored use it, so that validation can report them)."""
         super().__init__(name, object_id=object_id)
         self.description = check_text(description, arg="description", owner=self._what)
-        self._cols: dict[str, VectorData] = {}
-        self._parts: dict[str, Data] = {}
+        # plain dicts, or (a table read from a store) a ColumnMap and a PartMap
+        self._cols: MutableMapping[str, VectorData] = {}
+        self._parts: MutableMapping[str, Data] = {}
         self._id_set: set[int] | None = None  # for enforce_unique_id, built on first use
         self._id_set_rows = 0  # how many ids the set was built from
         self._plan: RowPlan | None = None  # add_row's per-column operations, see _rows.py
@@ -253,17 +257,38 @@ class DynamicTable(Container):
     def _attach(self, top: VectorData) -> None:
         name = top.get_target_data().name
         if hasattr(type(self), name) or name in self.__dict__:
-            msg = (
-                f"An attribute {name!r} already exists on {self._what} so this column cannot be "
-                f"accessed as an attribute, e.g., table.{name}; it can only be accessed using "
-                f"other methods, e.g., table[{name!r}]."
-            )  # hdmf's wording, so that code filtering this warning keeps working
-            warnings.warn(msg, UserWarning, stacklevel=4)
+            self._attach_warning(name)
         self._plan = None
         self._cols[top.get_target_data().name] = top
         for part in parts(top):
             self._parts[part.name] = part
         self._adopt(top)
+
+    def _stored_columns(self, names: Sequence[str], source: StoredColumns) -> None:
+        """Add the columns ``names`` of a stored table (after the columns it has), each made
+        by ``source`` when first used: opening a table of many columns makes none of them.
+        Lengths are the reader's to check (the store's counts)."""
+        for name in names:
+            if hasattr(type(self), name) or name in self.__dict__:
+                self._attach_warning(name)
+        cols = ColumnMap(dict(self._cols), names, source, self._made)
+        self._cols = cols
+        self._parts = PartMap(dict(self._parts), cols)
+        self._plan = None
+
+    def _made(self, top: VectorData) -> None:
+        """A stored column just made (see ``_stored_columns``): its parts join the table."""
+        for part in parts(top):
+            self._parts[part.name] = part
+        self._adopt(top)
+
+    def _attach_warning(self, name: str) -> None:
+        msg = (
+            f"An attribute {name!r} already exists on {self._what} so this column cannot be "
+            f"accessed as an attribute, e.g., table.{name}; it can only be accessed using "
+            f"other methods, e.g., table[{name!r}]."
+        )  # hdmf's wording, so that code filtering this warning keeps working
+        warnings.warn(msg, UserWarning, stacklevel=5)
 
     @property
     def _what(self) -> str:
@@ -515,7 +540,7 @@ class DynamicTable(Container):
             for col in self._cols.values():
                 col._fill_nulls(m)
             self.id.extend(np.arange(m))
-        clash = {p.name for p in parts(top)} & set(self._parts)
+        clash = {p.name for p in parts(top) if p.name in self._parts}
         if clash:
             msg = f"column(s) {sorted(clash)} already exist in {self._what}"
             raise DuplicateColumnError(msg)
@@ -819,10 +844,22 @@ class DynamicTable(Container):
         ['id', 'y']
         """
         names = self._selected(columns)
+        cols = self._cols
+        lazy = cols if isinstance(cols, ColumnMap) else None
         if self._source is not None:  # unread stored columns: one pass over each file
-            unread = [(self.id.name, self.id), *((n, self._cols[n]) for n in names)]
-            self._source.prefetch([n for n, c in unread if not c._loaded])
-        arrays = [self.id.to_arrow(), *(self._cols[n].to_arrow() for n in names)]
+            unread = [] if self.id._loaded else [self.id.name]
+            for n in names:
+                if lazy is not None and lazy.is_pending(n):
+                    if not lazy.source.is_read(n):
+                        unread.append(n)
+                elif not cols[n]._loaded:
+                    unread.append(n)
+            self._source.prefetch(unread)
+        arrays = [self.id.to_arrow()]
+        for n in names:
+            # a stored column not made yet is not made for this (a wide table has many)
+            arr = lazy.source.plain_array(n) if lazy is not None and lazy.is_pending(n) else None
+            arrays.append(cols[n].to_arrow() if arr is None else arr)
         return self._arrow_table(arrays, names)
 
     def _selected(self, columns: Sequence[str] | None) -> list[str]:
@@ -853,8 +890,14 @@ class DynamicTable(Container):
             namespace=self.namespace,
             object_id=self.object_id,
             id_object_id=self.id.object_id,
-            columns={n: column_meta(self._cols[n]) for n in names},
+            columns={n: self._column_meta(n) for n in names},
         )
+
+    def _column_meta(self, name: str) -> ColumnMeta:
+        cols = self._cols
+        if isinstance(cols, ColumnMap) and cols.is_pending(name):
+            return cols.source.meta(name)  # as stored: nothing changed it
+        return column_meta(cols[name])
 
     @classmethod
     def from_arrow(
@@ -1037,7 +1080,11 @@ class DynamicTable(Container):
         import polars as pl
 
         return [
-            pl.col(n).cast(pl.Enum([str(e) for e in c.elements]))
+            pl.col(n)
+            .cast(pl.Array(pl.String, c.cell_shape))  # an N-D EnumData: through text
+            .cast(pl.Array(pl.Enum([str(e) for e in c.elements]), c.cell_shape))
+            if c.cell_shape
+            else pl.col(n).cast(pl.Enum([str(e) for e in c.elements]))
             for n, c in self._cols.items()
             if isinstance(c, EnumData) and pa.types.is_string(c.elements_data.dtype)
         ]
@@ -1132,9 +1179,7 @@ class DynamicTable(Container):
                 arr = fetched[name]
                 base = col.get_target_data() if isinstance(col, VectorData) else col
                 if isinstance(base, EnumData) and col is base:
-                    arr = pa.DictionaryArray.from_arrays(
-                        base.codes_of(arr), base.elements_data.to_arrow()
-                    )
+                    arr = base.decode_stored(arr)
             else:
                 arr = col.to_arrow()
                 if isinstance(rows, slice):
@@ -1365,7 +1410,8 @@ class DynamicTable(Container):
     def __repr__(self) -> str:
         """A summary that fits a screen: name, size, column types (the first 12), and the
         first rows with long cells cut (``print(units)`` with long spike trains stays short)."""
-        cols = ", ".join(f"{n}: {type_label(c)}" for n, c in list(self._cols.items())[:12])
+        first = list(self._cols)[:12]  # names first: only these columns are made
+        cols = ", ".join(f"{n}: {type_label(self._cols[n])}" for n in first)
         if len(self._cols) > 12:
             cols += f", ... ({len(self._cols) - 12} more)"
         head = f"{self.data_type} {self.name!r} ({len(self)} rows x {len(self._cols)} columns)"

@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from hdmf_arrow.arrow import ragged
+from hdmf_arrow.common._enum import split_cells
 from hdmf_arrow.common._frame import NULLABLE, to_pandas
 from hdmf_arrow.errors import CorruptStoreError
 from hdmf_arrow.io._parquet import open_reader
@@ -95,6 +96,7 @@ def with_elements(arr: pa.Array, elements: pa.Array, *, where: str) -> pa.Array:
     (['a', 'b', 'c'], [1, 1, None])
     """
     values, levels = ragged.split(arr, ragged.list_depth(arr.type))
+    values, rewrap = split_cells(values)  # an N-D enum's rows: fixed-size lists
     is_dict = pa.types.is_dictionary(values.type)
     stored = values.dictionary if is_dict else values
     mapped = pc.index_in(stored, value_set=elements)
@@ -108,7 +110,7 @@ def with_elements(arr: pa.Array, elements: pa.Array, *, where: str) -> pa.Array:
         raise CorruptStoreError(msg)
     codes = pc.take(mapped, values.indices) if is_dict else mapped
     index_type = values.type.index_type if is_dict else pa.int32()
-    decoded = pa.DictionaryArray.from_arrays(codes.cast(index_type), elements)
+    decoded = rewrap(pa.DictionaryArray.from_arrays(codes.cast(index_type), elements))
     return ragged.join(decoded, levels) if levels else decoded
 
 

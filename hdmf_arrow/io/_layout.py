@@ -139,8 +139,14 @@ class Manifest:
 
 def versions(store: Store) -> list[int]:
     """Committed versions, oldest first (one listing request)."""
+    return versions_in(store.list(VERSIONS))
+
+
+def versions_in(keys: list[str]) -> list[int]:
+    """The committed versions that the keys of a store's listing of ``VERSIONS`` name, oldest
+    first (a temporary file of a commit in flight names none)."""
     found = []
-    for key in store.list(VERSIONS):
+    for key in keys:
         m = _VERSION_FILE.match(key.rsplit("/", 1)[-1])
         if m and int(m.group(1)) >= 1 and key.count("/") == VERSIONS.count("/") + 1:
             found.append(int(m.group(1)))
@@ -168,9 +174,16 @@ def read_manifest(store: Store, version: int | None = None) -> Manifest:
         shown = f"{have[:10]}{'...' if len(have) > 10 else ''}"
         msg = f"store {store.url} has no version {version} (versions: {shown})"
         raise FileNotFoundError(msg) from None
-    manifest = Manifest.parse(raw, source=f"manifest {key} of store {store.url}")
+    return parse_manifest(raw, store.url, version)
+
+
+def parse_manifest(raw: bytes, store: str, version: int) -> Manifest:
+    """The manifest of ``version`` of the store at ``store`` from its bytes, checked as
+    ``read_manifest`` checks it."""
+    key = version_key(version)
+    manifest = Manifest.parse(raw, source=f"manifest {key} of store {store}")
     if manifest.version != version:
-        msg = f"manifest {key} of store {store.url} says it is version {manifest.version}"
+        msg = f"manifest {key} of store {store} says it is version {manifest.version}"
         raise CorruptStoreError(msg)
     return manifest
 

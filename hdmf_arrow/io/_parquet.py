@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import itertools
 import json
 import os
 import threading
@@ -24,7 +25,7 @@ import pyarrow.parquet as pq
 from pyarrow._parquet import ParquetReader
 
 from hdmf_arrow.arrow import ragged
-from hdmf_arrow.errors import CorruptStoreError
+from hdmf_arrow.errors import CorruptStoreError, InvalidArgumentError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
@@ -32,6 +33,10 @@ if TYPE_CHECKING:
     import polars as pl
 
     from hdmf_arrow.storage import Store
+
+
+# the cores this process may run on (a container's CPU set, not the machine's)
+_CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +51,19 @@ class ParquetOptions:
     files are each under ``small_file_bytes``, the append rewrites them and its rows as one
     file instead, so many small appends leave few files and small manifests (0 turns it off;
     ``ParquetIO.compact`` rewrites a table into one file on demand).
+
+    A column is compressed only where ``compression`` pays: in a table of at least
+    ``measure_bytes``, a sample of rows is written first, and a column whose pages the
+    codec shrinks by less than ``min_compression_saving`` is written uncompressed. Random
+    floats such as spike times shrink by ~13% under zstd (byte-stream split), which costs
+    2.3x the write time and 1.5x the read time of the uncompressed column (measured on
+    ``benchmarks/peers.py``'s ragged column): more than the bytes it saves take to move
+    on a disk or network of over ~150 MB/s. 0 compresses every column (smallest files).
+
+    A table of at least ``parallel_file_bytes`` is written as one file per core (at most
+    ``write_threads``), written at once, since Parquet encodes one file on one core; and a
+    table over ``max_file_bytes`` (in memory) as files of at most that, so that reading a
+    row parses one footer of bounded size, however large the table.
     """
 
     compression: Literal["zstd", "snappy", "gzip", "lz4", "none"] = "zstd"
@@ -55,6 +73,53 @@ class ParquetOptions:
     data_page_bytes: int = 256 * 2**10
     merge_small_files: int = 8
     small_file_bytes: int = 4 * 2**20
+    min_compression_saving: float = 0.20
+    measure_bytes: int = 8 * 2**20
+    write_threads: int = min(8, _CORES)
+    parallel_file_bytes: int = 64 * 2**20
+    max_file_bytes: int = 128 * 2**20
+
+    def __post_init__(self) -> None:
+        if self.compression not in _CODECS:
+            msg = (
+                f"ParquetOptions: compression must be one of {', '.join(_CODECS)}, "
+                f"found {self.compression!r}"
+            )
+            raise InvalidArgumentError(msg)
+        for name in _POSITIVE:
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                msg = f"ParquetOptions: {name} must be an integer >= 1, found {value!r}"
+                raise InvalidArgumentError(msg)
+        for name in ("merge_small_files", "small_file_bytes", "measure_bytes"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                msg = f"ParquetOptions: {name} must be an integer >= 0, found {value!r}"
+                raise InvalidArgumentError(msg)
+        if not 0 <= self.min_compression_saving < 1:
+            msg = (
+                "ParquetOptions: min_compression_saving must be a fraction in [0, 1), "
+                f"found {self.min_compression_saving!r}"
+            )
+            raise InvalidArgumentError(msg)
+        if self.min_row_group_rows > self.max_row_group_rows:
+            msg = (
+                f"ParquetOptions: min_row_group_rows ({self.min_row_group_rows}) is above "
+                f"max_row_group_rows ({self.max_row_group_rows})"
+            )
+            raise InvalidArgumentError(msg)
+
+
+_CODECS = ("zstd", "snappy", "gzip", "lz4", "none")
+_POSITIVE = (
+    "row_group_bytes",
+    "min_row_group_rows",
+    "max_row_group_rows",
+    "data_page_bytes",
+    "write_threads",
+    "parallel_file_bytes",
+    "max_file_bytes",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,21 +215,27 @@ def dictionary_columns(schema: pa.Schema) -> list[str]:
 
 def split_columns(schema: pa.Schema) -> dict[str, str]:
     """Parquet leaf paths to write with BYTE_STREAM_SPLIT: the numbers of N-D columns
-    (``fixed_size_list`` of ints or floats, such as an ElectricalSeries' samples).
+    (``fixed_size_list`` of ints or floats, such as an ElectricalSeries' samples), and
+    float32/float64 values at any list depth (a float column, spike times).
 
     Measured on int16 samples of 384 channels (``benchmarks/hdf5.py``): split streams make
     zstd twice as fast and the file half as large (the high bytes compress to nothing), and
-    reading faster too. Flat columns keep the plain encoding.
+    reading faster too. On 1M random float64 values: zstd writes 2.5x and reads 2.3x faster
+    with it, and the column is 11% smaller; uncompressed, split is 2.5x faster to write
+    (``benchmarks/peers.py``'s table). Flat and ragged integers keep the plain encoding.
 
-    >>> split_columns(pa.schema([("x", pa.list_(pa.int16(), 4)), ("t", pa.float64())]))
-    {'x.list.element': 'BYTE_STREAM_SPLIT'}
+    >>> sorted(split_columns(pa.schema([("x", pa.list_(pa.int16(), 4)), ("t", pa.float64()),
+    ...                                 ("i", pa.int64()), ("r", pa.list_(pa.float32()))])))
+    ['r.list.element', 't', 'x.list.element']
     """
     out: dict[str, str] = {}
 
     def walk(path: str, t: pa.DataType, nested: bool) -> None:
         if pa.types.is_fixed_size_list(t):
             walk(f"{path}.list.element", t.value_type, True)
-        elif nested and (pa.types.is_integer(t) or pa.types.is_floating(t)):
+        elif pa.types.is_list(t) or pa.types.is_large_list(t):
+            walk(f"{path}.list.element", t.value_type, nested)
+        elif (nested and pa.types.is_integer(t)) or t in (pa.float32(), pa.float64()):
             out[path] = "BYTE_STREAM_SPLIT"
 
     for field in schema:
@@ -205,6 +276,107 @@ def write_file(
     )
 
 
+def write_files(
+    store: Store,
+    directory: str,
+    table: pa.Table,
+    options: ParquetOptions,
+    *,
+    row_column: str | None = None,
+    first_row: int = 0,
+) -> list[FileEntry]:
+    """Write ``table`` as new files of whole row groups (but the last), in row order; with
+    ``row_column``, each file's positions continue the previous file's.
+
+    One file, unless the table holds more than ``options.max_file_bytes`` (then as many
+    files as that takes, so that reading a few rows parses one footer of bounded size
+    whatever the table's size) or at least ``options.parallel_file_bytes`` (then at least one
+    file per write thread). The files are written ``options.write_threads`` at a time:
+    pyarrow encodes a file on one core, and releases the GIL while it does."""
+    rows = rows_per_group(table, options)
+    groups = -(-table.num_rows // rows)
+    parts = min(
+        groups,
+        max(
+            -(-table.nbytes // options.max_file_bytes),
+            min(options.write_threads, table.nbytes // options.parallel_file_bytes),
+        ),
+    )
+    if parts <= 1:
+        return [
+            write_file(store, directory, table, options, row_column=row_column, first_row=first_row)
+        ]
+    starts = [rows * (groups * k // parts) for k in range(parts)]
+    stops = [*starts[1:], table.num_rows]
+    codecs = column_codecs(table, options, row_column=row_column)  # one choice for all parts
+    store.ensure_dir(directory)
+
+    def one(k: int) -> FileEntry:
+        part = table.slice(starts[k], stops[k] - starts[k])
+        return write_blocks(
+            store, directory, table.schema, [part], options,
+            row_column=row_column, first_row=first_row + starts[k],
+            codecs=codecs, group_rows=rows,
+        )  # fmt: skip
+
+    workers = min(parts, options.write_threads)
+    with ThreadPoolExecutor(workers, thread_name_prefix="hdmf-arrow-write") as pool:
+        return list(pool.map(one, range(parts)))
+
+
+def column_codecs(
+    table: pa.Table, options: ParquetOptions, *, row_column: str | None = None
+) -> str | dict[str, str] | None:
+    """The codec of each Parquet leaf column: ``options.compression`` where it shrinks the
+    column's pages by at least ``options.min_compression_saving``, none elsewhere.
+
+    Tables under ``options.measure_bytes`` take the codec for every column unmeasured. Larger
+    ones are measured on a sample: three runs of rows (start, middle, end) of about one row
+    group in all, written in memory with the file's encodings; each column chunk's compressed
+    and uncompressed sizes in that footer decide.
+
+    >>> import numpy as np
+    >>> t = pa.table({"i": np.arange(2_000_000), "f": np.random.default_rng(0).random(2_000_000)})
+    >>> column_codecs(t, ParquetOptions())  # random floats: zstd saves ~13%, under 20%
+    {'i': 'zstd', 'f': 'none'}
+    >>> column_codecs(t, ParquetOptions(min_compression_saving=0))
+    'zstd'
+    """
+    codec = None if options.compression == "none" else options.compression
+    if codec is None or options.min_compression_saving <= 0 or table.nbytes < options.measure_bytes:
+        return codec
+    n = table.num_rows
+    k = max(1, min(n, rows_per_group(table, options)) // 3)
+    sample = pa.concat_tables([table.slice(0, k), table.slice(n // 2, k), table.slice(n - k, k)])
+    schema = sample.schema
+    if row_column is not None:
+        schema = _with_row_column(schema, row_column)
+        sample = sample.append_column(schema.field(row_column), pa.array(np.arange(len(sample))))
+    sink = pa.BufferOutputStream()
+    pq.write_table(
+        sample,
+        sink,
+        compression=codec,
+        use_dictionary=dictionary_columns(schema),
+        column_encoding=split_columns(schema) | _row_encoding(row_column) or None,
+        data_page_size=options.data_page_bytes,
+    )
+    footer = pq.read_metadata(pa.BufferReader(sink.getvalue()))
+    packed: dict[str, int] = collections.Counter()
+    raw: dict[str, int] = collections.Counter()
+    for g in range(footer.num_row_groups):
+        for c in range(footer.num_columns):
+            chunk = footer.row_group(g).column(c)
+            packed[chunk.path_in_schema] += chunk.total_compressed_size
+            raw[chunk.path_in_schema] += chunk.total_uncompressed_size
+    keep = 1 - options.min_compression_saving
+    return {path: codec if packed[path] <= keep * raw[path] else "none" for path in raw}
+
+
+def _row_encoding(row_column: str | None) -> dict[str, str]:
+    return {} if row_column is None else {row_column: "DELTA_BINARY_PACKED"}
+
+
 def write_blocks(
     store: Store,
     directory: str,
@@ -214,37 +386,43 @@ def write_blocks(
     *,
     row_column: str | None = None,
     first_row: int = 0,
+    codecs: str | dict[str, str] | None = None,
+    group_rows: int | None = None,
 ) -> FileEntry:
     """Write ``blocks`` (tables of ``schema``) one after another as one new Parquet file under
     ``directory``: a table of any size is written holding one block in memory at a time.
 
     With ``row_column``, the file gets one more column, last: each row's position in the
     whole table, from ``first_row`` on (docs/format.md, section 6.2), delta-encoded, so it
-    costs a few bytes per page. Counts in the entry leave it out."""
+    costs a few bytes per page. Counts in the entry leave it out. The codecs are
+    ``column_codecs`` of the first block unless ``codecs`` gives them; rows per row group
+    are ``rows_per_group`` of each block unless ``group_rows`` gives them."""
     key = f"{directory}/{uuid.uuid4().hex}.parquet"
     store.ensure_dir(directory)
     path = store.arrow_path(key)
-    compression = None if options.compression == "none" else options.compression
+    blocks = iter(blocks)
+    first = next(blocks, None)
+    if codecs is None:
+        codecs = column_codecs(first, options, row_column=row_column) if first is not None else None
+        if codecs is None and options.compression != "none":
+            codecs = options.compression
     num_rows = 0
     counts: dict[str, tuple[int, ...]] = {}
     nulls: dict[str, int] = {}
-    encodings = split_columns(schema)
-    file_schema = schema
-    if row_column is not None:
-        encodings[row_column] = "DELTA_BINARY_PACKED"
-        file_schema = _with_row_column(schema, row_column)
+    encodings = split_columns(schema) | _row_encoding(row_column)
+    file_schema = schema if row_column is None else _with_row_column(schema, row_column)
     with pq.ParquetWriter(
         path,
         file_schema,
         filesystem=store.arrow_fs,
-        compression=compression,
+        compression=codecs,
         use_dictionary=dictionary_columns(schema),
         column_encoding=encodings or None,
         write_page_index=True,
         data_page_size=options.data_page_bytes,
     ) as writer:
-        for table in blocks:
-            rows = rows_per_group(table, options)
+        for table in itertools.chain([] if first is None else [first], blocks):
+            rows = group_rows or rows_per_group(table, options)
             if row_column is not None:
                 start = first_row + num_rows
                 positions = pa.array(np.arange(start, start + table.num_rows, dtype=np.int64))
@@ -343,6 +521,20 @@ class OpenFiles:
                 old.close()
         return reader
 
+    def adopt(self, store: Store, entry: FileEntry, source: Any, reader: ParquetReader) -> bool:
+        """Keep an open ``(source, reader)`` of a data file (a reader opened with
+        ``pre_buffer=True``) for the next reads; False (the caller closes it) if that file
+        has one already."""
+        key = f"{store.url}\x00{entry.path}"
+        with self._lock:
+            if key in self._open:
+                return False
+            self._open[key] = (source, reader)
+            while len(self._open) > self.limit:
+                _, (old, _reader) = self._open.popitem(last=False)
+                old.close()
+        return True
+
     def close(self) -> None:
         """Close every open file (later reads open them again)."""
         with self._lock:
@@ -410,24 +602,35 @@ class TableFiles:
         return CorruptStoreError(msg)
 
     def _footer(self, i: int) -> pq.FileMetaData:
-        """The footer of file ``i``, read once and checked against the manifest."""
+        """The footer of file ``i``, read once and checked against the manifest. The reader
+        that read it stays open (in ``open_files``) for the data reads: opening another
+        would redo pyarrow's per-open work over every column (15 ms for 10,000)."""
         if i not in self._footers:
-            self.files[i]
-            with self._opened(i) as source:
+            entry = self.files[i]
+            try:
+                source = self.store.open_input(entry.path, entry.num_bytes)
+            except FileNotFoundError:
+                raise self._missing(i) from None
+            kept = False
+            try:
                 try:  # not pq.read_metadata: its ParquetFile does Python work per column
                     reader = ParquetReader()
-                    reader.open(source)
+                    reader.open(source, pre_buffer=True)
                     footer = reader.metadata
                     found = footer.schema.to_arrow_schema()
                 except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as exc:
                     msg = f"{self._where_is(i)} is not valid Parquet ({exc})"
                     raise CorruptStoreError(msg) from None
-            problem = self._disagreement(i, footer, found)
-            if problem:
-                msg = f"{self._where_is(i)} does not match the manifest: {problem}"
-                raise CorruptStoreError(msg)
-            self._footers[i] = footer
-            self._schemas[i] = found
+                problem = self._disagreement(i, footer, found)
+                if problem:
+                    msg = f"{self._where_is(i)} does not match the manifest: {problem}"
+                    raise CorruptStoreError(msg)
+                self._footers[i] = footer
+                self._schemas[i] = found
+                kept = self.open_files.adopt(self.store, entry, source, reader)
+            finally:
+                if not kept:
+                    source.close()
         return self._footers[i]
 
     def _disagreement(self, i: int, footer: pq.FileMetaData, found: pa.Schema) -> str:
@@ -483,22 +686,12 @@ class TableFiles:
                 out.append(str(exc))
         return out
 
-    @contextlib.contextmanager
-    def _opened(self, i: int) -> Iterator[Any]:
-        entry = self.files[i]
-        try:
-            source = self.store.open_input(entry.path, entry.num_bytes)
-        except FileNotFoundError:
-            raise self._missing(i) from None
-        try:
-            yield source
-        finally:
-            source.close()
-
     def _read(self, i: int, names: Sequence[str], group: int | None = None) -> pa.Table:
         """Columns ``names`` of file ``i`` (of one row group, or all), read through the open
         files: with the footer read once, and without pyarrow's per-open work over every
-        column (ParquetFile's), so reading a column costs the same in a table of 10,000."""
+        column (ParquetFile's), so reading a column costs the same in a table of 10,000.
+        Several row groups of a few columns of a narrow file are shared out among the cores
+        (``_split_worthy``)."""
         footer = self._footer(i)
         leaves = self._leaf_indices(i)
         try:
@@ -506,6 +699,25 @@ class TableFiles:
         except KeyError as exc:
             msg = f"{self._where_is(i)} has no column {exc}"
             raise CorruptStoreError(msg) from None
+        groups = range(footer.num_row_groups)
+        if group is None and _split_worthy(footer, len(indices)):
+            # pyarrow decodes the columns of one read in parallel, but a few columns of
+            # many rows would keep one core busy: a reader per core, each closed after
+            workers = min(os.cpu_count() or 1, len(groups))
+            bounds = [len(groups) * k // workers for k in range(workers + 1)]
+
+            def part(k: int) -> pa.Table:
+                try:
+                    source, reader = open_reader(self.store, self.files[i], footer, pre_buffer=True)
+                except FileNotFoundError:
+                    raise self._missing(i) from None
+                try:
+                    return _read_groups(reader, indices, groups[bounds[k] : bounds[k + 1]])
+                finally:
+                    source.close()
+
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                return pa.concat_tables(list(pool.map(part, range(workers))))
         try:
             reader = self.open_files.reader(self.store, self.files[i], footer)
         except FileNotFoundError:
@@ -513,16 +725,14 @@ class TableFiles:
         if group is not None:
             return reader.read_row_group(group, column_indices=indices, use_threads=True)
         try:
-            return reader.read_all(column_indices=indices, use_threads=True)
-        except pa.ArrowNotImplementedError:
-            # pyarrow cannot return a nested dictionary column (a ragged enum) of several
-            # row groups in one piece ("Nested data conversions not implemented for chunked
-            # array outputs"): read it group by group
-            groups = [
-                reader.read_row_group(g, column_indices=indices, use_threads=True)
-                for g in range(footer.num_row_groups)
-            ]
-            return pa.concat_tables(groups)
+            return _read_groups(reader, indices, groups, whole=True)
+        finally:
+            if footer.num_row_groups:
+                # a reader holds what it pre-buffered (the raw column chunks) until its
+                # next read: an empty read lets go of them, so that an open file does not
+                # keep a copy of the last columns read
+                with contextlib.suppress(pa.ArrowException):
+                    reader.read_row_group(0, column_indices=[])
 
     def _leaf_indices(self, i: int) -> dict[str, list[int]]:
         """The Parquet leaf columns of each top-level column of file ``i`` (a ragged column
@@ -531,11 +741,14 @@ class TableFiles:
             self._footer(i)
             schema = self._schemas[i]
             out: dict[str, list[int]] = {}
-            start = 0
-            for field in schema:
-                n = _leaf_count(field.type)
-                out[field.name] = list(range(start, start + n))
-                start += n
+            if self._footers[i].num_columns == len(schema):  # flat: one leaf per column
+                out = {name: [k] for k, name in enumerate(schema.names)}
+            else:
+                start = 0
+                for field in schema:
+                    n = _leaf_count(field.type)
+                    out[field.name] = list(range(start, start + n))
+                    start += n
             self._leaves[i] = out
         return self._leaves[i]
 
@@ -640,10 +853,10 @@ class TableFiles:
             self._whole.update(self._read_whole(wanted))
 
     def _read_whole(self, names: Sequence[str]) -> dict[str, pa.Array]:
-        parts: dict[str, list[pa.Array]] = {n: [] for n in names}
+        tables = []
         for i in range(len(self.files)):
             try:
-                table = self._read(i, names)
+                tables.append(self._read(i, names))
             except CorruptStoreError:
                 raise
             except (pa.ArrowInvalid, OSError) as exc:
@@ -652,9 +865,13 @@ class TableFiles:
                     f"{self.files[i].path!r} ({exc})"
                 )
                 raise CorruptStoreError(msg) from None
-            for n in names:
-                parts[n].extend(table.column(n).chunks)
-        return {n: self._concat(p, n) for n, p in parts.items()}
+        if len(tables) == 1:  # one file (the common case): no list per column
+            columns = dict(zip(tables[0].column_names, tables[0].columns, strict=True))
+            return {
+                n: c.chunk(0) if c.num_chunks == 1 else self._concat(c.chunks, n)
+                for n, c in ((n, columns[n]) for n in names)
+            }
+        return {n: self._concat([c for t in tables for c in t.column(n).chunks], n) for n in names}
 
     def rows(self, names: Sequence[str], rows: slice | np.ndarray) -> list[pa.Array]:
         """``names`` at ``rows`` (a step-1 slice or positions), reading only the groups needed."""
@@ -737,6 +954,42 @@ class TableFiles:
         return to_dask(self, names, elements, blocksize=blocksize)
 
 
+def _read_groups(
+    reader: ParquetReader, indices: list[int], groups: range, *, whole: bool = False
+) -> pa.Table:
+    """Leaves ``indices`` of row groups ``groups`` (every one, if ``whole``)."""
+    try:
+        if whole:
+            return reader.read_all(column_indices=indices, use_threads=True)
+        return reader.read_row_groups(groups, column_indices=indices, use_threads=True)
+    except pa.ArrowNotImplementedError:
+        # pyarrow cannot return a nested dictionary column (a ragged enum) of several row
+        # groups in one piece ("Nested data conversions not implemented for chunked array
+        # outputs"): read it group by group
+        return pa.concat_tables(
+            [reader.read_row_group(g, column_indices=indices, use_threads=True) for g in groups]
+        )
+
+
+SPLIT_MIN_VALUES = 2**20  # a whole-file read of fewer values is not worth a thread per core
+SPLIT_MAX_COLUMNS = 512  # opening a reader of a wider file costs more than the split saves
+
+
+def _split_worthy(footer: pq.FileMetaData, leaves: int) -> bool:
+    """Whether a read of ``leaves`` leaf columns of every row group is shared out among
+    threads (see ``TableFiles._read``): several row groups, a few columns (many are decoded
+    in parallel already) of a file of not too many (each thread opens a reader, whose cost
+    grows with the file's columns), and enough values to repay the threads."""
+    cores = os.cpu_count() or 1
+    return (
+        cores > 1
+        and footer.num_row_groups >= 2 * cores
+        and leaves <= 64
+        and footer.num_columns <= SPLIT_MAX_COLUMNS
+        and footer.num_rows * leaves >= SPLIT_MIN_VALUES
+    )
+
+
 def _short(groups: Sequence[int]) -> str:
     shown = ", ".join(str(n) for n in groups[:5])
     return f"[{shown}{', ...' if len(groups) > 5 else ''}]"
@@ -745,6 +998,8 @@ def _short(groups: Sequence[int]) -> str:
 def _schema_difference(expected: pa.Schema, found: pa.Schema) -> str:
     """How ``found`` (a file's schema) differs from ``expected`` (the manifest's): names and
     types only ('' if they agree)."""
+    if expected.equals(found, check_metadata=False):  # the common case, without a loop
+        return ""
     want = {f.name: f.type for f in expected}
     have = {f.name: f.type for f in found}
     missing = [n for n in want if n not in have]

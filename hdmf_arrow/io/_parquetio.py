@@ -36,12 +36,20 @@ log = logging.getLogger("hdmf_arrow")
 if TYPE_CHECKING:
     from types import TracebackType
 
-    from hdmf_arrow.storage import StoreLike
+    from hdmf_arrow.storage import Store, StoreLike
 
 Mode = Literal["r", "w", "w-", "a"]
 # what walking a malformed manifest tree raises (a key missing, a list where a dict belongs, ...)
 _MALFORMED = (LookupError, TypeError, ValueError, AttributeError, OverflowError, RecursionError)
 _MODES = ("r", "w", "w-", "a")
+
+
+@dataclass(frozen=True, slots=True)
+class _Opened:
+    """A store and the manifest read from it (see ``ParquetIO.of_manifest``)."""
+
+    store: Store
+    manifest: _layout.Manifest
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +98,7 @@ class ParquetIO:
 
     def __init__(
         self,
-        location: StoreLike,
+        location: StoreLike | _Opened,
         mode: Mode = "r",
         *,
         version: int | None = None,
@@ -109,8 +117,20 @@ class ParquetIO:
         # the classes of data types: the caller's, or the loaded extensions (a copy, which
         # the store's cached namespaces may extend)
         self.type_map = (manager or get_manager()).type_map
+        self._root: Container | None = None
+        self._open_files = OpenFiles()  # for the tables this IO reads and writes
+        self._rewrite: frozenset[str] = frozenset()  # tables compact() writes anew
+        self._manifest: _layout.Manifest | None = None
+        if isinstance(location, _Opened):  # ParquetIO.of_manifest: nothing to list or read
+            if mode != "r" or version is not None:
+                msg = "ParquetIO: an opened manifest is read with mode='r' and no version="
+                raise InvalidArgumentError(msg)
+            self.store, self._manifest = location.store, location.manifest
+            self._latest: int | None = location.manifest.version
+            return
         self.store = make_store(location, storage_options=storage_options, read_only=mode == "r")
-        have = _layout.versions(self.store)
+        # reading a given version needs no listing (read_manifest lists if it is missing)
+        have = [] if mode == "r" and version is not None else _layout.versions(self.store)
         if mode == "w-" and have:
             msg = (
                 f"{self.store.url} already holds an hdmf-arrow store (versions "
@@ -122,16 +142,20 @@ class ParquetIO:
             raise InvalidArgumentError(msg)
         if version is not None:
             version = _layout.check_version(version, store=self.store.url)
-        self._manifest: _layout.Manifest | None = None
         self._latest = have[-1] if have else None
         if mode in ("r", "a") and (have or mode == "r"):
             newest = have[-1] if have else None  # listed once: opening is list + get
             self._manifest = _layout.read_manifest(
                 self.store, version if version is not None else newest
             )
-        self._root: Container | None = None
-        self._open_files = OpenFiles()  # for the tables this IO reads and writes
-        self._rewrite: frozenset[str] = frozenset()  # tables compact() writes anew
+
+    @classmethod
+    def of_manifest(
+        cls, store: Store, manifest: _layout.Manifest, *, manager: BuildManager | None = None
+    ) -> ParquetIO:
+        """A read-only IO of ``store`` pinned to ``manifest``, already read (by
+        ``hdmf_arrow.api`` opening many stores at once): no request is made here."""
+        return cls(_Opened(store, manifest), "r", manager=manager)
 
     # -- context manager -----------------------------------------------------------------------
 

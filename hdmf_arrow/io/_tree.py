@@ -22,7 +22,14 @@ import pyarrow as pa
 
 from hdmf_arrow.arrow import ragged
 from hdmf_arrow.arrow.buffer import ColumnBuffer
-from hdmf_arrow.arrow.metadata import METADATA_KEY, TableMeta
+from hdmf_arrow.arrow.dtypes import normalize_type
+from hdmf_arrow.arrow.metadata import (
+    METADATA_KEY,
+    ColumnMeta,
+    TableMeta,
+    column_from_dict,
+    table_header,
+)
 from hdmf_arrow.common import (
     AlignedDynamicTable,
     Container,
@@ -37,7 +44,7 @@ from hdmf_arrow.common import (
     SimpleMultiContainer,
     VectorData,
 )
-from hdmf_arrow.common._columns import column_from_stored
+from hdmf_arrow.common._columns import column_from_stored, parts
 from hdmf_arrow.common._container import check_object_id
 from hdmf_arrow.common._herd import HERD
 from hdmf_arrow.common._herd_tables import TABLES as HERD_TABLES
@@ -62,6 +69,7 @@ from hdmf_arrow.io._parquet import (
     row_column_for,
     write_blocks,
     write_file,
+    write_files,
 )
 from hdmf_arrow.storage import check_key
 
@@ -267,11 +275,9 @@ class TreeWriter:
             if tail.num_rows:
                 files, tail = self._merge_small(table, files, tail, schema)
                 first = sum(f.num_rows for f in files)
-                files.append(
-                    write_file(
-                        self.store, directory, tail, self.options,
-                        row_column=row_column, first_row=first,
-                    )
+                files += write_files(
+                    self.store, directory, tail, self.options,
+                    row_column=row_column, first_row=first,
                 )  # fmt: skip
         elif blocks is not None and _untouched(table) and prev is None and not compact:
             # still in its source (an HDF5 file), as read: copied block by block
@@ -279,7 +285,7 @@ class TreeWriter:
         else:  # a table new to this store, or changed: write it whole
             whole = table.to_arrow()
             row_column = row_column_for(whole.schema.names)
-            files = [write_file(self.store, directory, whole, self.options, row_column=row_column)]
+            files = write_files(self.store, directory, whole, self.options, row_column=row_column)
             schema = whole.schema
         if sum(f.num_rows for f in files) != len(table):  # never commit what cannot be read
             msg = (
@@ -383,10 +389,27 @@ class TreeWriter:
                     raise SchemaMismatchError(msg)
                 yield part
 
-        entry = write_blocks(
-            self.store, directory, schema, checked(), self.options, row_column=rows
+        # files of at most max_file_bytes (in memory), as a table written whole
+        entries: list[FileEntry] = []
+        batch: list[pa.Table] = []
+        done = size = 0
+        for part in checked():
+            batch.append(part)
+            size += part.nbytes
+            if size >= self.options.max_file_bytes:
+                entries.append(self._blocks_file(directory, schema, batch, rows, done))
+                done += sum(b.num_rows for b in batch)
+                batch, size = [], 0
+        if batch or not entries:
+            entries.append(self._blocks_file(directory, schema, batch, rows, done))
+        return schema, entries, rows
+
+    def _blocks_file(
+        self, directory: str, schema: pa.Schema, blocks: list[pa.Table], rows: str, first: int
+    ) -> FileEntry:
+        return write_blocks(
+            self.store, directory, schema, blocks, self.options, row_column=rows, first_row=first
         )
-        return schema, [entry], rows
 
     def _copy(
         self, data: Data, schema: pa.Schema, blocks: Callable[..., Iterator[pa.Array]]
@@ -546,7 +569,9 @@ class TreeReader:
         self.tables: dict[str, DynamicTable] = {}
         self.mapped: list[tuple[Container, dict[str, Any]]] = []  # spec attributes to set
         self.nodes: dict[str, Node] = {}
-        self.objects: dict[str, Container] = {}
+        self.objects = ObjectIndex()
+        # (table, its region columns, its columns' stored metadata): targets set at the end
+        self.regions: list[tuple[DynamicTable, list[str], dict[str, dict[str, Any]]]] = []
         # (container, what to set, stored reference): links, scalar references, regions
         self.pending: list[tuple[Container, str, str]] = []
         self.free: list[tuple[Container, dict[str, Any]]] = []  # attributes kept as a dict
@@ -627,7 +652,7 @@ class TreeReader:
 
     def _table(self, node: Node) -> DynamicTable:
         name = str(node["name"])
-        meta = TableMeta.from_dict(node["table"], source=f"table {name!r}")
+        meta, docs = table_header(node["table"], source=f"table {name!r}")
         schema = _schema_of(node["schema"], where=f"table {name!r}")
         files = self._files(node, name, schema)
         num_rows = int(node["num_rows"])
@@ -642,30 +667,28 @@ class TreeReader:
         ids._buf = ColumnBuffer.stored(
             pa.int64(), num_rows, functools.partial(files.column, id_name)
         )
-        columns: list[VectorData] = []
-        types = {f.name: f.type for f in schema}  # one pass: lookups by name are O(columns)
-        for col_name, col_meta in meta.columns.items():
-            if col_name not in types:
-                msg = f"table {name!r}: column {col_name!r} is in the metadata but not the schema"
-                raise SchemaMismatchError(msg)
-            arrow_type = types[col_name]
-            columns.append(
-                column_from_stored(
-                    col_name,
-                    arrow_type,
-                    col_meta,
-                    num_rows=num_rows,
-                    value_counts=files.value_counts(col_name, ragged.list_depth(arrow_type)),
-                    read=functools.partial(files.column, col_name),
-                    vector_cls=self._class(
-                        f"{name}/{col_name}", col_meta.data_type, col_meta.namespace, VectorData
-                    ),
-                    where=(
-                        f"while reading column {col_name!r} of table {name!r} from store "
-                        f"{self.store.url}"
-                    ),
-                )
+        names = set(schema.names)  # the types are looked up when a column is made
+        if not docs.keys() <= names:
+            col_name = next(n for n in docs if n not in names)
+            msg = f"table {name!r}: column {col_name!r} is in the metadata but not the schema"
+            raise SchemaMismatchError(msg)
+        # the classes of the columns' types, each resolved once (an unknown one warns here,
+        # at open, as for any container), and the region columns (resolved once all exist)
+        classes: dict[tuple[str, str], type[VectorData]] = {}
+        regions: list[str] = []
+        for col_name, doc in docs.items():
+            kind = (
+                str(doc.get("data_type", "VectorData")),
+                str(doc.get("namespace", "hdmf-common")),
             )
+            if kind not in classes:
+                classes[kind] = self._class(f"{name}/{col_name}", *kind, VectorData)
+            if doc.get("target") is not None:
+                regions.append(col_name)
+        stored = TableColumns(
+            docs, schema, classes, files,
+            table=name, num_rows=num_rows, where=f"from store {self.store.url}",
+        )  # fmt: skip
         cls = self._class(name, str(node["data_type"]), str(node["namespace"]), DynamicTable)
         categories = [self._container(c) for c in node.get("categories", ())]
         extra: dict[str, Any] = {}
@@ -678,14 +701,17 @@ class TreeReader:
             name,
             meta.description,
             id=ids,
-            columns=columns,
+            columns=[],
             object_id=meta.object_id,
             add_required=False,  # as stored: a missing required column is for validate() to report
             **extra,
         )
+        table._stored_columns(list(docs), stored)  # each made when first used
         table._source = files
-        for part in (table.id, *table.columns):  # what attributes may refer to (meanings)
-            self.objects.setdefault(part.object_id, part)
+        # what attributes may refer to (meanings): the ids, and the columns' parts once asked
+        self.objects.setdefault(table.id.object_id, table.id)
+        self.objects.add_columns(table, docs)
+        self.regions.append((table, regions, docs))
         for member in node.get("members", ()):
             made = self._container(member)
             table.members[made.name] = made
@@ -852,10 +878,12 @@ class TreeReader:
         return matrix
 
     def _resolve_regions(self) -> None:
-        for table in self.tables.values():
-            node = self.nodes[table.object_id]
-            stored = TableMeta.from_dict(node["table"], source=f"table {table.name!r}")
-            for name, col_meta in stored.columns.items():
+        """Point each region column at its target table (made now: region columns are few)."""
+        for table, names, docs in self.regions:
+            for name in names:
+                col_meta = column_from_dict(
+                    docs[name], source=f"table {table.name!r}, column {name!r}"
+                )
                 if col_meta.target is None:
                     continue
                 target = self.tables.get(str(col_meta.target.object_id))
@@ -905,3 +933,169 @@ def node_files(
         )
         raise CorruptStoreError(msg)
     return entries, row_column
+
+
+class TableColumns:
+    """The columns of one stored table, each made when first used (the
+    ``StoredColumns`` of ``hdmf_arrow.common._columns``): from its JSON object in the
+    manifest (``docs``), its Arrow type in the manifest's ``schema`` and the class of
+    its data type (``classes``, resolved at open), reading its values from ``files``."""
+
+    def __init__(
+        self,
+        docs: dict[str, dict[str, Any]],
+        schema: pa.Schema,
+        classes: dict[tuple[str, str], type[VectorData]],
+        files: TableFiles,
+        *,
+        table: str,
+        num_rows: int,
+        where: str,
+    ) -> None:
+        self._docs = docs
+        self._schema = schema
+        self._classes = classes
+        self._files = files
+        self.table = table
+        self.num_rows = num_rows
+        self.where = where  # "from store <url>", for messages
+        self._metas: dict[str, ColumnMeta] = {}  # parsed when asked
+        self._arrays: dict[str, pa.Array] = {}  # read by to_arrow before the column was made
+        self._plain: dict[pa.DataType, bool] = {}  # whether to_arrow() is the stored array
+
+    def _note(self, name: str) -> str:
+        return f"while reading column {name!r} of table {self.table!r} {self.where}"
+
+    def meta(self, name: str) -> ColumnMeta:
+        hit = self._metas.get(name)
+        if hit is None:
+            source = f"table {self.table!r}, column {name!r}"
+            try:
+                hit = column_from_dict(self._docs[name], source=source)
+            except SchemaMismatchError as exc:
+                raise self._corrupt(name, exc) from None
+            self._metas[name] = hit
+        return hit
+
+    def _corrupt(self, name: str, exc: Exception) -> CorruptStoreError:
+        """A column whose description in the manifest is wrong (as opening a table whose
+        description is wrong raises)."""
+        msg = (
+            f"column {name!r} of table {self.table!r} {self.where} is described wrongly in "
+            f"the manifest: {exc}. Hint: open an older version with version=N; "
+            f"`hdmf-arrow info` lists them."
+        )
+        return CorruptStoreError(msg)
+
+    def _class(self, name: str) -> type[VectorData]:
+        doc = self._docs[name]
+        kind = (str(doc.get("data_type", "VectorData")), str(doc.get("namespace", "hdmf-common")))
+        return self._classes[kind]
+
+    def build(self, name: str) -> VectorData:
+        meta = self.meta(name)
+        arrow_type = self._schema.field(name).type
+        try:
+            return column_from_stored(
+                name,
+                arrow_type,
+                meta,
+                num_rows=self.num_rows,
+                value_counts=self._files.value_counts(name, ragged.list_depth(arrow_type)),
+                read=functools.partial(self._read, name),
+                vector_cls=self._class(name),
+                where=self._note(name),
+            )
+        except SchemaMismatchError as exc:  # the description disagrees with the schema
+            raise self._corrupt(name, exc) from None
+
+    def _read(self, name: str) -> pa.Array:
+        arr = self._arrays.pop(name, None)
+        return self._files.column(name) if arr is None else arr
+
+    def is_read(self, name: str) -> bool:
+        return name in self._arrays
+
+    def plain_array(self, name: str) -> pa.Array | None:
+        t = self._schema.field(name).type
+        plain = self._plain.get(t)
+        if plain is None:  # once per type (a wide table has few)
+            plain = not (
+                ragged.list_depth(t)
+                or pa.types.is_dictionary(t)
+                or pa.types.is_null(t)
+                or normalize_type(t) != t
+            )
+            self._plain[t] = plain
+        if not plain:
+            return None
+        meta = self.meta(name)  # a damaged description raises, as making the column does
+        cls = self._class(name)
+        if (
+            meta.index
+            or meta.data_type == "DynamicTableRegion"
+            or cls.to_arrow is not Data.to_arrow
+        ):
+            return None
+        arr = self._arrays.get(name)
+        if arr is None:
+            arr = self._files.column(name)
+            if len(arr) != self.num_rows:
+                msg = f"stored column has {len(arr)} rows, the manifest says {self.num_rows}"
+                error = CorruptStoreError(msg)
+                error.add_note(self._note(name))
+                raise error
+            self._arrays[name] = arr  # the column made later takes it
+        return arr if arr.type == t else None
+
+
+class ObjectIndex(dict[str, Container]):
+    """Object id -> container, for a tree being read. The parts of stored columns not made
+    yet are in it too: looking one up makes its column (``add_columns`` lists them)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._tables: list[tuple[DynamicTable, dict[str, dict[str, Any]]]] = []
+        self._lazy: dict[str, tuple[DynamicTable, str]] | None = None  # built on a first miss
+
+    def add_columns(self, table: DynamicTable, docs: dict[str, dict[str, Any]]) -> None:
+        self._tables.append((table, docs))
+        self._lazy = None
+
+    def _column_part(self, object_id: object) -> Container | None:
+        if not isinstance(object_id, str):
+            return None
+        if self._lazy is None:
+            lazy: dict[str, tuple[DynamicTable, str]] = {}
+            for table, docs in self._tables:
+                for name, doc in docs.items():
+                    index_ids = doc.get("index_object_ids", ())
+                    ids = [doc.get("object_id"), doc.get("elements_object_id")]
+                    ids += index_ids if isinstance(index_ids, list) else []
+                    for key in ids:
+                        if isinstance(key, str):
+                            lazy.setdefault(key, (table, name))
+            self._lazy = lazy
+        hit = self._lazy.get(object_id)
+        if hit is None:
+            return None
+        table, name = hit
+        for part in parts(table._cols[name]):  # made now
+            if part.object_id is not None:
+                self.setdefault(part.object_id, part)
+        return super().get(object_id)
+
+    def __missing__(self, object_id: str) -> Container:
+        found = self._column_part(object_id)
+        if found is None:
+            raise KeyError(object_id)
+        return found
+
+    def get(self, object_id: str, default: Any = None) -> Any:  # type: ignore[override]
+        if dict.__contains__(self, object_id):
+            return dict.__getitem__(self, object_id)
+        found = self._column_part(object_id)
+        return default if found is None else found
+
+    def __contains__(self, object_id: object) -> bool:
+        return dict.__contains__(self, object_id) or self._column_part(object_id) is not None

@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hdmf_arrow.errors import HdmfArrowWarning, NamespaceNotFoundError, SpecError
-from hdmf_arrow.spec.load import Location, _parse_yaml, parse_namespace_file, parse_spec_file
+from hdmf_arrow.spec import _docval  # noqa: F401  (attaches the constructors' __docval__)
+from hdmf_arrow.spec.load import (
+    Location,
+    SpecClasses,
+    _parse_yaml,
+    parse_namespace_file,
+    parse_spec_file,
+)
 from hdmf_arrow.spec.model import DatasetSpec, GroupSpec, RefSpec, typed_children
 from hdmf_arrow.spec.namespace import SpecNamespace, TypeRecord, check_version
 from hdmf_arrow.spec.resolve import Resolver, check_references
@@ -49,6 +56,12 @@ class NamespaceCatalog:
 
     Parameters
     ----------
+    group_spec_cls, dataset_spec_cls, spec_namespace_cls
+        The classes the loaded specs and namespaces are made of (as in hdmf): subclasses of
+        GroupSpec, DatasetSpec and SpecNamespace, such as pynwb's ``NWBGroupSpec``. Their
+        ``def_key()``/``inc_key()`` and ``types_key()`` name the keys read from the YAML
+        files; a subclass's ``__init__`` takes the type keys under those names. Namespaces
+        merged in from another catalog keep their own classes.
     core_namespaces
         Names of namespaces treated as core: loading another version of one only warns when
         the other version is newer (as in hdmf).
@@ -64,7 +77,25 @@ class NamespaceCatalog:
     ['target', 'description']
     """
 
-    def __init__(self, *, core_namespaces: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        group_spec_cls: type[GroupSpec] = GroupSpec,
+        dataset_spec_cls: type[DatasetSpec] = DatasetSpec,
+        spec_namespace_cls: type[SpecNamespace] = SpecNamespace,
+        *,
+        core_namespaces: Sequence[str] = (),
+    ) -> None:
+        for cls, base in (
+            (group_spec_cls, GroupSpec),
+            (dataset_spec_cls, DatasetSpec),
+            (spec_namespace_cls, SpecNamespace),
+        ):
+            if not (isinstance(cls, type) and issubclass(cls, base)):
+                msg = (
+                    f"NamespaceCatalog: expected {base.__name__} or a subclass of it, found {cls!r}"
+                )
+                raise TypeError(msg)
+        self._classes = SpecClasses(group_spec_cls, dataset_spec_cls, spec_namespace_cls)
         self._namespaces: dict[str, SpecNamespace] = {}
         self._core = list(core_namespaces)
         self._paths: dict[str, LoadResult] = {}
@@ -78,13 +109,31 @@ class NamespaceCatalog:
         return tuple(self._namespaces)
 
     @property
+    def group_spec_cls(self) -> type[GroupSpec]:
+        """The class of the group specs this catalog loads."""
+        return self._classes.group
+
+    @property
+    def dataset_spec_cls(self) -> type[DatasetSpec]:
+        """The class of the dataset specs this catalog loads."""
+        return self._classes.dataset
+
+    @property
+    def spec_namespace_cls(self) -> type[SpecNamespace]:
+        """The class of the namespaces this catalog loads."""
+        return self._classes.namespace
+
+    @property
     def core_namespaces(self) -> list[str]:
         """The names treated as core namespaces."""
         return list(self._core)
 
     def copy(self) -> NamespaceCatalog:
         """A new catalog with the same namespaces (which are immutable, so shared)."""
-        new = NamespaceCatalog(core_namespaces=self._core)
+        classes = self._classes
+        new = NamespaceCatalog(
+            classes.group, classes.dataset, classes.namespace, core_namespaces=self._core
+        )
         new._namespaces = dict(self._namespaces)
         new._paths = dict(self._paths)
         return new
@@ -284,7 +333,7 @@ class NamespaceCatalog:
         result = self._load_file(
             _read_text(path, str(namespace_path)),
             str(namespace_path),
-            _file_reader(folder),
+            _file_reader(folder, self._classes),
             resolve=resolve,
         )
         self._paths[key] = result
@@ -327,15 +376,15 @@ class NamespaceCatalog:
             if source not in sources:
                 msg = f"{origin}: no document for source {source!r}"
                 raise SpecError(msg)
-            return label, parse_spec_file(sources[source], label)
+            return label, parse_spec_file(sources[source], label, classes=self._classes)
 
-        entries = parse_namespace_file(namespaces, f"{origin}/namespace")
+        entries = parse_namespace_file(namespaces, f"{origin}/namespace", classes=self._classes)
         return self._load_entries(entries, f"{origin}/namespace", read, resolve=resolve)
 
     # -- loading -------------------------------------------------------------------------
 
     def _load_file(self, text: str, label: str, read: Reader, *, resolve: bool) -> LoadResult:
-        entries = parse_namespace_file(_parse_yaml(text, label), label)
+        entries = parse_namespace_file(_parse_yaml(text, label), label, classes=self._classes)
         return self._load_entries(entries, label, read, resolve=resolve)
 
     def _load_entries(
@@ -450,7 +499,7 @@ def _version_key(version: str | None) -> tuple[int, ...]:
     return tuple(int(p) for p in re.findall(r"\d+", version or ""))
 
 
-def _file_reader(folder: Path | Traversable) -> Reader:
+def _file_reader(folder: Path | Traversable, classes: SpecClasses | None = None) -> Reader:
     def read(source: str) -> tuple[str, tuple[Spec, ...]]:
         target = Path(source) if Path(source).is_absolute() else folder / source
         label = str(target) if isinstance(folder, Path) else f"hdmf_arrow/_specs/{source}"
@@ -459,7 +508,8 @@ def _file_reader(folder: Path | Traversable) -> Reader:
         except OSError as e:
             msg = f"{label}: cannot read the spec file: {e}"
             raise SpecError(msg) from None
-        return label, parse_spec_file(_parse_yaml(text, label), label)
+        parsed = _parse_yaml(text, label)
+        return label, parse_spec_file(parsed, label, classes=classes or SpecClasses())
 
     return read
 
@@ -597,8 +647,8 @@ def _resolve(
     imported: Mapping[str, TypeRecord],
 ) -> dict[str, TypeRecord]:
     """Check the references and inheritance chains of the own types, then resolve them."""
-    kinds: dict[str, type] = {n: type(r.spec) for n, r in imported.items()}
-    kinds.update({n: type(s) for n, (s, _) in own.items()})
+    kinds: dict[str, type] = {n: _kind(r.spec) for n, r in imported.items()}
+    kinds.update({n: _kind(s) for n, (s, _) in own.items()})
     parents: dict[str, str | None] = {n: r.spec.data_type_inc for n, r in imported.items()}
     parents.update({n: s.data_type_inc for n, (s, _) in own.items()})
     for name, (spec, source) in own.items():
@@ -664,3 +714,8 @@ def core_catalog() -> NamespaceCatalog:
     for namespace in _core_namespaces():
         catalog.add_namespace(namespace.name, namespace)
     return catalog
+
+
+def _kind(spec: Spec) -> type:
+    """GroupSpec or DatasetSpec (a custom spec class counts as the class it extends)."""
+    return GroupSpec if isinstance(spec, GroupSpec) else DatasetSpec

@@ -9,6 +9,7 @@ are read as ``data_type_def``/``data_type_inc``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -25,8 +26,31 @@ from hdmf_arrow.spec.model import (
     RefSpec,
     check_dataset_dtype,
     check_simple_dtype,
+    construct_spec,
 )
 from hdmf_arrow.spec.namespace import SchemaEntry, SpecNamespace
+
+
+@dataclass(frozen=True, slots=True)
+class SpecClasses:
+    """The classes loaded specs are made of (hdmf's ``NamespaceCatalog(group_spec_cls,
+    dataset_spec_cls, spec_namespace_cls)``): subclasses of ours, which may name the type keys
+    differently (``def_key()``, ``inc_key()``, ``types_key()``), as pynwb's do."""
+
+    group: type[GroupSpec] = GroupSpec
+    dataset: type[DatasetSpec] = DatasetSpec
+    namespace: type[SpecNamespace] = SpecNamespace
+
+    def aliases(self, cls: type[GroupSpec | DatasetSpec]) -> dict[str, str]:
+        """The spec keys of ``cls`` that mean ``data_type_def``/``data_type_inc``."""
+        out = dict(_ALIASES)
+        for theirs, ours in ((cls.def_key(), "data_type_def"), (cls.inc_key(), "data_type_inc")):
+            if theirs != ours:
+                out[theirs] = ours
+        return out
+
+
+_DEFAULT_CLASSES = SpecClasses()
 
 if TYPE_CHECKING:
     from hdmf_arrow.spec.model import AttrDtype, DatasetDtype
@@ -99,7 +123,13 @@ class Location:
 
 
 def _keys(
-    data: object, loc: Location, allowed: tuple[str, ...], what: str, *, doc: bool = True
+    data: object,
+    loc: Location,
+    allowed: tuple[str, ...],
+    what: str,
+    *,
+    doc: bool = True,
+    aliases: Mapping[str, str] = _ALIASES,
 ) -> dict[str, Any]:
     """``data`` as a dict with NWB's key names mapped to ours; unknown keys are errors."""
     if not isinstance(data, Mapping):
@@ -107,7 +137,7 @@ def _keys(
         raise loc.error(msg)
     out: dict[str, Any] = {}
     for key, value in data.items():
-        name = _ALIASES.get(key, key) if isinstance(key, str) else key
+        name = aliases.get(key, key) if isinstance(key, str) else key
         if name not in allowed:
             known = ", ".join(allowed)
             msg = f"unknown key in {what} (allowed: {known})"
@@ -138,7 +168,7 @@ def _list(value: object, loc: Location) -> list[Any]:
 
 def _build(cls: type[_T], kw: dict[str, Any], loc: Location) -> _T:
     try:
-        return cls(**kw)
+        return construct_spec(cls, kw)  # type: ignore[type-var,no-any-return]
     except _FieldError as e:
         raise loc.key(e.key).error(e.problem) if e.key else loc.error(e.problem) from None
 
@@ -215,7 +245,9 @@ def _parse_storage(kw: dict[str, Any], loc: Location) -> None:
         ]
 
 
-def parse_dataset_spec(data: object, loc: Location | None = None) -> DatasetSpec:
+def parse_dataset_spec(
+    data: object, loc: Location | None = None, *, classes: SpecClasses = _DEFAULT_CLASSES
+) -> DatasetSpec:
     """A mapping into a :class:`DatasetSpec`.
 
     Examples
@@ -224,13 +256,13 @@ def parse_dataset_spec(data: object, loc: Location | None = None) -> DatasetSpec
     DatasetSpec(doc='x', dtype='float', name='data', ...)
     """
     loc = loc if loc is not None else Location("<dict>")
-    kw = _keys(data, loc, _DATASET_KEYS, "dataset spec")
+    kw = _keys(data, loc, _DATASET_KEYS, "dataset spec", aliases=classes.aliases(classes.dataset))
     if loc.data_type is None and not loc.path and isinstance(kw.get("data_type_def"), str):
         loc = loc.of_type(kw["data_type_def"])
     _parse_storage(kw, loc)
     if "dtype" in kw and kw["dtype"] is not None:
         kw["dtype"] = parse_dtype(kw["dtype"], loc.key("dtype"), compound=True)
-    return _build(DatasetSpec, kw, loc)
+    return _build(classes.dataset, kw, loc)
 
 
 def parse_link_spec(data: object, loc: Location) -> LinkSpec:
@@ -247,7 +279,9 @@ def parse_link_spec(data: object, loc: Location) -> LinkSpec:
     return _build(LinkSpec, kw, loc)
 
 
-def parse_group_spec(data: object, loc: Location | None = None) -> GroupSpec:
+def parse_group_spec(
+    data: object, loc: Location | None = None, *, classes: SpecClasses = _DEFAULT_CLASSES
+) -> GroupSpec:
     """A mapping into a :class:`GroupSpec` (with its children).
 
     Examples
@@ -259,23 +293,25 @@ def parse_group_spec(data: object, loc: Location | None = None) -> GroupSpec:
     hdmf_arrow.errors.SpecError: <dict>: type 'MyType', datasets[0].quantity: expected 1, ...
     """
     loc = loc if loc is not None else Location("<dict>")
-    kw = _keys(data, loc, _GROUP_KEYS, "group spec")
+    kw = _keys(data, loc, _GROUP_KEYS, "group spec", aliases=classes.aliases(classes.group))
     if loc.data_type is None and not loc.path and isinstance(kw.get("data_type_def"), str):
         loc = loc.of_type(kw["data_type_def"])
     _parse_storage(kw, loc)
     parsers: dict[str, Any] = {
-        "datasets": parse_dataset_spec,
-        "groups": parse_group_spec,
+        "datasets": functools.partial(parse_dataset_spec, classes=classes),
+        "groups": functools.partial(parse_group_spec, classes=classes),
         "links": parse_link_spec,
     }
     for key, parse in parsers.items():
         if key in kw:
             where = loc.key(key)
             kw[key] = [parse(c, where.index(i)) for i, c in enumerate(_list(kw[key], where))]
-    return _build(GroupSpec, kw, loc)
+    return _build(classes.group, kw, loc)
 
 
-def parse_spec_file(data: object, file: str) -> tuple[DatasetSpec | GroupSpec, ...]:
+def parse_spec_file(
+    data: object, file: str, *, classes: SpecClasses = _DEFAULT_CLASSES
+) -> tuple[DatasetSpec | GroupSpec, ...]:
     """The top-level specs of a spec file (``{datasets: [...], groups: [...]}``).
 
     Datasets come first, then groups, as hdmf loads them. Each top-level spec must define a
@@ -302,23 +338,25 @@ def parse_spec_file(data: object, file: str) -> tuple[DatasetSpec | GroupSpec, .
         items = [] if value is None else _list(value, loc.key(key))
         for i, item in enumerate(items):
             where = Location(file, None, f"{key}[{i}]")
-            dt = _def_of(item)
+            dt = _def_of(item, classes)
             if dt is None:
                 msg = "a top-level spec must define a type ('data_type_def')"
                 raise where.error(msg)
             spec_loc = where.of_type(dt)
             spec = (
-                parse_dataset_spec(item, spec_loc)
+                parse_dataset_spec(item, spec_loc, classes=classes)
                 if key == "datasets"
-                else parse_group_spec(item, spec_loc)
+                else parse_group_spec(item, spec_loc, classes=classes)
             )
             out.append(spec)
     return tuple(out)
 
 
-def _def_of(item: object) -> str | None:
+def _def_of(item: object, classes: SpecClasses = _DEFAULT_CLASSES) -> str | None:
     if isinstance(item, Mapping):
-        dt = item.get("data_type_def", item.get("neurodata_type_def"))
+        keys = ("data_type_def", "neurodata_type_def", classes.group.def_key(),
+                classes.dataset.def_key())  # fmt: skip
+        dt = next((item[k] for k in keys if k in item), None)
         return dt if isinstance(dt, str) else None
     return None
 
@@ -356,7 +394,9 @@ def _opt_str(value: object, loc: Location) -> str | None:
     raise loc.error(msg)
 
 
-def parse_namespace(data: object, loc: Location) -> SpecNamespace:
+def parse_namespace(
+    data: object, loc: Location, *, classes: SpecClasses = _DEFAULT_CLASSES
+) -> SpecNamespace:
     """One entry of a namespace file's ``namespaces`` list into a :class:`SpecNamespace`.
 
     The namespace has no types yet; :class:`~hdmf_arrow.spec.NamespaceCatalog` adds them.
@@ -378,7 +418,9 @@ def parse_namespace(data: object, loc: Location) -> SpecNamespace:
     where = loc.key("schema")
     for i, item in enumerate(_list(kw["schema"], where)):
         at = where.index(i)
-        entry = _keys(item, at, _SCHEMA_KEYS, "schema entry", doc=False)
+        types_key = classes.namespace.types_key()
+        aliases = {types_key: "data_types"} if types_key != "data_types" else {}
+        entry = _keys(item, at, _SCHEMA_KEYS, "schema entry", doc=False, aliases=aliases)
         if ("source" in entry) == ("namespace" in entry):
             msg = "a schema entry needs exactly one of 'source' and 'namespace'"
             raise at.error(msg)
@@ -403,7 +445,7 @@ def parse_namespace(data: object, loc: Location) -> SpecNamespace:
     date = kw.get("date")
     if date is not None and not isinstance(date, str):
         date = str(date)
-    return SpecNamespace(
+    return classes.namespace(
         doc=str(_opt_str(kw["doc"], loc.key("doc"))),
         name=name,
         schema=tuple(schema),
@@ -415,7 +457,9 @@ def parse_namespace(data: object, loc: Location) -> SpecNamespace:
     )
 
 
-def parse_namespace_file(data: object, file: str) -> tuple[SpecNamespace, ...]:
+def parse_namespace_file(
+    data: object, file: str, *, classes: SpecClasses = _DEFAULT_CLASSES
+) -> tuple[SpecNamespace, ...]:
     """The namespaces of a namespace file (``{namespaces: [...]}``), in file order.
 
     Examples
@@ -433,7 +477,8 @@ def parse_namespace_file(data: object, file: str) -> tuple[SpecNamespace, ...]:
         raise loc.error(msg)
     where = loc.key("namespaces")
     namespaces = tuple(
-        parse_namespace(n, where.index(i)) for i, n in enumerate(_list(kw["namespaces"], where))
+        parse_namespace(n, where.index(i), classes=classes)
+        for i, n in enumerate(_list(kw["namespaces"], where))
     )
     names = [n.name for n in namespaces]
     for name in names:

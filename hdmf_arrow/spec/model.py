@@ -141,10 +141,10 @@ def _storage_fields(
         spec["quantity"] = checked
     if linkable is False:
         spec["linkable"] = False
-    if data_type_inc is not None:
-        spec["data_type_inc"] = data_type_inc
+    if data_type_inc is not None:  # under the class's key names (a custom class may rename)
+        spec[spec.inc_key()] = data_type_inc
     if data_type_def is not None:
-        spec["data_type_def"] = data_type_def
+        spec[spec.def_key()] = data_type_def
 
 
 def _check_attributes(attributes: object) -> list[AttributeSpec]:
@@ -940,7 +940,25 @@ def replace_spec(spec: _S, **changes: Any) -> _S:
     """
     kwargs = spec._kwargs()
     kwargs.update(changes)
-    return type(spec)(**kwargs)  # AttributeSpec makes a spec with a default not required
+    return construct_spec(type(spec), kwargs)  # AttributeSpec: a default makes it not required
+
+
+def construct_spec(cls: type[_S], kwargs: dict[str, Any]) -> _S:
+    """``cls(**kwargs)`` for our constructor arguments, also for a subclass with its own key
+    names (hdmf's custom spec classes, pynwb's ``NWBGroupSpec``): such a subclass's
+    ``__init__`` takes ``data_type_def``/``data_type_inc`` under its ``def_key()`` and
+    ``inc_key()`` names, as in hdmf.
+
+    >>> construct_spec(GroupSpec, {"doc": "x", "data_type_def": "A"}).data_type_def
+    'A'
+    """
+    if cls in (GroupSpec, DatasetSpec) or not issubclass(cls, _Storage):
+        return cls(**kwargs)
+    renamed = dict(kwargs)
+    for ours, theirs in (("data_type_def", cls.def_key()), ("data_type_inc", cls.inc_key())):
+        if ours != theirs and ours in renamed:
+            renamed[theirs] = renamed.pop(ours)
+    return cls(**renamed)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -45,6 +45,9 @@ def check_version(version: object, name: str, *, stacklevel: int = 3) -> str | N
     return version  # type: ignore[return-value]
 
 
+_ENTRY_KEYS = frozenset(("namespace", "doc", "source", "title", "data_types"))
+
+
 class SchemaEntry(dict):  # type: ignore[type-arg]
     """One item of a namespace's ``schema`` list: a source file or an included namespace.
 
@@ -96,6 +99,8 @@ class SchemaEntry(dict):  # type: ignore[type-arg]
     def data_types(self) -> tuple[str, ...] | None:
         """The types taken from the source or namespace (None: all)."""
         types = self.get("data_types")
+        if types is None:  # a namespace class with its own types_key() keeps its key name
+            types = next((v for k, v in self.items() if k not in _ENTRY_KEYS), None)
         return None if types is None else tuple(types)
 
     @property
@@ -172,6 +177,11 @@ class SpecNamespace(dict):  # type: ignore[type-arg]
             e if isinstance(e, SchemaEntry) else SchemaEntry(**dict(e))  # type: ignore[arg-type]
             for e in schema
         ]
+        key = self.types_key()
+        if key != "data_types":  # a subclass's key name for the types taken (hdmf's dict form)
+            for entry in self["schema"]:
+                if "data_types" in entry:
+                    entry[key] = entry.pop("data_types")
         self["name"] = name
         if full_name is not None:
             self["full_name"] = full_name

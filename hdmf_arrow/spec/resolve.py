@@ -65,7 +65,7 @@ def check_references(spec: Spec, loc: Location, kinds: Mapping[str, type]) -> No
         kind = kinds.get(spec.data_type_inc)
         if kind is None:
             raise loc.key("data_type_inc").error(_unknown(spec.data_type_inc, known))
-        if kind is not type(spec):
+        if not isinstance(spec, kind):  # a custom spec class is a kind of the one it extends
             what = "group" if kind is GroupSpec else "dataset"
             this = "a group" if isinstance(spec, GroupSpec) else "a dataset"
             msg = f"{spec.data_type_inc!r} is a {what} type, but this spec is {this}"
@@ -187,7 +187,7 @@ class Resolver:
     # -- merging one spec with the spec it includes ----------------------------------------
 
     def _merge(self, own: Spec, inc: Spec, loc: Location) -> Spec:
-        if type(own) is not type(inc):
+        if isinstance(own, GroupSpec) != isinstance(inc, GroupSpec):  # custom classes may mix
             msg = (
                 f"a {type(own).__name__} cannot include the {type(inc).__name__} {inc.data_type!r}"
             )

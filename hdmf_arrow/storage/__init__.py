@@ -13,13 +13,25 @@ from hdmf_arrow.errors import (
 from hdmf_arrow.storage._base import Store, check_key
 from hdmf_arrow.storage._fsspec import FsspecStore
 from hdmf_arrow.storage._local import LocalStore
+from hdmf_arrow.storage._many import Listing, glob_stores, list_each, read_each
 
 if TYPE_CHECKING:
     import fsspec
 
 StoreLike: TypeAlias = "Store | str | os.PathLike[str] | fsspec.AbstractFileSystem"
 
-__all__ = ["FsspecStore", "LocalStore", "Store", "StoreLike", "check_key", "make_store"]
+__all__ = [
+    "FsspecStore",
+    "Listing",
+    "LocalStore",
+    "Store",
+    "StoreLike",
+    "check_key",
+    "glob_stores",
+    "list_each",
+    "make_store",
+    "read_each",
+]
 
 
 def make_store(

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     import h5py
 
+    from hdmf_arrow.io._parquet import ParquetOptions
     from hdmf_arrow.storage import StoreLike
 
 Mode = Literal["r", "w", "w-", "a"]
@@ -326,12 +327,14 @@ def import_hdf5(
     hdf5_storage_options: dict[str, Any] | None = None,
     mode: Literal["w", "w-"] = "w-",
     progress: bool = False,
+    options: ParquetOptions | None = None,
 ) -> int:
     """Write a whole HDF5 file (an NWB file, or any file hdmf wrote) into the store at
     ``location``; returns the version committed.
 
     Datasets are copied in blocks, so memory stays bounded whatever the file's size.
     ``mode="w-"`` (the default) refuses an existing store; ``"w"`` adds a version to it.
+    ``options`` says how the data files are written (codecs, row groups, file sizes).
 
     Examples
     --------
@@ -355,7 +358,9 @@ def import_hdf5(
         load_cached_specs(h5.file, manager.type_map, source=h5.path)
         with _Progress(progress, f"importing {path}", dataset_bytes(h5.file)) as bar:
             root = H5Reader(h5.file, manager.type_map, source=h5.path, progress=bar.advance).read()
-            with ParquetIO(location, mode, storage_options=storage_options, manager=manager) as io:
+            with ParquetIO(
+                location, mode, storage_options=storage_options, manager=manager, options=options
+            ) as io:
                 return io.write(root)
 
 

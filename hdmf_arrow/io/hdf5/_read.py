@@ -40,6 +40,7 @@ from hdmf_arrow.common import (
     VectorData,
 )
 from hdmf_arrow.common._columns import column_from_stored
+from hdmf_arrow.common._enum import cell_leaf, cell_shape, enum_cells, nested_type
 from hdmf_arrow.common._herd import HERD
 from hdmf_arrow.common._herd_tables import TABLES as HERD_TABLES
 from hdmf_arrow.common._registry import SpecGroup
@@ -787,8 +788,8 @@ class H5Reader:
             )
             raise UnsupportedHDF5Error(msg)
         inner, reftype = self._arrow_type(data)
-        if elements_type is not None:
-            inner = pa.dictionary(inner, elements_type)
+        if elements_type is not None:  # an N-D enum: fixed-size lists of dictionaries
+            inner = nested_type(pa.dictionary(cell_leaf(inner), elements_type), cell_shape(inner))
         arrow_type = inner
         for _ in range(depth):
             arrow_type = pa.list_(arrow_type)
@@ -871,8 +872,8 @@ class H5Reader:
             read.append((ends, before))
             start, stop = before, int(ends[-1]) if len(ends) else before
         values = self.rows(data, start, stop if stop is not None else len(data))
-        if elements is not None:
-            values = pa.DictionaryArray.from_arrays(values, pa.array(list(elements)))
+        if elements is not None:  # codes; an N-D enum's rows are fixed-size lists of them
+            values = enum_cells(values, pa.array(list(elements)))
         for ds, (ends, base) in reversed(list(zip(indexes, read, strict=True))):  # innermost
             if self.progress is not None:
                 self.progress(ends.nbytes)

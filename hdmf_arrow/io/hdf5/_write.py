@@ -579,6 +579,8 @@ def _index_dtype(largest: int) -> np.dtype:
 
 
 def _codes(arr: pa.Array, enum: EnumData) -> pa.Array:
+    if pa.types.is_fixed_size_list(arr.type):  # an N-D enum: rows of codes
+        return enum.codes_of(arr)
     values = arr.dictionary_decode() if pa.types.is_dictionary(arr.type) else arr
     codes = pc.index_in(values, value_set=enum.elements_data.to_arrow())
     return codes.cast(
