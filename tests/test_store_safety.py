@@ -658,17 +658,17 @@ def test_a_cell_read_touches_one_row_group(tmp_path: Path, monkeypatch: pytest.M
     hdmf_arrow.write(t, location, options=ParquetOptions(row_group_bytes=1, min_row_group_rows=10))
     read_groups: list[tuple[int, str]] = []
     whole: list[list[str]] = []
-    original_group, original_whole = TableFiles._group, TableFiles._read_whole
+    original_groups, original_whole = TableFiles._groups, TableFiles._read_whole
 
-    def spy_group(self: TableFiles, k: int, name: str) -> pa.Array:
-        read_groups.append((k, name))
-        return original_group(self, k, name)
+    def spy_groups(self: TableFiles, groups: Any, names: Any) -> Any:
+        read_groups.extend((k, name) for k in groups for name in names)
+        return original_groups(self, groups, names)
 
     def spy_whole(self: TableFiles, names: Any) -> Any:
         whole.append(list(names))
         return original_whole(self, names)
 
-    monkeypatch.setattr(TableFiles, "_group", spy_group)
+    monkeypatch.setattr(TableFiles, "_groups", spy_groups)
     monkeypatch.setattr(TableFiles, "_read_whole", spy_whole)
     stored = hdmf_arrow.read(location)
     assert stored[42, "y"] == 42.0
