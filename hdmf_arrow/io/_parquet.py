@@ -77,7 +77,7 @@ class ParquetOptions:
     measure_bytes: int = 8 * 2**20
     write_threads: int = min(8, _CORES)
     parallel_file_bytes: int = 64 * 2**20
-    max_file_bytes: int = 128 * 2**20
+    max_file_bytes: int = 64 * 2**20
 
     def __post_init__(self) -> None:
         if self.compression not in _CODECS:
