@@ -221,3 +221,67 @@ def test_parallel_files_on_fsspec_stores(backend: str, request: pytest.FixtureRe
     back = hdmf_arrow.read(location, storage_options=opts)
     assert back.to_arrow().equals(t.to_arrow())
     assert hdmf_arrow.validate(location, storage_options=opts) == []
+
+
+def test_a_table_of_more_files_than_readers_kept_open_reads_whole(tmp_path: Path) -> None:
+    # more files than OpenFiles keeps open (8): every read still finds its file open
+    options = ParquetOptions(max_file_bytes=2**18, row_group_bytes=2**15, write_threads=2)
+    t = units(200_000)
+    hdmf_arrow.write(t, tmp_path / "s", options=options)
+    assert len(data_files(tmp_path / "s")) > 16
+    back = hdmf_arrow.read(tmp_path / "s")
+    assert np.array_equal(back["rate"].data, t["rate"].data)
+    assert back.to_arrow().equals(t.to_arrow())
+    again = hdmf_arrow.read(tmp_path / "s")
+    rows = again[150_000:150_010]
+    assert rows["count"].tolist() == t.to_arrow()["count"][150_000:150_010].to_pylist()
+
+
+def test_open_files_never_closes_a_file_in_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a file in use stays open past the limit, and a second read of it gets its own reader
+    from hdmf_arrow.io._parquet import OpenFiles
+    from hdmf_arrow.storage import make_store
+
+    class Source:
+        def __init__(self) -> None:
+            self.closed = False
+
+        def close(self) -> None:
+            self.closed = True
+
+    made: list[Source] = []
+
+    def fake_open(store: object, entry: object, footer: object, pre_buffer: bool) -> tuple:
+        made.append(Source())
+        return made[-1], f"reader {len(made)}"
+
+    entries = [type("E", (), {"path": f"f{k}"})() for k in range(3)]
+    store = make_store("memory://open-files-test")
+    files = OpenFiles(limit=1)
+    import hdmf_arrow.io._parquet as parquet
+
+    monkeypatch.setattr(parquet, "open_reader", fake_open)
+    try:
+        with files.using(store, entries[0], None) as first:
+            with files.using(store, entries[1], None) as second:  # over the limit: 0 in use
+                assert not made[0].closed
+                with files.using(store, entries[0], None) as again:  # 0 busy: a reader of its own
+                    assert again not in (first, second)
+                assert made[2].closed  # the private one, closed after its read
+                assert not made[0].closed
+            assert not made[0].closed  # 1 was released and is the older unused: 1 closes
+        assert made[1].closed
+        assert not made[0].closed
+        with files.using(store, entries[0], None) as reused:
+            assert reused == first
+    finally:
+        files.close()
+    assert all(s.closed for s in made)
+
+
+def test_numpy_integers_are_taken_as_options() -> None:
+    options = ParquetOptions(max_file_bytes=np.int64(2**20), merge_small_files=np.int32(3))
+    assert options.max_file_bytes == 2**20
+    assert type(options.max_file_bytes) is int
+    assert type(options.merge_small_files) is int
+    assert ParquetOptions(min_compression_saving=np.float64(0.5)).min_compression_saving == 0.5

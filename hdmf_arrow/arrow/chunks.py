@@ -77,11 +77,12 @@ def read_chunks(
     """
     rows: list[tuple[int, int, np.ndarray]] = []  # (start, stop, chunk) of whole-row chunks
     blocks: list[tuple[tuple[slice, ...], np.ndarray]] = []
+    want = _numeric_dtype(getattr(iterator, "dtype", None)) if t is None else None
     for chunk in iterator:
         values = getattr(chunk, "data", None)
         if values is None:
             continue
-        values = np.asarray(values)
+        values = _in_dtype(np.asarray(values), want)
         selection = _slices(getattr(chunk, "selection", None), values.shape, name=name)
         if _whole_rows(selection, values.shape):
             start = selection[0].start or 0
@@ -109,8 +110,70 @@ def read_chunks(
         return convert(empty, t, name=name)
     if len(arrays) == 1:
         return arrays[0]
-    first = arrays[0].type
-    return pa.concat_arrays([a if a.type == first else a.cast(first) for a in arrays])
+    return pa.concat_arrays(_same_type(arrays, name=name))
+
+
+def _numeric_dtype(dtype: object) -> np.dtype[Any] | None:
+    """The iterator's numeric (or bool) dtype, the dtype hdmf gives the dataset; None for
+    text or no dtype (a text dtype names the first chunk's width, not the column's)."""
+    try:
+        found = np.dtype(dtype) if dtype is not None else None  # type: ignore[call-overload]
+    except TypeError:
+        return None
+    return found if found is not None and found.kind in "biuf" else None
+
+
+def _in_dtype(values: np.ndarray, want: np.dtype[Any] | None) -> np.ndarray:
+    """A numeric chunk in the iterator's dtype (``DataChunkIterator(..., dtype="float32")``
+    over ints gives float32, as in hdmf) where every value keeps its value; otherwise as
+    it is (the chunks' types are then joined without loss, or raise)."""
+    if want is None or values.dtype == want or values.dtype.kind not in "biuf":
+        return values
+    with np.errstate(all="ignore"):
+        cast = values.astype(want)
+    floats = "f" in (values.dtype.kind, want.kind)
+    return cast if np.array_equal(cast, values, equal_nan=floats) else values
+
+
+def _row_shape(t: pa.DataType) -> tuple[int, ...]:
+    """The fixed row shape of an N-D type (``()`` for scalar rows)."""
+    shape = []
+    while pa.types.is_fixed_size_list(t):
+        shape.append(t.list_size)
+        t = t.value_type
+    return tuple(shape)
+
+
+def _same_type(arrays: list[pa.Array], *, name: str) -> list[pa.Array]:
+    """The chunks' arrays in one type: the type that holds every chunk's values (ints and
+    floats: floats), as one numpy array of the whole data would. Chunks whose rows differ in
+    shape, or whose values no type holds together (numbers and text), raise."""
+    types = list(dict.fromkeys(a.type for a in arrays))
+    if len(types) == 1:
+        return arrays
+    shown = ", ".join(str(t) for t in types)
+    shapes = {_row_shape(t) for t in types}
+    if len(shapes) > 1:
+        msg = (
+            f"{name!r}: the data chunk iterator's chunks have rows of different shapes "
+            f"({', '.join(str(s) for s in sorted(shapes))}); a column's rows share one shape"
+        )
+        raise CellValueError(msg)
+    try:
+        common = (
+            pa.unify_schemas(
+                [pa.schema([pa.field("v", t)]) for t in types], promote_options="permissive"
+            )
+            .field(0)
+            .type
+        )
+        return [a if a.type == common else a.cast(common) for a in arrays]
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as exc:
+        msg = (
+            f"{name!r}: the data chunk iterator's chunks have values of types {shown}, "
+            f"which no one column type holds ({exc})"
+        )
+        raise CellValueError(msg) from None
 
 
 def _slices(selection: object, shape: tuple[int, ...], *, name: str) -> tuple[slice, ...]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import collections
 import functools
+import threading
 import unicodedata
 from collections.abc import MutableMapping
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -480,7 +481,7 @@ class ColumnMap(MutableMapping[str, "VectorData"]):
     looking one up makes it (``StoredColumns.build``) and hands it to ``made`` (which
     registers its parts); listing names, ``in`` and ``len`` make nothing."""
 
-    __slots__ = ("_d", "_made", "source")
+    __slots__ = ("_d", "_lock", "_made", "source")
 
     def __init__(
         self,
@@ -493,13 +494,19 @@ class ColumnMap(MutableMapping[str, "VectorData"]):
         self._d.update(dict.fromkeys(stored, _PENDING))
         self.source = source
         self._made = made
+        # one column made once, however many threads ask for it at the same time (a table
+        # read from a store may be read from several threads, as before columns were lazy)
+        self._lock = threading.RLock()
 
     def __getitem__(self, name: str) -> VectorData:
         col = self._d[name]
         if col is _PENDING:
-            col = self.source.build(name)
-            self._d[name] = col
-            self._made(col)
+            with self._lock:
+                col = self._d[name]
+                if col is _PENDING:  # not made by another thread meanwhile
+                    col = self.source.build(name)
+                    self._d[name] = col
+                    self._made(col)
         return col  # type: ignore[no-any-return]
 
     def is_pending(self, name: str) -> bool:

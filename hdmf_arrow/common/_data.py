@@ -327,6 +327,9 @@ class VectorIndex(VectorData):
                 f"found {type(target).__name__}"
             )
             raise TypeError(msg)
+        data = read_iterator(data, name)  # an hdmf chunk iterator of offsets, read whole
+        if isinstance(data, pa.Array | pa.ChunkedArray):
+            data = data.to_numpy(zero_copy_only=False)
         ends = np.asarray([] if data is None else data)
         if ends.size and (ends.dtype.kind not in "iu" or ends.ndim != 1):
             msg = f"VectorIndex {name!r}: expected 1-D integer end offsets, found {ends.dtype}"

@@ -450,6 +450,8 @@ class EnumData(VectorData):
             codes = self.data[self._position(key)]  # type: ignore[call-overload]
             elements = np.empty(len(self._lookup), dtype=object)
             elements[:] = list(self._lookup)
+            if codes is None or (isinstance(codes, np.ndarray) and codes.dtype == object):
+                return self._get_with_nulls(codes, elements, join=join)
             out_nd = elements[np.asarray(codes, dtype=np.intp)]
             return "".join(out_nd.ravel()) if join else out_nd
         arr = self.to_arrow()
@@ -458,6 +460,22 @@ class EnumData(VectorData):
         values = take_rows(arr, key, name=self.name).dictionary_decode()
         out = values.to_numpy(zero_copy_only=False)
         return "".join(out) if join else out
+
+    def _get_with_nulls(self, codes: Any, elements: np.ndarray, *, join: bool) -> Any:
+        """``get`` of N-D rows where some rows are null (``codes`` None, or an object array
+        of rows and Nones): a null row is None."""
+        if join:
+            msg = (
+                f"EnumData {self.name!r}: join=True joins element values, but a row selected "
+                f"is null"
+            )
+            raise CellValueError(msg)
+        if codes is None:
+            return None
+        out = np.empty(len(codes), dtype=object)
+        for i, row in enumerate(codes):
+            out[i] = None if row is None else elements[np.asarray(row, dtype=np.intp)]
+        return out
 
     def __iter__(self) -> Iterator[Any]:
         """The element values, row by row."""
@@ -489,6 +507,12 @@ def _flat_cells(
             arr = np.asarray(data)
         except ValueError:
             arr = None
+        if arr is not None and arr.ndim > 1 and 0 in arr.shape[1:]:
+            msg = (
+                f"rows of shape {tuple(int(k) for k in arr.shape[1:])} hold no values; an "
+                f"N-D EnumData's rows are Arrow fixed-size lists, whose size is at least 1"
+            )
+            raise CellValueError(msg)
         if arr is None or arr.dtype.kind not in "iuUSO" or (arr.dtype.kind == "O" and nested):
             msg = (
                 "rows have different lengths (or mixed types); an EnumData without an index "

@@ -11,6 +11,7 @@ import collections
 import contextlib
 import itertools
 import json
+import numbers
 import os
 import threading
 import uuid
@@ -62,8 +63,9 @@ class ParquetOptions:
 
     A table of at least ``parallel_file_bytes`` is written as one file per core (at most
     ``write_threads``), written at once, since Parquet encodes one file on one core; and a
-    table over ``max_file_bytes`` (in memory) as files of at most that, so that reading a
-    row parses one footer of bounded size, however large the table.
+    table over ``max_file_bytes`` (in memory) as files of about that (whole row groups: a
+    file holds one group at least), so that reading a row parses one footer of bounded
+    size, however large the table.
     """
 
     compression: Literal["zstd", "snappy", "gzip", "lz4", "none"] = "zstd"
@@ -88,15 +90,18 @@ class ParquetOptions:
             raise InvalidArgumentError(msg)
         for name in _POSITIVE:
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
                 msg = f"ParquetOptions: {name} must be an integer >= 1, found {value!r}"
                 raise InvalidArgumentError(msg)
+            object.__setattr__(self, name, int(value))  # a numpy integer, as a Python int
         for name in ("merge_small_files", "small_file_bytes", "measure_bytes"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
                 msg = f"ParquetOptions: {name} must be an integer >= 0, found {value!r}"
                 raise InvalidArgumentError(msg)
-        if not 0 <= self.min_compression_saving < 1:
+            object.__setattr__(self, name, int(value))
+        saving = self.min_compression_saving
+        if isinstance(saving, bool) or not isinstance(saving, numbers.Real) or not 0 <= saving < 1:
             msg = (
                 "ParquetOptions: min_compression_saving must be a fraction in [0, 1), "
                 f"found {self.min_compression_saving!r}"
@@ -312,7 +317,7 @@ def write_files(
     starts = [rows * (groups * k // parts) for k in range(parts)]
     stops = [*starts[1:], table.num_rows]
     codecs = column_codecs(table, options, row_column=row_column)  # one choice for all parts
-    store.ensure_dir(directory)
+    store.ensure_dir(directory, defer_sync=True)  # durable by the commit (Store note)
 
     def one(k: int) -> FileEntry:
         part = table.slice(starts[k], stops[k] - starts[k])
@@ -401,7 +406,7 @@ def write_blocks(
     ``column_codecs`` of the first block unless ``codecs`` gives them; rows per row group
     are ``rows_per_group`` of each block unless ``group_rows`` gives them."""
     key = f"{directory}/{uuid.uuid4().hex}.parquet"
-    store.ensure_dir(directory)
+    store.ensure_dir(directory, defer_sync=True)  # durable by the commit (Store note)
     path = store.arrow_path(key)
     blocks = iter(blocks)
     first = next(blocks, None)
@@ -502,27 +507,55 @@ def open_reader(
 class OpenFiles:
     """At most ``limit`` data files open at once, shared by the tables of one reader (the
     least recently used is closed first): a table holds no descriptor per data file, yet
-    reading column after column of one file opens it once."""
+    reading column after column of one file opens it once.
+
+    A shared reader serves one read at a time: a file in use is never closed to make room
+    (the limit is exceeded until it is released), and a second thread reading the same file
+    meanwhile gets a reader of its own, closed after its read."""
 
     def __init__(self, limit: int = 8) -> None:
         self.limit = limit
-        self._open: OrderedDict[str, tuple[Any, ParquetReader]] = OrderedDict()
+        # key -> [source, reader, in use]
+        self._open: OrderedDict[str, list[Any]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def reader(self, store: Store, entry: FileEntry, footer: pq.FileMetaData) -> ParquetReader:
+    @contextlib.contextmanager
+    def using(
+        self, store: Store, entry: FileEntry, footer: pq.FileMetaData
+    ) -> Iterator[ParquetReader]:
+        """A reader of ``entry`` for one read (opened with ``pre_buffer=True``)."""
         key = f"{store.url}\x00{entry.path}"
         with self._lock:
             hit = self._open.get(key)
-            if hit is not None:
+            if hit is not None and not hit[2]:
                 self._open.move_to_end(key)
-                return hit[1]
+                hit[2] = True
+            else:
+                hit = None
+        if hit is not None:
+            try:
+                yield hit[1]
+            finally:
+                with self._lock:
+                    hit[2] = False
+                    self._trim()
+            return
+        # not open yet, or in use by another read: a reader of this read's own
         source, reader = open_reader(store, entry, footer, pre_buffer=True)
+        shared = None
         with self._lock:
-            self._open[key] = (source, reader)
-            while len(self._open) > self.limit:
-                _, (old, _reader) = self._open.popitem(last=False)
-                old.close()
-        return reader
+            if key not in self._open:  # kept for the next reads
+                shared = [source, reader, True]
+                self._open[key] = shared
+        try:
+            yield reader
+        finally:
+            if shared is None:
+                source.close()
+            else:
+                with self._lock:
+                    shared[2] = False
+                    self._trim()
 
     def adopt(self, store: Store, entry: FileEntry, source: Any, reader: ParquetReader) -> bool:
         """Keep an open ``(source, reader)`` of a data file (a reader opened with
@@ -532,17 +565,22 @@ class OpenFiles:
         with self._lock:
             if key in self._open:
                 return False
-            self._open[key] = (source, reader)
-            while len(self._open) > self.limit:
-                _, (old, _reader) = self._open.popitem(last=False)
-                old.close()
+            self._open[key] = [source, reader, False]
+            self._trim()
         return True
+
+    def _trim(self) -> None:
+        """Close the least recently used files not in use until at most ``limit`` are open
+        (the caller holds the lock)."""
+        excess = len(self._open) - self.limit
+        for key in [k for k, v in self._open.items() if not v[2]][: max(excess, 0)]:
+            self._open.pop(key)[0].close()
 
     def close(self) -> None:
         """Close every open file (later reads open them again)."""
         with self._lock:
             while self._open:
-                _, (source, _reader) = self._open.popitem()
+                _, (source, _reader, _used) = self._open.popitem()
                 source.close()
 
 
@@ -706,7 +744,7 @@ class TableFiles:
         if group is None and _split_worthy(footer, len(indices)):
             # pyarrow decodes the columns of one read in parallel, but a few columns of
             # many rows would keep one core busy: a reader per core, each closed after
-            workers = min(os.cpu_count() or 1, len(groups))
+            workers = min(_CORES, len(groups))
             bounds = [len(groups) * k // workers for k in range(workers + 1)]
 
             def part(k: int) -> pa.Table:
@@ -722,20 +760,22 @@ class TableFiles:
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 return pa.concat_tables(list(pool.map(part, range(workers))))
         try:
-            reader = self.open_files.reader(self.store, self.files[i], footer)
+            with self.open_files.using(self.store, self.files[i], footer) as reader:
+                if group is not None:
+                    return reader.read_row_group(
+                        group, column_indices=indices, use_threads=_GROUP_THREADS
+                    )
+                try:
+                    return _read_groups(reader, indices, groups, whole=True)
+                finally:
+                    if footer.num_row_groups:
+                        # a reader holds what it pre-buffered (the raw column chunks) until
+                        # its next read: an empty read lets go of them, so that an open
+                        # file does not keep a copy of the last columns read
+                        with contextlib.suppress(pa.ArrowException):
+                            reader.read_row_group(0, column_indices=[])
         except FileNotFoundError:
             raise self._missing(i) from None
-        if group is not None:
-            return reader.read_row_group(group, column_indices=indices, use_threads=_GROUP_THREADS)
-        try:
-            return _read_groups(reader, indices, groups, whole=True)
-        finally:
-            if footer.num_row_groups:
-                # a reader holds what it pre-buffered (the raw column chunks) until its
-                # next read: an empty read lets go of them, so that an open file does not
-                # keep a copy of the last columns read
-                with contextlib.suppress(pa.ArrowException):
-                    reader.read_row_group(0, column_indices=[])
 
     def _leaf_indices(self, i: int) -> dict[str, list[int]]:
         """The Parquet leaf columns of each top-level column of file ``i`` (a ragged column
@@ -828,7 +868,7 @@ class TableFiles:
             table = readers[i].read_row_group(group, column_indices=columns[i], use_threads=False)
             return table.column(0).combine_chunks()
 
-        depth = max(1, ahead if ahead is not None else (os.cpu_count() or 1))
+        depth = max(1, ahead if ahead is not None else _CORES)
         try:
             with ThreadPoolExecutor(max_workers=depth) as pool:
                 pending: collections.deque[Any] = collections.deque()
@@ -868,12 +908,9 @@ class TableFiles:
                 )
                 raise CorruptStoreError(msg) from None
 
-        count = len(self.files)
-        if count > 1 and _CORES > 1:  # the files at once: a few columns decode on one core
-            with ThreadPoolExecutor(min(_CORES, count)) as pool:
-                tables = list(pool.map(one, range(count)))
-        else:
-            tables = [one(i) for i in range(count)]
+        # one file after another: the readers are shared (OpenFiles), and a file opened by
+        # one thread may close another's (its limit); a file's row groups are split (_read)
+        tables = [one(i) for i in range(len(self.files))]
         if len(tables) == 1:  # one file (the common case): no list per column
             columns = dict(zip(tables[0].column_names, tables[0].columns, strict=True))
             return {
@@ -1008,7 +1045,7 @@ def _split_worthy(footer: pq.FileMetaData, leaves: int) -> bool:
     threads (see ``TableFiles._read``): several row groups, a few columns (many are decoded
     in parallel already) of a file of not too many (each thread opens a reader, whose cost
     grows with the file's columns), and enough values to repay the threads."""
-    cores = os.cpu_count() or 1
+    cores = _CORES
     return (
         cores > 1
         and footer.num_row_groups >= 2 * cores

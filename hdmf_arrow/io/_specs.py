@@ -9,7 +9,6 @@ in a process that never saw the extension's YAML files.
 
 from __future__ import annotations
 
-import contextlib
 from typing import TYPE_CHECKING, Any
 
 from hdmf_arrow.common import Container, DynamicTable
@@ -57,6 +56,7 @@ def cache_namespaces(
     done = {(e["name"], e["version"]): e for e in cached}
     todo = sorted(n for n in names if n in known)
     entries: dict[str, dict[str, str]] = {}
+    files: dict[str, bytes] = {}
     while todo:
         name = todo.pop()
         if name in entries:
@@ -65,10 +65,12 @@ def cache_namespaces(
         version = ns.version or ""
         base = f"{SPECS}/{name}/{version or 'unversioned'}"
         if (name, version) not in done:
-            for key, text in _documents(ns).items():
-                _create(store, f"{base}/{key}", text)
+            files.update((f"{base}/{key}", text.encode()) for key, text in _documents(ns).items())
         entries[name] = {"name": name, "version": version, "path": base}
         todo += [e.namespace for e in ns.schema if e.namespace and e.namespace not in entries]
+    # all at once (one fsync per directory, not per file); a file cached by an earlier commit
+    # is left as it is: a namespace version's specs do not change
+    store.create_many(files)
     return sorted(entries.values(), key=lambda e: e["name"])
 
 
@@ -86,12 +88,6 @@ def _documents(ns: SpecNamespace) -> dict[str, str]:
     texts.update((source, dump_specs(specs)) for source, specs in ns.own_sources().items())
     _DOCUMENTS[key] = (ns, texts)
     return texts
-
-
-def _create(store: Store, key: str, text: str) -> None:
-    # cached by an earlier commit already: a namespace version's specs do not change
-    with contextlib.suppress(FileExistsError):
-        store.create(key, text.encode())
 
 
 def load_cached(store: Store, type_map: TypeMap, entries: list[dict[str, Any]]) -> None:

@@ -284,6 +284,7 @@ class TreeWriter:
             schema, files, row_column = self._copy_table(table, directory, blocks)
         else:  # a table new to this store, or changed: write it whole
             whole = table.to_arrow()
+            _check_storable(table.name, whole.schema)
             row_column = row_column_for(whole.schema.names)
             files = write_files(self.store, directory, whole, self.options, row_column=row_column)
             schema = whole.schema
@@ -376,6 +377,7 @@ class TreeWriter:
             entry = write_file(self.store, directory, whole, self.options, row_column=rows)
             return whole.schema, [entry], rows
         schema = first.schema
+        _check_storable(table.name, schema)
         rows = row_column_for(schema.names)
 
         def checked() -> Iterator[pa.Table]:
@@ -501,6 +503,33 @@ class TreeWriter:
         if row_column is not None:
             node["row_column"] = row_column
         return node
+
+
+def _check_storable(table: str, schema: pa.Schema) -> None:
+    """Refuse, before any file is written, an enum column whose elements are not text: Parquet
+    keeps the dictionary of text and binary columns only, so the file would give back plain
+    values where the manifest says enum, and the version would not open."""
+    for field in schema:
+        t = field.type
+        while pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_fixed_size_list(t):
+            t = t.value_type
+        if pa.types.is_dictionary(t) and not _is_text(t.value_type):
+            msg = (
+                f"table {table!r}: EnumData column {field.name!r} has elements of type "
+                f"{t.value_type}; the store holds enum columns of text elements only (Parquet "
+                f"keeps the dictionary of text columns alone), so nothing was written. Hint: "
+                f"give the elements as strings, or store the values as a plain column."
+            )
+            raise SchemaMismatchError(msg)
+
+
+def _is_text(t: pa.DataType) -> bool:
+    return bool(
+        pa.types.is_string(t)
+        or pa.types.is_large_string(t)
+        or pa.types.is_binary(t)
+        or pa.types.is_large_binary(t)
+    )
 
 
 def _untouched(table: DynamicTable) -> bool:
@@ -1008,6 +1037,19 @@ class TableColumns:
             )
         except SchemaMismatchError as exc:  # the description disagrees with the schema
             raise self._corrupt(name, exc) from None
+        except CorruptStoreError:
+            raise
+        except (HdmfArrowError, TypeError, ValueError, pa.ArrowException) as exc:
+            # a description that names a class the stored values do not fit (a text column
+            # said to be an EnumData, ...): what opening the table raised before columns
+            # were made lazily (a tree that does not parse), for this column only
+            msg = (
+                f"column {name!r} of table {self.table!r} {self.where} cannot be made from "
+                f"its description in the manifest (data type {meta.data_type!r}, Arrow type "
+                f"{arrow_type}): {type(exc).__name__}: {exc}. Hint: open an older version "
+                f"with version=N; `hdmf-arrow info` lists them."
+            )
+            raise CorruptStoreError(msg) from None
 
     def _read(self, name: str) -> pa.Array:
         arr = self._arrays.pop(name, None)

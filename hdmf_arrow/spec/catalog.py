@@ -13,7 +13,12 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hdmf_arrow.errors import HdmfArrowWarning, NamespaceNotFoundError, SpecError
+from hdmf_arrow.errors import (
+    HdmfArrowWarning,
+    InvalidArgumentTypeError,
+    NamespaceNotFoundError,
+    SpecError,
+)
 from hdmf_arrow.spec import _docval  # noqa: F401  (attaches the constructors' __docval__)
 from hdmf_arrow.spec.load import (
     Location,
@@ -94,7 +99,7 @@ class NamespaceCatalog:
                 msg = (
                     f"NamespaceCatalog: expected {base.__name__} or a subclass of it, found {cls!r}"
                 )
-                raise TypeError(msg)
+                raise InvalidArgumentTypeError(msg)
         self._classes = SpecClasses(group_spec_cls, dataset_spec_cls, spec_namespace_cls)
         self._namespaces: dict[str, SpecNamespace] = {}
         self._core = list(core_namespaces)

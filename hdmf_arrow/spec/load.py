@@ -136,6 +136,7 @@ def _keys(
         msg = f"expected a mapping for {what}, found {data!r}"
         raise loc.error(msg)
     out: dict[str, Any] = {}
+    spelled: dict[str, str] = {}  # our key name -> the key it was given as
     for key, value in data.items():
         name = aliases.get(key, key) if isinstance(key, str) else key
         if name not in allowed:
@@ -143,9 +144,10 @@ def _keys(
             msg = f"unknown key in {what} (allowed: {known})"
             raise loc.key(str(key)).error(msg)
         if name in out:
-            msg = f"{name!r} is given twice (as data_type_* and neurodata_type_*)"
+            msg = f"{name!r} is given twice (as {spelled[name]!r} and {key!r})"
             raise loc.key(str(key)).error(msg)
         out[name] = value
+        spelled[name] = str(key)
     if doc and "doc" in allowed and "doc" not in out:
         msg = f"missing: every {what} needs a 'doc'"
         raise loc.key("doc").error(msg)

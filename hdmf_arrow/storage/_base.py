@@ -16,6 +16,9 @@ from typing import TYPE_CHECKING, Any
 from hdmf_arrow.errors import InvalidKeyError, ReadOnlyStoreError, StoreLimitError
 
 if TYPE_CHECKING:
+    import builtins
+    from collections.abc import Mapping
+
     import pyarrow.fs as pafs
 
 
@@ -58,7 +61,18 @@ def too_large(key: str, store: str, max_bytes: int) -> StoreLimitError:
 
 
 class Store(ABC):
-    """A location: a pyarrow filesystem for Parquet plus create-only small objects."""
+    """A location: a pyarrow filesystem for Parquet plus create-only small objects.
+
+    **Durability.** ``create`` is a commit's barrier: before the object it creates becomes
+    visible, everything written through this store object so far is durable (the files
+    passed to ``sync``, the objects of ``create_many``, the directories of ``ensure_dir``,
+    and the directory entries of all of them). A local store fsyncs each file when it is
+    synced or created but may leave the fsync of the directories that hold new entries to the
+    next ``create``, which fsyncs each of them once; where writes are durable once they return
+    (object stores) there is nothing to wait for. A commit writes its files through one store
+    object, then creates its manifest through it: a power loss never leaves a manifest naming
+    a file or directory that is lost.
+    """
 
     read_only: bool
     supports_listing: bool = True
@@ -113,6 +127,38 @@ class Store(ABC):
         self._check_writable()
         self._create(check_key(key, store=self.url), data)
 
+    def create_many(self, items: Mapping[str, bytes]) -> builtins.list[str]:
+        """``create`` each key of ``items``, leaving a key that exists as it is; returns the
+        keys that existed, in the order of ``items``.
+
+        Each object appears whole or not at all, as with ``create``, but the objects are not
+        created as one (a failure part way leaves those created before it). Their contents
+        are durable before they become visible; their directory entries are durable by the
+        next ``create`` (see the class's note), so a local store makes one directory durable
+        once for all the objects it holds.
+        """
+        self._check_writable()
+        checked: dict[str, bytes] = {}
+        for key, data in items.items():
+            norm = check_key(key, store=self.url)
+            if norm in checked:
+                msg = (
+                    f"create_many in store {self.url}: {key!r} and another key of the batch "
+                    f"are the same key {norm!r}; give each object once"
+                )
+                raise InvalidKeyError(msg)
+            checked[norm] = data
+        return self._create_many(checked)
+
+    def _create_many(self, items: dict[str, bytes]) -> builtins.list[str]:
+        existed = []
+        for key, data in items.items():
+            try:
+                self._create(key, data)
+            except FileExistsError:
+                existed.append(key)
+        return existed
+
     def delete(self, key: str) -> None:
         self._check_writable()
         self._delete(check_key(key, store=self.url))
@@ -122,12 +168,17 @@ class Store(ABC):
         return self.arrow_fs.open_input_file(self.arrow_path(key))
 
     def sync(self, key: str) -> None:
-        """Make ``key`` durable before a manifest refers to it (a no-op where writes are
-        durable once they return, as on object stores)."""
+        """Make ``key`` (a file written through ``arrow_fs``) durable before a manifest refers
+        to it: its contents when this returns, its directory entry by the next ``create``
+        through this store (see the class's note). A no-op where writes are durable once they
+        return, as on object stores."""
         check_key(key, store=self.url)
 
-    def ensure_dir(self, key: str) -> None:
-        """Create the directory ``key`` where the filesystem has directories."""
+    def ensure_dir(self, key: str, *, defer_sync: bool = False) -> None:
+        """Create the directory ``key`` (and its parents) where the filesystem has
+        directories. On local disk the new directories are durable when this returns or, with
+        ``defer_sync``, by the next ``create`` through this store (one fsync per parent for
+        all the directories made meanwhile)."""
         self._check_writable()
         self.arrow_fs.create_dir(self.arrow_path(key), recursive=True)
 

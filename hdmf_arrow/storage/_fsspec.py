@@ -217,7 +217,8 @@ class FsspecStore(Store):
         with contextlib.suppress(FileNotFoundError):  # deleting what is gone is done
             self.fs.rm_file(self.arrow_path(key))
 
-    def ensure_dir(self, key: str) -> None:
+    def ensure_dir(self, key: str, *, defer_sync: bool = False) -> None:
+        # fsspec's writes are as durable as the filesystem makes them: nothing to defer
         self._check_writable()
         path = self.arrow_path(key)  # checks the key
         if self._protocols & _OBJECT_STORES:

@@ -4,22 +4,35 @@ A local store never follows a symbolic link below its root, and reads only regul
 link in a crafted store could lead a read or a delete outside the store, and a FIFO or a
 device would block a reader. Every path is checked one component at a time with ``lstat``
 before it is used (the root itself may be a link: that is the user's choice).
+
+Durability (docs/format.md, 5.1): a file's contents are fsynced when it is synced or created,
+before a created object's name appears. The directories that got new entries (new files, new
+directories) are fsynced later, once each, when the next ``create`` (a commit's manifest)
+runs, before its link: a commit that writes a new store fsyncs each directory once rather than
+once per entry, and the metadata changes reach the disk in one journal commit instead of one
+per entry.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import os
 import stat
+import threading
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow.fs as pafs
 
 from hdmf_arrow.errors import UnsafePathError
 from hdmf_arrow.storage._base import Store, check_key, too_large
+
+if TYPE_CHECKING:
+    import builtins
+    from collections.abc import Callable, Iterable
 
 
 class LocalStore(Store):
@@ -31,6 +44,23 @@ class LocalStore(Store):
         super().__init__(str(self.root), read_only=read_only)
         self._fs = pafs.LocalFileSystem()
         self._safe_dirs: set[str] = set()  # directory keys already checked (not links)
+        self._unsynced: dict[Path, None] = {}  # directories to fsync before the next create
+        self._unsynced_lock = threading.Lock()
+        self._barrier = threading.Lock()  # one flush at a time: a flush in flight is waited for
+
+    def __getstate__(self) -> dict[str, object]:
+        # sent to other processes (Dask workers) to read: no locks, nothing left to flush
+        # (a copy that writes flushes its own directories)
+        state = dict(self.__dict__)
+        for name in ("_unsynced_lock", "_barrier"):
+            state.pop(name)
+        state["_unsynced"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._unsynced_lock = threading.Lock()
+        self._barrier = threading.Lock()
 
     @property
     def arrow_fs(self) -> pafs.FileSystem:
@@ -106,27 +136,66 @@ class LocalStore(Store):
     def open_input(self, key: str, size: int | None = None) -> Any:
         return self._fs.open_input_file(str(self._regular(key)))
 
-    def ensure_dir(self, key: str) -> None:
+    def ensure_dir(self, key: str, *, defer_sync: bool = False) -> None:
         self._check_writable()
         inside = f"{check_key(key, store=self.url)}/_"
-        _make_dirs(self._path(inside).parent)  # every existing component is checked
+        parents = _make_dirs(self._path(inside).parent, self.root)  # existing parts checked
         self._path(inside)  # and the new ones
+        if defer_sync:
+            self._defer(parents)
+        else:
+            for directory in parents:
+                _fsync_dir(directory)
 
     def _create(self, key: str, data: bytes) -> None:
         path = self._path(key)
-        _make_dirs(path.parent)
+        self._defer(_make_dirs(path.parent, self.root))
         self._path(key)  # directories made by a concurrent writer are checked too
         tmp = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
         try:
             with tmp.open("xb") as f:
                 f.write(data)
                 f.flush()
-                os.fsync(f.fileno())
+                # durable before it appears, with everything written before (one batch)
+                self._flush(f.fileno())
             os.link(tmp, path)  # atomic, and refuses an existing path
             _fsync_dir(path.parent)
         finally:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
+
+    def _create_many(self, items: dict[str, bytes]) -> builtins.list[str]:
+        """Write every object to a temporary file and fsync them all, then link each into
+        place; the directories are left to the next ``create`` (``_flush``): one fsync for a
+        directory of many objects, after all of them."""
+        existed: list[str] = []
+        for batch in _chunks(list(items.items()), 64):  # bounded: one descriptor per object
+            staged: list[tuple[str, Path, Path, int]] = []
+            dirs: list[Path] = []
+            try:
+                for key, data in batch:
+                    path = self._path(key)
+                    dirs += _make_dirs(path.parent, self.root)
+                    self._path(key)  # directories made by a concurrent writer are checked too
+                    tmp = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
+                    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+                    staged.append((key, path, tmp, fd))
+                    with os.fdopen(os.dup(fd), "wb") as f:
+                        f.write(data)
+                _run_all([functools.partial(os.fsync, fd) for *_, fd in staged])  # before links
+                for key, path, tmp, _fd in staged:
+                    try:
+                        os.link(tmp, path)  # atomic, and refuses an existing path
+                    except FileExistsError:
+                        existed.append(key)  # another writer's: its entry is fsynced too
+                    dirs.append(path.parent)
+            finally:
+                for _key, _path, tmp, fd in staged:
+                    os.close(fd)
+                    with contextlib.suppress(FileNotFoundError):
+                        tmp.unlink()
+                self._defer(dirs)  # what was made, even on a failure, is made durable
+        return existed
 
     def sync(self, key: str) -> None:
         path = self._regular(key)
@@ -135,7 +204,25 @@ class LocalStore(Store):
             os.fsync(fd)
         finally:
             os.close(fd)
-        _fsync_dir(path.parent)
+        self._defer([path.parent])
+
+    def _defer(self, directories: Iterable[Path]) -> None:
+        """Fsync ``directories`` before the next ``create`` makes its object visible."""
+        with self._unsynced_lock:
+            self._unsynced.update(dict.fromkeys(directories))
+
+    def _flush(self, fd: int | None = None) -> None:
+        """Fsync the file ``fd`` (if given), then every directory left by ``sync``,
+        ``create_many`` and ``ensure_dir`` (each once). A flush in progress in another thread
+        is waited for, so that what it took is durable before this returns."""
+        with self._barrier:
+            with self._unsynced_lock:
+                directories, self._unsynced = list(self._unsynced), {}
+            calls: list[Callable[[], None]] = (
+                [] if fd is None else [functools.partial(os.fsync, fd)]
+            )
+            calls += [functools.partial(_fsync_dir, d) for d in directories]
+            _run_all(calls)
 
     def exists(self, key: str) -> bool:
         try:
@@ -198,17 +285,47 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def _make_dirs(directory: Path) -> None:
-    """Create ``directory`` and its missing parents, each new entry made durable (its parent
-    fsynced): a committed manifest must never name a file in a directory a crash could lose."""
+def _make_dirs(directory: Path, root: Path) -> list[Path]:
+    """Create ``directory`` and its missing parents, all at once; returns the directories
+    whose fsync makes them durable (a committed manifest must never name a file in a
+    directory a crash could lose): the parent of each new directory, outermost first, and,
+    below ``root``, every directory above the outermost new one up to ``root`` (it may be a
+    concurrent writer's, whose own fsync of it is still to come)."""
     missing: list[Path] = []
     while not directory.is_dir():
         missing.append(directory)
         directory = directory.parent
+    if not missing:
+        return []
+    parents: list[Path] = []
     for new in reversed(missing):
         with contextlib.suppress(FileExistsError):  # a concurrent writer made it: fine
             new.mkdir()
-        _fsync_dir(new.parent)
+        parents.append(new.parent)
+    above = directory
+    while above != root and root in above.parents:
+        above = above.parent
+        parents.append(above)
+    return parents
+
+
+def _run_all(calls: list[Callable[[], None]]) -> None:
+    """Run the fsyncs ``calls`` one after another, all of them; raises the first error after
+    all have run. The first fsync commits the filesystem's journal with every change made
+    before it (ext4, xfs), so those after it are cheap. (Threads were measured slower for a
+    commit's handful of fsyncs: 4.2 ms against 2.1 ms for a manifest and nine directories.)"""
+    error: BaseException | None = None
+    for call in calls:
+        try:
+            call()
+        except OSError as exc:
+            error = error or exc
+    if error is not None:
+        raise error
+
+
+def _chunks(items: list[Any], size: int) -> list[list[Any]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def _fsync_dir(directory: Path) -> None:

@@ -256,7 +256,7 @@ def glob_stores(
             listing = flat_listing(fs, path[:magic])  # the stem too, as fsspec's glob lists
             listings.append(listing)
             if listing.complete:
-                matched = _glob_in(path, root, listing.keys)
+                matched = _glob_in(path, root, listing.keys, only_dirs=pattern.endswith("/"))
     if matched is None:
         matched = sorted(str(p) for p in fs.glob(path))
     if protocol and protocol != "file":
@@ -264,12 +264,16 @@ def glob_stores(
     return matched, listings
 
 
-def _glob_in(path: str, root: str, keys: Sequence[str]) -> list[str]:
+def _glob_in(path: str, root: str, keys: Sequence[str], *, only_dirs: bool = False) -> list[str]:
     """What fsspec's ``glob(path)`` finds among the files ``keys`` and their directories:
-    the files and directories under ``root`` down to the pattern's depth that match it.
+    the files and directories under ``root`` down to the pattern's depth that match it (only
+    the directories with ``only_dirs``: a pattern that ended in ``/``, which fsspec strips
+    from ``path``).
 
     >>> _glob_in("b/s/*.hdmf", "b/s/", ["b/s/a.hdmf/_hdmf/v/1.json", "b/s/x.txt", "b/s/c.hdmf"])
     ['b/s/a.hdmf', 'b/s/c.hdmf']
+    >>> _glob_in("b/s/*", "b/s/", ["b/s/a.hdmf/_hdmf/v/1.json", "b/s/x.txt"], only_dirs=True)
+    ['b/s/a.hdmf']
     """
     from fsspec.utils import glob_translate
 
@@ -279,7 +283,7 @@ def _glob_in(path: str, root: str, keys: Sequence[str]) -> list[str]:
     for key in keys:
         names = key[len(root) :].split("/")
         for k in range(1, min(depth, len(names)) + 1):
-            if k < len(names) or names[-1]:
+            if k < len(names) or (names[-1] and not only_dirs):  # a directory, or a file
                 found.add(root + "/".join(names[:k]))
     return sorted(p for p in found if pattern.match(p))
 
