@@ -163,15 +163,17 @@ class FileEntry:
             msg = f"the counts of data file {doc.get('path')!r:.120} are not objects"
             raise CorruptStoreError(msg)
         numbers += [*nulls.values(), *(n for v in counts.values() for n in v)]
-        for n in numbers:
-            if isinstance(n, bool) or not isinstance(n, int) or not 0 <= n < 2**63:
-                msg = f"a count in the entry of data file {doc.get('path')!r:.120} is {n!r:.40}"
-                raise CorruptStoreError(msg)
+        # JSON gives ints as int (never bool): one pass over the types, then the range
+        if not all(type(n) is int for n in numbers) or min(numbers) < 0 or max(numbers) >= 2**63:
+            for n in numbers:
+                if isinstance(n, bool) or not isinstance(n, int) or not 0 <= n < 2**63:
+                    msg = f"a count in the entry of data file {doc.get('path')!r:.120} is {n!r:.40}"
+                    raise CorruptStoreError(msg)
         return cls(
             path=str(doc["path"]),
             num_rows=int(doc["num_rows"]),  # type: ignore[call-overload]
             num_bytes=int(doc["num_bytes"]),  # type: ignore[call-overload]
-            row_groups=tuple(int(n) for n in doc["row_groups"]),  # type: ignore[attr-defined]
+            row_groups=tuple(doc["row_groups"]),  # type: ignore[arg-type]
             value_counts={str(k): tuple(int(n) for n in v) for k, v in counts.items()},  # type: ignore[attr-defined]
             null_counts={str(k): int(v) for k, v in nulls.items()},  # type: ignore[attr-defined]
         )
@@ -609,19 +611,19 @@ class TableFiles:
         self.name = name
         self.schema = schema  # the manifest's: every file must match it
         self.num_rows = sum(f.num_rows for f in self.files)
-        # global first row of every row group, and which (file, group) it is
-        starts: list[int] = []
-        where: list[tuple[int, int]] = []
-        self._file_starts: list[int] = []  # global first row of every file
-        row = 0
-        for i, f in enumerate(self.files):
-            self._file_starts.append(row)
-            for g, n in enumerate(f.row_groups):
-                starts.append(row)
-                where.append((i, g))
-                row += n
-        self._starts = np.asarray([*starts, row], dtype=np.int64)
-        self._where = where
+        # global first row of every row group (and the end), which file holds each group and
+        # its place there, and every file's first row: arrays, not a loop over the groups
+        counts = np.fromiter((len(f.row_groups) for f in self.files), np.int64, len(self.files))
+        sizes = np.fromiter(
+            itertools.chain.from_iterable(f.row_groups for f in self.files),
+            np.int64,
+            int(counts.sum()),
+        )
+        self._starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        first_group = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+        self._file_of = np.repeat(np.arange(len(self.files)), counts)
+        self._group_in_file = np.arange(len(sizes)) - np.repeat(first_group, counts)
+        self._file_starts = self._starts[first_group].tolist() if self.files else []
         # footers only: a file is opened for each read and closed after it, so a table holds
         # no file descriptor however many files it has
         self._footers: dict[int, pq.FileMetaData] = {}
@@ -972,7 +974,7 @@ class TableFiles:
         on a loaded 2-core machine, and per-column calls cost 1.5x one call)."""
         out: dict[tuple[int, str], pa.Array] = {}
         for k in groups:
-            i, g = self._where[k]
+            i, g = int(self._file_of[k]), int(self._group_in_file[k])
             missing = []
             for name in names:
                 hit = self._cache.get((i, g, name))

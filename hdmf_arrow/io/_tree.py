@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from hdmf_arrow.arrow import ragged
 from hdmf_arrow.arrow.buffer import ColumnBuffer
-from hdmf_arrow.arrow.dtypes import normalize_type
+from hdmf_arrow.arrow.dtypes import is_binary, is_text, normalize_type
 from hdmf_arrow.arrow.metadata import (
     METADATA_KEY,
     ColumnMeta,
@@ -513,7 +513,7 @@ def _check_storable(table: str, schema: pa.Schema) -> None:
         t = field.type
         while pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_fixed_size_list(t):
             t = t.value_type
-        if pa.types.is_dictionary(t) and not _is_text(t.value_type):
+        if pa.types.is_dictionary(t) and not (is_text(t.value_type) or is_binary(t.value_type)):
             msg = (
                 f"table {table!r}: EnumData column {field.name!r} has elements of type "
                 f"{t.value_type}; the store holds enum columns of text elements only (Parquet "
@@ -521,15 +521,6 @@ def _check_storable(table: str, schema: pa.Schema) -> None:
                 f"give the elements as strings, or store the values as a plain column."
             )
             raise SchemaMismatchError(msg)
-
-
-def _is_text(t: pa.DataType) -> bool:
-    return bool(
-        pa.types.is_string(t)
-        or pa.types.is_large_string(t)
-        or pa.types.is_binary(t)
-        or pa.types.is_large_binary(t)
-    )
 
 
 def _untouched(table: DynamicTable) -> bool:

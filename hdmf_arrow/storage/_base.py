@@ -10,6 +10,7 @@ refused, so nothing read from a manifest can reach outside the store.
 from __future__ import annotations
 
 import posixpath
+import re
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,9 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     import pyarrow.fs as pafs
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
 
 
 def check_key(key: str, *, store: str) -> str:
@@ -40,7 +44,7 @@ def check_key(key: str, *, store: str) -> str:
         or norm in ("..", ".")
         or norm.startswith("../")
         or ".." in key.split("/")
-        or any(ord(ch) < 32 or ord(ch) == 127 for ch in key)  # NUL, newlines, ...
+        or _CONTROL.search(key) is not None  # NUL, newlines, ...
     )
     if bad:
         msg = (
