@@ -321,3 +321,25 @@ def test_a_type_key_given_twice_names_the_keys_as_written(tmp_path: Path) -> Non
     catalog.merge(core_catalog())
     with pytest.raises(SpecError, match=r"given twice \(as 'my_type_def' and 'data_type_def'\)"):
         catalog.load_namespaces(path)
+
+
+@pytest.mark.parametrize("ragged", [False, True])
+@pytest.mark.parametrize("first", [2**53 + 1, -(2**60), np.int64(2**62)])
+def test_a_float_after_integers_beyond_the_floats_exact_range_is_refused(
+    ragged: bool, first: int
+) -> None:
+    """Found by CI's hypothesis run: an int column holding 2**53 + 1 took 0.5 (widening to
+    float64) and then failed at the read with a raw ArrowInvalid. The add_row is refused
+    now, and the table keeps what it had."""
+    from hdmf_arrow.errors import CellValueError
+
+    t = DynamicTable(name="t", description="d")
+    t.add_column("x", "x", index=ragged)
+    t.add_row(x=np.array([first]) if ragged else first)
+    with pytest.raises(CellValueError, match="beyond double's exact range"):
+        t.add_row(x=np.array([0.5]) if ragged else 0.5)
+    assert len(t) == 1
+    got = t.to_arrow()["x"].to_pylist()
+    assert got == ([[int(first)]] if ragged else [int(first)])
+    t.add_row(x=np.array([7]) if ragged else 7)  # integers still go in
+    assert len(t) == 2

@@ -214,6 +214,7 @@ class ColumnBuffer:
             wider = promote(self.type, infer_type(value))  # may raise a clearer CellTypeError
             if wider is None:
                 raise
+            self._check_widening(wider)
             return make_checker(wider)(value)
 
     def check_many(self, values: object) -> Sequence[object]:
@@ -242,7 +243,36 @@ class ColumnBuffer:
         if wider is None:
             msg = f"expected {self.type} values, found {found.value_type} values"
             raise CellTypeError(msg)
+        self._check_widening(wider)
         return wider
+
+    def _check_widening(self, wider: pa.DataType) -> None:
+        """Raise CellValueError, changing nothing, if the values held cannot all take
+        ``wider``: integers become floats only within the float's exact range (pyarrow refuses
+        2**53 + 1 as a float64), so such a widening would fail later, at the read."""
+        old, new = innermost(self.type), innermost(wider)
+        if not (pa.types.is_integer(old) and pa.types.is_floating(new)):
+            return
+        limit = 2 ** {16: 11, 32: 24, 64: 53}[new.bit_width]  # the float's exact integers
+        self._load()  # stored rows widen too
+        biggest = max(
+            (abs(int(v)) for v in self._pending if isinstance(v, int | np.integer)), default=0
+        )
+        for chunk in self._chunks:  # integer arrays: min and max as Python ints, exact
+            if len(chunk):
+                biggest = max(biggest, -int(chunk.min()), int(chunk.max()))
+        if len(self._array):
+            extremes = pc.min_max(self._array)
+            low, high = extremes["min"].as_py(), extremes["max"].as_py()
+            if low is not None:
+                biggest = max(biggest, -int(low), int(high))
+        if biggest > limit:
+            msg = (
+                f"this value would make the column {new} (it holds integers), but it holds "
+                f"{biggest}, beyond {new}'s exact range (±{limit}). Hint: give the values as "
+                f"floats from the start, or keep them integers"
+            )
+            raise CellValueError(msg)
 
     # -- appends: values have passed a check ---------------------------------------------------
 
