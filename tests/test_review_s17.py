@@ -343,3 +343,20 @@ def test_a_float_after_integers_beyond_the_floats_exact_range_is_refused(
     assert got == ([[int(first)]] if ragged else [int(first)])
     t.add_row(x=np.array([7]) if ragged else 7)  # integers still go in
     assert len(t) == 2
+
+
+@pytest.mark.parametrize("stored", [False, True])
+def test_a_column_grown_on_its_own_is_a_table_shape_error(tmp_path: Path, stored: bool) -> None:
+    """Found by the review: ``t['x'].append(5)`` and then ``t.to_arrow()`` raised a raw
+    ArrowInvalid about lengths; it names the table, the column and both lengths now."""
+    from hdmf_arrow.errors import TableShapeError
+
+    t = DynamicTable(name="t", description="d")
+    t.add_column("x", "x", data=[1, 2])
+    t.add_column("y", "y", data=[3, 4])
+    if stored:
+        hdmf_arrow.write(t, tmp_path / "s")
+        t = hdmf_arrow.read(tmp_path / "s")
+    t["x"].append(5)
+    with pytest.raises(TableShapeError, match="column 'x' has 3 rows, the table's ids 2"):
+        t.to_arrow()

@@ -1365,6 +1365,15 @@ class DynamicTable(Container):
             )
             raise TableShapeError(msg)
         names = list(self._cols) if names is None else list(names)
+        rows = len(arrays[0])
+        for name, arr in zip(names, arrays[1:], strict=True):
+            if len(arr) != rows:  # a column changed alone (VectorData.append/extend)
+                msg = (
+                    f"{self._what}: column {name!r} has {len(arr)} rows, the table's ids "
+                    f"{rows}; a column was changed on its own. Hint: add rows with add_row "
+                    f"(or extend), which adds to every column at once"
+                )
+                raise TableShapeError(msg)
         fields = [pa.field(self.id.name, arrays[0].type, nullable=False)]
         fields += [pa.field(n, a.type) for n, a in zip(names, arrays[1:], strict=True)]
         meta = {METADATA_KEY: self.table_meta(names).to_json().encode()}
