@@ -186,16 +186,6 @@ def memory_costs(rows: int, widths: list[int]) -> str:
     return "\n".join(lines)
 
 
-def replace_section(target: Path, section: str) -> None:
-    text = target.read_text() if target.exists() else ""
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + section.rstrip("\n") + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip() + "\n\n" + section.rstrip("\n") + "\n"
-    target.write_text(text)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--write", type=Path, help="replace the READ-COSTS section of this file")
@@ -228,7 +218,9 @@ def main() -> None:
     )
     print(section)
     if args.write:
-        replace_section(args.write, section)
+        import wide  # benchmarks/wide.py: its replace_section
+
+        wide.replace_section(args.write, section, BEGIN, END)
 
 
 if __name__ == "__main__":

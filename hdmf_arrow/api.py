@@ -465,7 +465,7 @@ def _stored_tables(store: Store, manifest: Manifest) -> list[_StoredTable]:
     >>> [(t.path, t.schema.names, t.row_column is not None) for t in tables]
     [('t', ['id', 'x'], True)]
     """
-    from hdmf_arrow.io._layout import child_nodes, version_key
+    from hdmf_arrow.io._layout import child_nodes, unparsable_tree, version_key
 
     out: list[_StoredTable] = []
     seen: set[str] = set()
@@ -488,12 +488,7 @@ def _stored_tables(store: Store, manifest: Manifest) -> list[_StoredTable]:
         exc.add_note(f"in manifest {version_key(manifest.version)} of store {store.url}")
         raise
     except (*_MALFORMED_NODE, RecursionError) as exc:
-        msg = (
-            f"manifest {version_key(manifest.version)} of store {store.url} describes a tree "
-            f"that does not parse ({type(exc).__name__}: {str(exc)[:120]}). Hint: open an "
-            f"older version with version=N; `hdmf-arrow info` lists them."
-        )
-        raise CorruptStoreError(msg) from None
+        raise unparsable_tree(version_key(manifest.version), store.url, exc) from None
     return out
 
 

@@ -237,3 +237,14 @@ def data_files(node: dict[str, Any]) -> list[str]:
     for child in child_nodes(node):
         out.extend(data_files(child))
     return out
+
+
+def unparsable_tree(where: str, store: str, exc: BaseException) -> CorruptStoreError:
+    """The error for manifest ``where`` of ``store`` whose tree does not parse (``exc``: what
+    walking it raised)."""
+    msg = (
+        f"manifest {where} of store {store} describes a tree that does not parse "
+        f"({type(exc).__name__}: {str(exc)[:120]}). Hint: open an older version with "
+        f"version=N; `hdmf-arrow info` lists them."
+    )
+    return CorruptStoreError(msg)

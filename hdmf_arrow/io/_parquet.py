@@ -115,9 +115,6 @@ class ParquetOptions:
             raise InvalidArgumentError(msg)
 
 
-# one row group is read on the calling thread: too small a read for pyarrow's pool to pay
-_GROUP_THREADS = False
-
 _CODECS = ("zstd", "snappy", "gzip", "lz4", "none")
 _POSITIVE = (
     "row_group_bytes",
@@ -764,9 +761,8 @@ class TableFiles:
         try:
             with self.open_files.using(self.store, self.files[i], footer) as reader:
                 if group is not None:
-                    return reader.read_row_group(
-                        group, column_indices=indices, use_threads=_GROUP_THREADS
-                    )
+                    # on this thread: one row group is too small for pyarrow's pool to pay
+                    return reader.read_row_group(group, column_indices=indices, use_threads=False)
                 try:
                     return _read_groups(reader, indices, groups, whole=True)
                 finally:
@@ -960,10 +956,6 @@ class TableFiles:
             msg = f"table {self.name!r} has no data files to read column {name!r} from"
             raise CorruptStoreError(msg)
         return pa.array([], type=self._file_schema(0).field(name).type)
-
-    def _group(self, k: int, name: str) -> pa.Array:
-        """Column ``name`` of row group ``k`` (counting over all files), cached."""
-        return self._groups([k], [name])[k, name]
 
     def _groups(
         self, groups: Sequence[int], names: Sequence[str]

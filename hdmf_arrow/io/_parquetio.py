@@ -222,12 +222,7 @@ class ParquetIO:
                 raise type(exc)(msg) from None
             except (*_MALFORMED, OSError) as exc:
                 # building the tree reads no data: anything wrong here is in the manifest
-                msg = (
-                    f"manifest {where} of store {self.store.url} describes a tree that does "
-                    f"not parse ({type(exc).__name__}: {exc}). Hint: open an older version "
-                    f"with version=N; `hdmf-arrow info` lists them."
-                )
-                raise CorruptStoreError(msg) from None
+                raise _layout.unparsable_tree(where, self.store.url, exc) from None
         return self._root
 
     def describe(self) -> str:

@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from hdmf_arrow.arrow import ragged
 from hdmf_arrow.arrow.buffer import ColumnBuffer
-from hdmf_arrow.arrow.dtypes import is_binary, is_text, normalize_type
+from hdmf_arrow.arrow.dtypes import innermost, is_binary, is_text, normalize_type
 from hdmf_arrow.arrow.metadata import (
     METADATA_KEY,
     ColumnMeta,
@@ -510,9 +510,7 @@ def _check_storable(table: str, schema: pa.Schema) -> None:
     keeps the dictionary of text and binary columns only, so the file would give back plain
     values where the manifest says enum, and the version would not open."""
     for field in schema:
-        t = field.type
-        while pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_fixed_size_list(t):
-            t = t.value_type
+        t = innermost(field.type)
         if pa.types.is_dictionary(t) and not (is_text(t.value_type) or is_binary(t.value_type)):
             msg = (
                 f"table {table!r}: EnumData column {field.name!r} has elements of type "
