@@ -34,9 +34,9 @@ def counts(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
 
     read = _parquet.TableFiles._read
 
-    def counted_read(self: Any, i: int, names: Any, group: Any = None) -> pa.Table:
+    def counted_read(self: Any, i: int, names: Any, group: Any = None, **kw: Any) -> pa.Table:
         found["read"].append(list(names))
-        return read(self, i, names, group)
+        return read(self, i, names, group, **kw)
 
     monkeypatch.setattr(_tree, "column_from_stored", counted_make)
     monkeypatch.setattr(_parquet.TableFiles, "_read", counted_read)

@@ -522,7 +522,7 @@ class OpenFiles:
     def using(
         self, store: Store, entry: FileEntry, footer: pq.FileMetaData
     ) -> Iterator[ParquetReader]:
-        """A reader of ``entry`` for one read (opened with ``pre_buffer=True``)."""
+        """A reader of ``entry`` for one read (opened with the store's ``pre_buffer``)."""
         key = f"{store.url}\x00{entry.path}"
         with self._lock:
             hit = self._open.get(key)
@@ -540,7 +540,7 @@ class OpenFiles:
                     self._trim()
             return
         # not open yet, or in use by another read: a reader of this read's own
-        source, reader = open_reader(store, entry, footer, pre_buffer=True)
+        source, reader = open_reader(store, entry, footer, pre_buffer=store.pre_buffer)
         shared = None
         with self._lock:
             if key not in self._open:  # kept for the next reads
@@ -558,7 +558,7 @@ class OpenFiles:
 
     def adopt(self, store: Store, entry: FileEntry, source: Any, reader: ParquetReader) -> bool:
         """Keep an open ``(source, reader)`` of a data file (a reader opened with
-        ``pre_buffer=True``) for the next reads; False (the caller closes it) if that file
+        the store's ``pre_buffer``) for the next reads; False (the caller closes it) if that file
         has one already."""
         key = f"{store.url}\x00{entry.path}"
         with self._lock:
@@ -655,7 +655,7 @@ class TableFiles:
             try:
                 try:  # not pq.read_metadata: its ParquetFile does Python work per column
                     reader = ParquetReader()
-                    reader.open(source, pre_buffer=True)
+                    reader.open(source, pre_buffer=self.store.pre_buffer)
                     footer = reader.metadata
                     found = footer.schema.to_arrow_schema()
                 except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as exc:
@@ -726,12 +726,14 @@ class TableFiles:
                 out.append(str(exc))
         return out
 
-    def _read(self, i: int, names: Sequence[str], group: int | None = None) -> pa.Table:
+    def _read(
+        self, i: int, names: Sequence[str], group: int | None = None, *, split: bool = True
+    ) -> pa.Table:
         """Columns ``names`` of file ``i`` (of one row group, or all), read through the open
         files: with the footer read once, and without pyarrow's per-open work over every
         column (ParquetFile's), so reading a column costs the same in a table of 10,000.
         Several row groups of a few columns of a narrow file are shared out among the cores
-        (``_split_worthy``)."""
+        (``_split_worthy``) unless ``split`` is False (the caller reads files in parallel)."""
         footer = self._footer(i)
         leaves = self._leaf_indices(i)
         try:
@@ -740,7 +742,7 @@ class TableFiles:
             msg = f"{self._where_is(i)} has no column {exc}"
             raise CorruptStoreError(msg) from None
         groups = range(footer.num_row_groups)
-        if group is None and _split_worthy(footer, len(indices)):
+        if split and group is None and _split_worthy(footer, len(indices)):
             # pyarrow decodes the columns of one read in parallel, but a few columns of
             # many rows would keep one core busy: a reader per core, each closed after
             workers = min(_CORES, len(groups))
@@ -748,7 +750,9 @@ class TableFiles:
 
             def part(k: int) -> pa.Table:
                 try:
-                    source, reader = open_reader(self.store, self.files[i], footer, pre_buffer=True)
+                    source, reader = open_reader(
+                        self.store, self.files[i], footer, pre_buffer=self.store.pre_buffer
+                    )
                 except FileNotFoundError:
                     raise self._missing(i) from None
                 try:
@@ -894,9 +898,9 @@ class TableFiles:
             self._whole.update(self._read_whole(wanted))
 
     def _read_whole(self, names: Sequence[str]) -> dict[str, pa.Array]:
-        def one(i: int) -> pa.Table:
+        def one(i: int, *, split: bool = True) -> pa.Table:
             try:
-                return self._read(i, names)
+                return self._read(i, names, split=split)
             except CorruptStoreError:
                 raise
             except (pa.ArrowInvalid, OSError) as exc:
@@ -906,9 +910,15 @@ class TableFiles:
                 )
                 raise CorruptStoreError(msg) from None
 
-        # one file after another: the readers are shared (OpenFiles), and a file opened by
-        # one thread may close another's (its limit); a file's row groups are split (_read)
-        tables = [one(i) for i in range(len(self.files))]
+        # one file: its row groups are shared out among the cores (_read); several files:
+        # one thread per core, a file each (a reader in use is never closed, OpenFiles.using),
+        # which keeps both cores busy however few columns are read (pyarrow's own threads
+        # decode a file's columns in parallel, not its row groups)
+        if len(self.files) < 2 or _CORES < 2:
+            tables = [one(i) for i in range(len(self.files))]
+        else:
+            with ThreadPoolExecutor(max_workers=min(_CORES, len(self.files))) as pool:
+                tables = list(pool.map(lambda i: one(i, split=False), range(len(self.files))))
         if len(tables) == 1:  # one file (the common case): no list per column
             columns = dict(zip(tables[0].column_names, tables[0].columns, strict=True))
             return {

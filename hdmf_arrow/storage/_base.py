@@ -81,6 +81,10 @@ class Store(ABC):
     read_only: bool
     supports_listing: bool = True
     supports_deletes: bool = True
+    # whether a Parquet read fetches its column chunks first, coalesced into few large reads
+    # (pyarrow's pre_buffer): it saves requests on an object store and Python calls on an
+    # fsspec file; on local disk it makes reading one column 3x slower (measured)
+    pre_buffer: bool = True
 
     def __init__(self, url: str, *, read_only: bool = False) -> None:
         self.url = url

@@ -39,6 +39,8 @@ class LocalStore(Store):
     """A directory on local disk. ``create`` writes a temporary file and hard-links it into
     place: the link appears whole or not at all, and fails if the key exists."""
 
+    pre_buffer = False  # pyarrow reads the file directly: coalescing costs more than it saves
+
     def __init__(self, root: str | os.PathLike[str], *, read_only: bool = False) -> None:
         self.root = Path(root).expanduser().absolute()
         super().__init__(str(self.root), read_only=read_only)

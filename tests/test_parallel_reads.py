@@ -1,0 +1,112 @@
+"""How stored tables are read: whole columns of several files one file per core, readers on
+local disk that read column chunks where they lie (no pre-buffering), and the same results
+however many threads read one opened table at once."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyarrow as pa
+import pytest
+from pyarrow._parquet import ParquetReader
+
+import hdmf_arrow
+import hdmf_arrow.io._parquet as parquet
+from hdmf_arrow import ParquetOptions
+from hdmf_arrow.common import DynamicTable
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+# small files and row groups: a 40,000-row table becomes several files of several groups
+SPLIT = ParquetOptions(max_file_bytes=2**18, row_group_bytes=2**15, write_threads=1)
+
+
+def table(n: int = 40_000, seed: int = 0) -> DynamicTable:
+    rng = np.random.default_rng(seed)
+    lengths = rng.integers(0, 6, n)
+    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32)
+    data = pa.table(
+        {
+            "count": rng.integers(0, 10, n),
+            "rate": rng.random(n),
+            "spikes": pa.ListArray.from_arrays(offsets, rng.random(int(offsets[-1]))),
+        }
+    )
+    return DynamicTable.from_arrow(data, name="units", description="units")
+
+
+def test_whole_columns_of_several_files_are_read_one_file_per_core(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    t = table()
+    hdmf_arrow.write(t, tmp_path / "s", options=SPLIT)
+    monkeypatch.setattr(parquet, "_CORES", 2)
+    threads: set[int] = set()
+    read = parquet.TableFiles._read
+
+    def spy(self: parquet.TableFiles, *args: object, **kwargs: object) -> pa.Table:
+        threads.add(threading.get_ident())
+        return read(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parquet.TableFiles, "_read", spy)
+    back = hdmf_arrow.read(tmp_path / "s")
+    assert len(back._source.files) > 2  # type: ignore[attr-defined]
+    assert np.array_equal(back["rate"].data, t["rate"].data)
+    assert len(threads) == 2  # both cores, not the caller's thread alone
+    assert back.to_arrow().equals(t.to_arrow())
+
+
+@pytest.mark.parametrize(("location", "expected"), [("local", False), ("memory", True)])
+def test_only_fsspec_stores_pre_buffer_their_reads(
+    location: str,
+    expected: bool,
+    tmp_path: Path,
+    memory_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # on local disk, fetching a read's column chunks first made one column 1.6x slower; on
+    # an fsspec filesystem (an object store) it saves requests
+    where = str(tmp_path / "s") if location == "local" else memory_url
+    t = table(5_000)
+    hdmf_arrow.write(t, where, options=SPLIT)
+    seen: list[bool] = []
+    real_open = ParquetReader.open
+
+    class Spy(ParquetReader):  # type: ignore[misc]
+        def open(self, source: object, *args: object, **kwargs: object) -> None:
+            seen.append(bool(kwargs.get("pre_buffer", False)))
+            real_open(self, source, *args, **kwargs)
+
+    monkeypatch.setattr(parquet, "ParquetReader", Spy)
+    back = hdmf_arrow.read(where)
+    assert np.array_equal(back["rate"].data, t["rate"].data)
+    assert back[1234]["count"].iloc[0] == t.to_arrow()["count"][1234].as_py()
+    assert seen
+    assert set(seen) == {expected}
+
+
+def test_one_opened_table_read_by_many_threads_at_once(tmp_path: Path) -> None:
+    # the readers of one open are shared (at most a few files open): threads reading whole
+    # columns, slices and rows of it at once all get the right values
+    t = table(60_000, seed=1)
+    hdmf_arrow.write(t, tmp_path / "s", options=SPLIT)
+    expected = t.to_arrow()
+    back = hdmf_arrow.read(tmp_path / "s")
+    assert len(back._source.files) > 8  # type: ignore[attr-defined]  # more than kept open
+
+    def work(k: int) -> bool:
+        if k % 3 == 0:
+            return back.to_arrow().equals(expected)
+        if k % 3 == 1:
+            lo = (k * 7919) % 50_000
+            got = back[lo : lo + 2_000]
+            return bool(got["count"].tolist() == expected["count"][lo : lo + 2_000].to_pylist())
+        i = (k * 104_729) % 60_000
+        return bool(back[i]["rate"].iloc[0] == expected["rate"][i].as_py())
+
+    with ThreadPoolExecutor(8) as pool:
+        assert all(pool.map(work, range(48)))
