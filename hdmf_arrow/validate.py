@@ -13,6 +13,9 @@ everything holds), never stopping at the first. It checks, per table:
 - a CSRMatrix has one row per matrix row, column indices within its shape, and as many
   indices as values in each row;
 - names contain no '/' or ':';
+- no two objects of the tree (containers, tables' id columns, columns and their indexes and
+  enum elements, a HERD's tables) share an object id: each one that another holds already
+  is an issue naming both (their paths) and the id;
 - a stored table's data files can be read and match the manifest's schema (every column
   there, of the same Arrow type), as the store reader's source reports it.
 
@@ -52,6 +55,7 @@ from hdmf_arrow.common import (
     VectorData,
     VectorIndex,
 )
+from hdmf_arrow.common._columns import column_part_ids
 from hdmf_arrow.common._enum import split_cells
 from hdmf_arrow.common._herd import HERD
 from hdmf_arrow.common._region import DynamicTableRegion
@@ -94,12 +98,17 @@ def check(root: Container, type_map: TypeMap | None = None) -> list[Issue]:
     ['ElementIdentifiers (t/id): 2 rows share an id (first: 1); ids must be unique']
     """
     types = type_map if type_map is not None else get_type_map(copy=False)
-    return list(_walk(root, root.name, types))
+    return list(_walk(root, root.name, types, {}))
 
 
-def _walk(node: Container, path: str, types: TypeMap) -> Iterator[Issue]:
+_Holders = dict[str, tuple[str, str]]  # object id -> (path, what) of its first holder
+
+
+def _walk(node: Container, path: str, types: TypeMap, ids: _Holders) -> Iterator[Issue]:
     if "/" in node.name or ":" in node.name:
         yield Issue(path, node.data_type, f"name {node.name!r} contains '/' or ':'")
+    what = f"{node.data_type or type(node).__name__} {node.name!r}"
+    yield from _claim(ids, node.object_id, path, node.data_type, what)
     yield from _known(node, path, types)
     if isinstance(node, Link):
         if node.target is None:
@@ -109,17 +118,18 @@ def _walk(node: Container, path: str, types: TypeMap) -> Iterator[Issue]:
         return
     if isinstance(node, DynamicTable):
         yield from _table(node, path)
+        yield from _table_ids(node, path, ids)
         yield from _guard(path, node.data_type, lambda: _table_spec(node, path, types))
         yield from _guard(path, node.data_type, lambda: _meanings(node, path))
         for member in node.members.values():
-            yield from _walk(member, f"{path}/{member.name}", types)
+            yield from _walk(member, f"{path}/{member.name}", types, ids)
         if isinstance(node, AlignedDynamicTable):
             for category in node.category_tables.values():
                 where = f"{path}/{category.name}"
                 if len(category) != len(node):
                     rows = f"has {len(category)} rows, the main table {len(node)}"
                     yield Issue(where, category.data_type, f"category {rows}")
-                yield from _walk(category, where, types)
+                yield from _walk(category, where, types, ids)
         return
     if isinstance(node, Data):
         yield from _guard(
@@ -132,6 +142,9 @@ def _walk(node: Container, path: str, types: TypeMap) -> Iterator[Issue]:
         yield from _guard(path, node.data_type, lambda: _csr(node, path))
         return
     if isinstance(node, HERD):  # every row index and object of its tree resolves
+        for name, herd_table in node.tables.items():
+            what = f"table {name!r} of HERD {node.name!r}"
+            yield from _claim(ids, herd_table.object_id, f"{path}/{name}", "Data", what)
         yield from _guard(
             path,
             node.data_type,
@@ -141,7 +154,40 @@ def _walk(node: Container, path: str, types: TypeMap) -> Iterator[Issue]:
     if isinstance(node, SimpleMultiContainer):
         yield from _group_spec(node, path, types)
     for child in node.children:
-        yield from _walk(child, f"{path}/{child.name}", types)
+        yield from _walk(child, f"{path}/{child.name}", types, ids)
+
+
+def _claim(
+    ids: _Holders, object_id: str | None, path: str, data_type: str, what: str
+) -> Iterator[Issue]:
+    """An issue when another object of the tree holds ``object_id`` already (hdmf and the
+    store want one object per id); the first holder keeps it."""
+    if object_id is None:
+        return
+    first = ids.setdefault(object_id, (path, what))
+    if first != (path, what):
+        yield Issue(
+            path,
+            data_type,
+            f"{what} has the object id {object_id!r}, which {first[1]} ({first[0]}) has "
+            f"too; an object id names one object of a tree. Hint: give one of them a new "
+            f"object id (a store holding both cannot be written back as it is).",
+        )
+
+
+def _table_ids(table: DynamicTable, path: str, ids: _Holders) -> Iterator[Issue]:
+    """The object ids of a table's id column and of every part of its columns (as the
+    writer claims them: ``column_part_ids``)."""
+    where = f"{path}/{table.id.name}"
+    what = f"the ids of table {table.name!r}"
+    yield from _claim(ids, table.id.object_id, where, "ElementIdentifiers", what)
+    for name in table.colnames:
+        try:  # a stored column's description, as stored (the column need not be made)
+            meta = table.table_meta([name]).columns[name]
+        except HdmfArrowError:
+            continue  # a description that does not parse: reported by _table
+        for object_id, data_type, part, part_what in column_part_ids(table.name, name, meta):
+            yield from _claim(ids, object_id, f"{path}/{part}", data_type, part_what)
 
 
 def _meanings(table: DynamicTable, path: str) -> Iterator[Issue]:

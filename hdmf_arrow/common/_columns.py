@@ -35,7 +35,7 @@ from hdmf_arrow.common._data import (
     read_iterator,
     with_context,
 )
-from hdmf_arrow.common._enum import EnumData, cell_shape, is_enum_type
+from hdmf_arrow.common._enum import EnumData, cell_leaf, cell_shape, is_enum_type
 from hdmf_arrow.common._region import DynamicTableRegion, region_of
 from hdmf_arrow.errors import (
     CellTypeError,
@@ -64,6 +64,34 @@ def parts(top: VectorData) -> list[Data]:
     out.append(col)
     if isinstance(col, EnumData):
         out.append(col.elements_data)
+    return out
+
+
+def column_part_ids(table: str, name: str, meta: ColumnMeta) -> list[tuple[str, str, str, str]]:
+    """The object ids the description of column ``name`` of ``table`` records, one per part
+    that has one: ``(object id, data type, the part's name, what it is)``: its base data,
+    its indexes (outermost first) and its enum elements. With the ids of the tables
+    and containers themselves (and each table's ``id_object_id``), these are the object ids
+    of a tree: the writer claims them (refusing a second holder) and validate reports an id
+    that two of them hold.
+
+    >>> from hdmf_arrow.arrow.metadata import ColumnMeta
+    >>> meta = ColumnMeta(object_id="c", index=1, index_object_ids=("i",))
+    >>> column_part_ids("t", "x", meta)  # doctest: +NORMALIZE_WHITESPACE
+    [('c', 'VectorData', 'x', "column 'x' of table 't'"),
+     ('i', 'VectorIndex', 'x_index', "index 0 of column 'x' of table 't'")]
+    """
+    what = f"column {name!r} of table {table!r}"
+    out: list[tuple[str, str, str, str]] = []
+    if meta.object_id is not None:
+        out.append((meta.object_id, meta.data_type, name, what))
+    for k, index_id in enumerate(meta.index_object_ids):
+        part = name + "_index" * max(meta.index - k, 1)
+        out.append((index_id, "VectorIndex", part, f"index {k} of {what}"))
+    if meta.elements_object_id is not None:
+        out.append(
+            (meta.elements_object_id, "VectorData", f"{name}_elements", f"the elements of {what}")
+        )
     return out
 
 
@@ -378,6 +406,7 @@ def column_from_stored(
     for _ in range(depth):
         inner = inner.value_type
     n_values = value_counts[-1] if depth else num_rows
+    check_stored_kind(name, inner, meta, vector_cls)
     base: VectorData
     if meta.data_type == "DynamicTableRegion":
         base = DynamicTableRegion(name, None, meta.description, object_id=meta.object_id)
@@ -387,7 +416,7 @@ def column_from_stored(
             name,
             meta.description,
             None,
-            elements=list(meta.elements or ()),
+            elements=_stored_elements(name, inner, meta),
             object_id=meta.object_id,
             elements_object_id=meta.elements_object_id,
         )
@@ -417,6 +446,62 @@ def column_from_stored(
         if k < len(meta.index_object_ids):
             top.object_id = meta.index_object_ids[k]
     return top
+
+
+def check_stored_kind(
+    name: str, inner: pa.DataType, meta: ColumnMeta, vector_cls: type[VectorData]
+) -> None:
+    """Raise SchemaMismatchError when a column's description (``meta``, and the class of its
+    data type) names a kind of column its stored values (``inner``: the Arrow type below
+    the ragged levels) cannot be: a DynamicTableRegion holds integer row positions, an
+    EnumData a dictionary (whose elements the description lists).
+
+    >>> check_stored_kind("e", pa.float64(), ColumnMeta("DynamicTableRegion"), VectorData)
+    Traceback (most recent call last):
+    hdmf_arrow.errors.SchemaMismatchError: column 'e': the manifest describes a ...
+    """
+    if meta.data_type == "DynamicTableRegion":
+        if pa.types.is_integer(inner) or pa.types.is_null(inner):
+            return
+        what = " (an EnumData's codes and elements)" if is_enum_type(inner) else ""
+        msg = (
+            f"column {name!r}: the manifest describes a DynamicTableRegion, whose values are "
+            f"integer row positions, but its values are stored as {inner}{what}"
+        )
+        raise SchemaMismatchError(msg)
+    if is_enum_type(inner):
+        if meta.elements is None:
+            msg = (
+                f"column {name!r}: its values are stored as {inner} (an EnumData), but the "
+                f"manifest lists no elements for it; an enum column's description lists its "
+                f"elements (docs/format.md, 6.1)"
+            )
+            raise SchemaMismatchError(msg)
+        return
+    if issubclass(vector_cls, EnumData):
+        msg = (
+            f"column {name!r}: the manifest describes an EnumData ({meta.data_type!r}), "
+            f"whose values are stored as a dictionary (dictionary<uint*, string>), but its "
+            f"values are stored as {inner}"
+        )
+        raise SchemaMismatchError(msg)
+
+
+def _stored_elements(name: str, inner: pa.DataType, meta: ColumnMeta) -> pa.Array:
+    """The elements a stored enum column's description lists, as an array of its stored
+    dictionary's value type (so that an empty vocabulary is still of that type)."""
+    value_type = cell_leaf(inner).value_type
+    elements = meta.elements or ()
+    try:
+        return pa.array(elements, type=value_type)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError) as exc:
+        kinds = sorted({type(e).__name__ for e in elements})
+        msg = (
+            f"column {name!r}: the manifest lists elements of type(s) {', '.join(kinds)} "
+            f"({list(elements)[:5]!r:.100}), but its stored dictionary holds {value_type} "
+            f"({exc})"
+        )
+        raise SchemaMismatchError(msg) from None
 
 
 def _level_offsets(split: Callable[[], tuple[pa.Array, list[ragged.Level]]], k: int) -> pa.Array:

@@ -44,7 +44,7 @@ from hdmf_arrow.common import (
     SimpleMultiContainer,
     VectorData,
 )
-from hdmf_arrow.common._columns import column_from_stored, parts
+from hdmf_arrow.common._columns import column_from_stored, column_part_ids, parts
 from hdmf_arrow.common._container import check_object_id
 from hdmf_arrow.common._herd import HERD
 from hdmf_arrow.common._herd_tables import TABLES as HERD_TABLES
@@ -226,11 +226,8 @@ class TreeWriter:
     def _claim_columns(self, table: DynamicTable, meta: TableMeta) -> None:
         self._claim(meta.id_object_id, f"the ids of table {table.name!r}")
         for name, col in meta.columns.items():
-            what = f"column {name!r} of table {table.name!r}"
-            self._claim(col.object_id, what)
-            for k, index_id in enumerate(col.index_object_ids):
-                self._claim(index_id, f"index {k} of {what}")
-            self._claim(col.elements_object_id, f"the elements of {what}")
+            for object_id, _, _, what in column_part_ids(table.name, name, col):
+                self._claim(object_id, what)
 
     def _check_base(self, obj: Container, prev: Node | None) -> bool:
         """Whether ``obj`` came from this store and still stands on the files the newest
@@ -632,10 +629,7 @@ class TreeReader:
     def _container(self, node: Node) -> Container:
         kind = node.get("kind")
         object_id = check_object_id(node.get("object_id"), what=f"node {node.get('name')!r:.80}")
-        if object_id in self.nodes:
-            msg = f"two nodes of the manifest have the object id {object_id!r}"
-            raise CorruptStoreError(msg)
-        self.nodes[object_id] = node
+        self._register(object_id, node)
         made: Container
         if kind == "table":
             made = self._table(node)
@@ -654,8 +648,25 @@ class TreeReader:
             msg = f"manifest node {node.get('name')!r:.80} has an unknown kind {kind!r:.40}"
             raise CorruptStoreError(msg)
         mark_stored(made, self.store, self.version, node)
-        self.objects[object_id] = made
+        if self.nodes[object_id] is node:  # the first of nodes sharing an id keeps it
+            self.objects[object_id] = made
         return made
+
+    def _register(self, object_id: str, node: Node) -> None:
+        """Record the node holding ``object_id``. A second node with the same id is read
+        (so that validate can report it, with every other shared id), with a warning that
+        names both: references to the id resolve to the first, and writing the tree back
+        is refused."""
+        first = self.nodes.setdefault(object_id, node)
+        if first is not node:
+            msg = (
+                f"{node.get('kind')} {node.get('name')!r:.80} and {first.get('kind')} "
+                f"{first.get('name')!r:.80} of the manifest have the same object id "
+                f"{object_id!r}; references to it resolve to the first, and the tree cannot "
+                f"be written back as it is. Hint: `hdmf-arrow validate` lists every object "
+                f"id that two objects share."
+            )
+            warnings.warn(HdmfArrowWarning(msg), stacklevel=6)
 
     def _files(self, node: Node, name: str, schema: pa.Schema | None) -> TableFiles:
         entries, row_column = node_files(self.store, node, name, schema)
@@ -735,7 +746,7 @@ class TreeReader:
             table.members[made.name] = made
             made.parent = table
         self.mapped.append((table, dict(node.get("attributes", {}))))
-        self.tables[table.object_id] = table
+        self.tables.setdefault(table.object_id, table)  # of tables sharing an id: the first
         return table
 
     def _group(self, node: Node) -> SimpleMultiContainer:
@@ -862,11 +873,9 @@ class TreeReader:
             table = cls._stored(load, files.num_rows, table_name, oid)
             mark_stored(table, self.store, self.version, entry)
             tables[table_name] = table
-            if oid in self.objects or oid in self.nodes:
-                msg = f"two objects of the manifest have the object id {oid!r}"
-                raise CorruptStoreError(msg)
-            self.nodes[oid] = entry
-            self.objects[oid] = table
+            self._register(oid, entry)
+            if self.nodes[oid] is entry:
+                self.objects.setdefault(oid, table)
         herd = HERD(
             name=name,
             object_id=node.get("object_id"),
@@ -912,7 +921,13 @@ class TreeReader:
                         f"which is not in this store"
                     )
                     raise UnresolvedReferenceError(msg)
-                region = region_of(table.get_column(name))
+                try:
+                    column = table.get_column(name)
+                except CorruptStoreError:
+                    # described wrongly: the column raises when used, as any stored column
+                    # does, so that the rest of the tree reads (and validate reports it)
+                    continue
+                region = region_of(column)
                 if isinstance(region, DynamicTableRegion):
                     region._table = target  # stored positions are trusted; validate() checks
 
@@ -953,6 +968,28 @@ def node_files(
     return entries, row_column
 
 
+_ARRAY_KEYS = ("elements", "index_object_ids")
+_PLAIN_KEYS = frozenset({"data_type", "namespace", "description", "object_id"})
+
+
+def _check_json_kinds(doc: object, *, source: str) -> None:
+    """Raise SchemaMismatchError when a column's JSON object holds a key of the wrong JSON
+    kind that parsing would not notice: ``elements`` or ``index_object_ids`` not an array (a
+    string would be taken for its characters), ``index`` not an integer (``true`` or
+    ``1.5`` would be taken for 1)."""
+    if not isinstance(doc, dict) or doc.keys() <= _PLAIN_KEYS:  # most columns: no such key
+        return
+    for key in _ARRAY_KEYS:
+        value = doc.get(key)
+        if value is not None and not isinstance(value, list):
+            msg = f"{source}: {key!r} must be an array, found {type(value).__name__} {value!r:.60}"
+            raise SchemaMismatchError(msg)
+    index = doc.get("index", 0)
+    if type(index) is not int:
+        msg = f"{source}: 'index' must be an integer, found {type(index).__name__} {index!r:.60}"
+        raise SchemaMismatchError(msg)
+
+
 class TableColumns:
     """The columns of one stored table, each made when first used (the
     ``StoredColumns`` of ``hdmf_arrow.common._columns``): from its JSON object in the
@@ -988,8 +1025,10 @@ class TableColumns:
         hit = self._metas.get(name)
         if hit is None:
             source = f"table {self.table!r}, column {name!r}"
+            doc = self._docs[name]
             try:
-                hit = column_from_dict(self._docs[name], source=source)
+                _check_json_kinds(doc, source=source)
+                hit = column_from_dict(doc, source=source)
             except SchemaMismatchError as exc:
                 raise self._corrupt(name, exc) from None
             self._metas[name] = hit
