@@ -160,8 +160,8 @@ class FileEntry:
             msg = f"the counts of data file {doc.get('path')!r:.120} are not objects"
             raise CorruptStoreError(msg)
         numbers += [*nulls.values(), *(n for v in counts.values() for n in v)]
-        # JSON gives ints as int (never bool): one pass over the types, then the range
-        if not all(type(n) is int for n in numbers) or min(numbers) < 0 or max(numbers) >= 2**63:
+        # JSON gives ints as int (never bool): the set of types (in C), then the range
+        if set(map(type, numbers)) != {int} or min(numbers) < 0 or max(numbers) >= 2**63:
             for n in numbers:
                 if isinstance(n, bool) or not isinstance(n, int) or not 0 <= n < 2**63:
                     msg = f"a count in the entry of data file {doc.get('path')!r:.120} is {n!r:.40}"

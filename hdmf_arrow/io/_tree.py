@@ -948,7 +948,11 @@ def node_files(
     (docs/format.md, 5 and 6.2): each key safe and under ``data/<object_id>/``, the row
     column a name that is not one of the columns."""
     entries = [FileEntry.parse(f) for f in node["files"]]
-    entries = [dataclasses.replace(e, path=check_key(e.path, store=store.url)) for e in entries]
+    keys = [check_key(e.path, store=store.url) for e in entries]  # normalised: mostly as given
+    entries = [
+        e if key == e.path else dataclasses.replace(e, path=key)
+        for e, key in zip(entries, keys, strict=True)
+    ]
     for entry in entries:
         if not entry.path.startswith(f"data/{node['object_id']}/"):
             msg = (
