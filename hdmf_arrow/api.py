@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, overload
@@ -11,6 +12,7 @@ import pyarrow as pa
 from hdmf_arrow.errors import (
     ContainerNotFoundError,
     CorruptStoreError,
+    HdmfArrowError,
     InvalidArgumentError,
     InvalidArgumentTypeError,
     InvalidKeyError,
@@ -235,12 +237,14 @@ def scan(
     each row's position in its store's table. ``locations`` is one location, a list of them,
     or a glob (``"sessions/*.hdmf"``, ``"s3://bucket/sessions/*.hdmf"``). Each store's table
     is scanned from its Parquet files, so polars pushes filters and column selections down
-    to them. Only manifests are read here. ``columns`` selects columns (``store`` and
-    ``_row`` come along).
+    to them. Only manifests are read here (no container is built). ``columns`` selects
+    columns (``store`` and ``_row`` come along).
 
-    Columns missing from some stores are null there; the row ids are the ``id`` column. A
-    region column holds row positions within its own store's target, so it joins the
-    target's scan on ``store`` and ``_row``, however many files (appends) either table has:
+    Columns missing from some stores are null there; the row ids are the ``id`` column; enum
+    columns are ``pl.Enum`` of their elements (of every store's elements, in order of first
+    appearance, where stores differ). A region column holds row positions within its
+    own store's target, so it joins the target's scan on ``store`` and ``_row``, however many
+    files (appends) either table has:
 
     >>> import pandas as pd
     >>> for s in ("a", "b"):
@@ -250,10 +254,19 @@ def scan(
     [2, 2]
     >>> scan("memory://doc/scan/*.hdmf", "t", columns=["x"]).collect().columns
     ['x', '_row', 'store']
+
+    When every store's table has the same columns and types (and polars reaches the stores:
+    local disk, S3), the frame is one ``pl.scan_parquet`` over all their files, given the
+    schema from the manifests; otherwise one scan per store, concatenated
+    (``how="diagonal_relaxed"``). The stores are listed on the server at every call, so the
+    newest version is always the one scanned; the manifests parsed are kept in a bounded,
+    process-wide cache (``hdmf_arrow.storage.manifest_cache``) under what the listing
+    says of each manifest object (S3: its ETag and size) or a digest of its bytes (elsewhere),
+    so a repeat scan of S3 stores reads no manifest again, and a store deleted and re-created
+    at the same URL is read anew. ``manifest_cache.configure(max_entries=0)`` turns the cache
+    off.
     """
     import polars as pl
-
-    from hdmf_arrow.io._parquet import ROW_COLUMN
 
     found, listings = _expand_locations(locations, storage_options)
     if not found:
@@ -262,15 +275,170 @@ def scan(
     opened = _open_manifests(
         found, version=version, storage_options=storage_options, listings=listings
     )
+    parts = _united_enums([_scan_part(store, manifest, table) for store, manifest in opened])
+    one = _one_scan(parts, columns) if _ONE_SCAN else None
+    if one is not None:
+        return one
+    return pl.concat([_store_scan(part, columns) for part in parts], how="diagonal_relaxed")
 
-    def one(store: Store, manifest: Manifest) -> pl.LazyFrame:
-        with ParquetIO.of_manifest(store, manifest) as io:
-            frame = find_table(io.read(), table).scan(row_column=ROW_COLUMN)
-        if columns is not None:
-            frame = frame.select([*columns, ROW_COLUMN])
-        return frame.with_columns(pl.lit(store.url).alias("store"))  # one spelling per store
 
-    return pl.concat([one(*pair) for pair in opened], how="diagonal_relaxed")
+_ONE_SCAN = True  # scan: one pl.scan_parquet when the stores' tables agree (tests turn it off)
+_GIVE_SCHEMA = True  # scan: hand polars the schema the manifests give
+_STORE_COLUMN = "store"
+_FILE_COLUMN = "_hdmf_arrow_file"  # the file path polars adds, mapped to the store column
+
+
+@dataclass(frozen=True, slots=True)
+class _ScanPart:
+    """One store's table, for ``scan``: where it is, and its enum columns (name, elements,
+    cell shape), which polars reads as categoricals and ``scan`` makes ``pl.Enum``."""
+
+    store: Store
+    table: _StoredTable
+    enums: tuple[tuple[str, tuple[str, ...], tuple[int, ...]], ...]
+
+    def casts(self) -> list[pl.Expr]:
+        """Each enum column as ``pl.Enum`` (N-D ones through text), as
+        ``DynamicTable.scan`` makes them."""
+        import polars as pl
+
+        return [
+            pl.col(n).cast(pl.Array(pl.String, shape)).cast(pl.Array(pl.Enum(list(e)), shape))
+            if shape
+            else pl.col(n).cast(pl.Enum(list(e)))
+            for n, e, shape in self.enums
+        ]
+
+
+def _scan_part(store: Store, manifest: Manifest, table: str) -> _ScanPart:
+    """The table ``table`` of a store, found in its manifest, with its enum columns: the
+    columns ``DynamicTable.scan`` makes ``pl.Enum`` (an EnumData of text elements, not
+    ragged), told apart as the tree reader tells them (the Arrow type, not the data type)."""
+    from hdmf_arrow.arrow import ragged
+    from hdmf_arrow.arrow.metadata import column_from_dict
+    from hdmf_arrow.common import EnumData
+    from hdmf_arrow.common._enum import cell_shape, is_enum_type
+
+    found = _find_stored_table(store, manifest, table)
+    doc = found.node.get("table")
+    docs = doc.get("columns") if isinstance(doc, dict) else None
+    enums = []
+    for field in found.schema:
+        if not isinstance(docs, dict) or not isinstance(docs.get(field.name), dict):
+            continue  # the id column, or a table without column documents (HERD's)
+        if ragged.list_depth(field.type) or not is_enum_type(field.type):
+            continue
+        where = f"column {field.name!r} of table {found.path!r} in store {store.url}"
+        try:
+            meta = column_from_dict(docs[field.name], source=where)
+            if meta.data_type == "DynamicTableRegion":
+                continue
+            column = EnumData(field.name, "", None, elements=list(meta.elements or ()))
+        except HdmfArrowError as exc:
+            msg = (
+                f"{where} (version {manifest.version}) cannot be made from its description "
+                f"in the manifest: {exc}"
+            )
+            raise CorruptStoreError(msg) from None
+        if pa.types.is_string(column.elements_data.dtype):
+            elements = tuple(str(e) for e in column.elements)
+            enums.append((field.name, elements, cell_shape(field.type)))
+    return _ScanPart(store, found, tuple(enums))
+
+
+def _united_enums(parts: list[_ScanPart]) -> list[_ScanPart]:
+    """``parts`` with each enum column's elements the union of its elements in every store
+    (in order of first appearance, store after store), when stores differ: polars unites no
+    two different ``pl.Enum``s.
+
+    >>> from hdmf_arrow.storage import make_store
+    >>> s, t = make_store("memory://doc/united"), _StoredTable("t", {}, pa.schema([]), (), "_row")
+    >>> a, b = _ScanPart(s, t, (("q", ("x", "y"), ()),)), _ScanPart(s, t, (("q", ("z", "x"), ()),))
+    >>> [p.enums for p in _united_enums([a, b])]
+    [(('q', ('x', 'y', 'z'), ()),), (('q', ('x', 'y', 'z'), ()),)]
+    """
+    union: dict[str, dict[str, None]] = {}
+    for part in parts:
+        for name, elements, _ in part.enums:
+            union.setdefault(name, {}).update(dict.fromkeys(elements))
+    if all(tuple(union[n]) == e for part in parts for n, e, _ in part.enums):
+        return parts
+    return [
+        dataclasses.replace(part, enums=tuple((n, tuple(union[n]), s) for n, _, s in part.enums))
+        for part in parts
+    ]
+
+
+def _store_scan(part: _ScanPart, columns: Sequence[str] | None) -> pl.LazyFrame:
+    """One store's table as ``scan`` gives it: its files' scan (``TableFiles.scan``), enum
+    columns ``pl.Enum``, the store's name as ``store``."""
+    import polars as pl
+
+    from hdmf_arrow.io._parquet import ROW_COLUMN
+
+    frame = _table_files(part.store, part.table).scan(rows=ROW_COLUMN)
+    casts = part.casts()
+    if casts:
+        frame = frame.with_columns(casts)
+    if columns is not None:
+        frame = frame.select([*columns, ROW_COLUMN])
+    return frame.with_columns(pl.lit(part.store.url).alias(_STORE_COLUMN))  # one spelling
+
+
+def _one_scan(parts: Sequence[_ScanPart], columns: Sequence[str] | None) -> pl.LazyFrame | None:
+    """``scan`` as one ``pl.scan_parquet`` over every store's files, when that gives what
+    the stores' scans concatenated give: every table has the same schema, row column and
+    enum columns, and polars reaches every store with the same options; None otherwise. The
+    file path polars adds names the store."""
+    import polars as pl
+
+    from hdmf_arrow.io._parquet import ROW_COLUMN
+
+    first = parts[0]
+    schema, row = first.table.schema, first.table.row_column
+    names = schema.names
+    if row is None or {ROW_COLUMN, _STORE_COLUMN, _FILE_COLUMN} & set(names):
+        return None  # format 0.1 rows (positions made per store), or a name scan adds
+    reaches = [part.store.polars_options() for part in parts]
+    options = reaches[0][1] if reaches[0] is not None else None
+    for part, reach in zip(parts, reaches, strict=True):
+        if reach is None or reach[1] != options:
+            return None
+        if part.table.row_column != row or part.enums != first.enums:
+            return None
+        if part is not first and not part.table.schema.equals(schema):
+            return None
+    paths: list[str] = []
+    owners: dict[str, str] = {}
+    for part, reach in zip(parts, reaches, strict=True):
+        assert reach is not None
+        for entry in part.table.files:
+            path = f"{reach[0]}/{entry.path}"
+            paths.append(path)
+            owners[path] = part.store.url
+    if not paths:
+        return None
+    given = _polars_schema(schema.append(pa.field(row, pa.int64()))) if _GIVE_SCHEMA else None
+    frame = pl.scan_parquet(
+        paths, storage_options=options, include_file_paths=_FILE_COLUMN, schema=given
+    )
+    casts = {str(e.meta.output_name()): e for e in first.casts()}
+    store = pl.col(_FILE_COLUMN).replace_strict(owners, return_dtype=pl.String)
+    picked = [casts.get(n, pl.col(n)) for n in (names if columns is None else columns)]
+    return frame.select([*picked, pl.col(row).alias(ROW_COLUMN), store.alias(_STORE_COLUMN)])
+
+
+def _polars_schema(schema: pa.Schema) -> dict[str, pl.DataType] | None:
+    """The polars schema of Parquet files of Arrow schema ``schema``, as ``pl.scan_parquet``
+    finds it in their footers (None if polars cannot convert it)."""
+    import polars as pl
+
+    try:
+        frame = pl.from_arrow(schema.empty_table())
+    except Exception:  # a type polars does not read: let it find out from the files
+        return None
+    assert isinstance(frame, pl.DataFrame)
+    return dict(frame.schema)
 
 
 _OPEN_THREADS = 16  # stores opened at once: on an object store the cost is latency
@@ -422,36 +590,87 @@ def _open_manifests(
     filesystem, or the ``listings`` their glob made; none when ``version`` is given), their
     manifests fetched together (``storage.read_each``: concurrent GETs). The newest version
     is found, and each manifest read and checked, exactly as ``read_manifest`` does: a read
-    that fails here is made again by ``read_manifest``, for its error."""
+    that fails here is made again by ``read_manifest``, for its error.
+
+    Manifests parsed are kept in ``storage._cache.manifest_cache`` (shared: never change
+    one), under what the listing says of the object (S3: ETag and size), so that a repeat
+    needs no GET, and under a digest of the bytes, so that a read (local disk, other fsspec
+    stores, a version given) needs no parse. The listing is made every time."""
     from hdmf_arrow.io._layout import (
         MAX_MANIFEST_BYTES,
         VERSIONS,
         check_version,
-        parse_manifest,
         read_manifest,
         version_key,
         versions_in,
     )
-    from hdmf_arrow.storage import list_each, make_store, read_each
+    from hdmf_arrow.storage import make_store
+    from hdmf_arrow.storage._cache import listed_key, manifest_cache
+    from hdmf_arrow.storage._many import listed_each, read_each_tagged
 
     stores = [make_store(loc, storage_options=storage_options, read_only=True) for loc in locations]
+    tags: list[str | None] = [None] * len(stores)
     if version is not None:
         pinned = [check_version(version, store=s.url) for s in stores]
     else:
         pinned = []
-        for store, keys in zip(stores, list_each(stores, VERSIONS, listings=listings), strict=True):
-            have = versions_in(keys) or [read_manifest(store, None).version]
+        listed = listed_each(stores, VERSIONS, listings=listings)
+        for i, (store, found) in enumerate(zip(stores, listed, strict=True)):
+            have = versions_in(list(found)) or [read_manifest(store, None).version]
             pinned.append(have[-1])  # (none: read_manifest lists again and says not a store)
+            tags[i] = found.get(version_key(have[-1]))
     keys = [version_key(v) for v in pinned]
-    raws = read_each(stores, keys, max_bytes=MAX_MANIFEST_BYTES)
+    out: list[Manifest | None] = [None] * len(stores)
+    for i, tag in enumerate(tags):
+        if tag is not None:
+            out[i] = manifest_cache.get(
+                listed_key("manifest", _fs_token(stores[i]), stores[i].arrow_path(keys[i]), tag)
+            )
+    todo = [i for i, m in enumerate(out) if m is None]
+    fetched = read_each_tagged(
+        [stores[i] for i in todo], [keys[i] for i in todo], max_bytes=MAX_MANIFEST_BYTES
+    )
 
-    def one(i: int) -> tuple[Store, Manifest]:
-        raw = raws[i]
-        if raw is None:
-            return stores[i], read_manifest(stores[i], pinned[i])
-        return stores[i], parse_manifest(raw, stores[i].url, pinned[i])
+    def one(j: int) -> Manifest:
+        i = todo[j]
+        store, key = stores[i], keys[i]
+        got = fetched[j]
+        if got is None:
+            try:
+                raw = store.read(key, max_bytes=MAX_MANIFEST_BYTES)
+            except FileNotFoundError:
+                return read_manifest(store, pinned[i])  # for its error (or a late commit)
+            return _parse_manifest(raw, store.url, pinned[i])
+        raw, tag = got
+        manifest = _parse_manifest(raw, store.url, pinned[i])
+        if tag is not None:
+            where = listed_key("manifest", _fs_token(store), store.arrow_path(key), tag)
+            manifest_cache.put(where, manifest, len(raw))
+        return manifest
 
-    return _each(one, range(len(stores)))
+    for i, manifest in zip(todo, _each(one, range(len(todo))), strict=True):
+        out[i] = manifest
+    return [(store, m) for store, m in zip(stores, out, strict=True) if m is not None]
+
+
+def _fs_token(store: Store) -> str:
+    from hdmf_arrow.storage._many import fs_token
+
+    return fs_token(getattr(store, "fs", None))
+
+
+def _parse_manifest(raw: bytes, url: str, version: int) -> Manifest:
+    """``parse_manifest``, or the manifest parsed from the same bytes before (the parse
+    checks the version: the key holds it)."""
+    from hdmf_arrow.io._layout import parse_manifest, version_key
+    from hdmf_arrow.storage._cache import content_key, manifest_cache
+
+    key = content_key("manifest", version_key(version), raw)
+    hit = manifest_cache.get(key)
+    if hit is None:
+        hit = parse_manifest(raw, url, version)
+        manifest_cache.put(key, hit, len(raw))
+    return cast("Manifest", hit)
 
 
 def _stored_tables(store: Store, manifest: Manifest) -> list[_StoredTable]:

@@ -23,6 +23,7 @@ from hdmf_arrow.errors import CorruptStoreError, NotAStoreError
 from hdmf_arrow.io import ParquetIO
 from hdmf_arrow.io._layout import version_key
 from hdmf_arrow.storage import _many, glob_stores, list_each, make_store
+from hdmf_arrow.storage._cache import manifest_cache
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -30,6 +31,12 @@ if TYPE_CHECKING:
     from conftest import S3Server
 
 STORES = 6
+
+
+@pytest.fixture(autouse=True)
+def _no_cached_manifests() -> None:
+    """Each test starts with the process-wide manifest cache empty (it counts requests)."""
+    manifest_cache.clear()
 
 
 @pytest.fixture(params=["local", "s3"])
@@ -191,10 +198,18 @@ def test_opening_stores_on_s3_takes_one_listing_and_a_get_each(
     _together(f"{where}/*.hdmf", options)
     assert requests == {"ListObjectsV2": 1, "GetObject": STORES}
     requests.clear()
+    _together(f"{where}/*.hdmf", options)  # again: the manifests the listing names are kept
+    assert requests == {"ListObjectsV2": 1}
+    manifest_cache.clear()
+    requests.clear()
     _together(locations[1:], options)  # a list: one listing of their common prefix
     assert requests == {"ListObjectsV2": 1, "GetObject": STORES - 1}
+    manifest_cache.clear()
     requests.clear()
     _together(locations, options, version=1)  # no listing at all
+    assert requests == {"GetObject": STORES}
+    requests.clear()
+    _together(locations, options, version=1)  # no listing to say which object: read again
     assert requests == {"GetObject": STORES}
     requests.clear()
     _alone(locations[:1], options)  # one store alone, as before: a listing and a GET

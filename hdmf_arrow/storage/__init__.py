@@ -11,6 +11,7 @@ from hdmf_arrow.errors import (
     StoreLocationError,
 )
 from hdmf_arrow.storage._base import Store, check_key
+from hdmf_arrow.storage._cache import manifest_cache
 from hdmf_arrow.storage._fsspec import FsspecStore
 from hdmf_arrow.storage._local import LocalStore
 from hdmf_arrow.storage._many import Listing, glob_stores, list_each, read_each
@@ -30,6 +31,7 @@ __all__ = [
     "glob_stores",
     "list_each",
     "make_store",
+    "manifest_cache",
     "read_each",
 ]
 

@@ -10,17 +10,25 @@ hundred requests. Here:
   root, gives every store's keys, for at most ``FLAT_PAGES`` pages. S3 lists keys in UTF-8
   binary order (which is Python's order of ``str``), so when the listing stops early the
   stores whose keys all sort before the last key seen are complete; the others are listed one
-  by one, as ``store.list`` lists them, up to 16 at once. Other stores are listed one by one.
+  by one (an S3 store by a flat listing of its own prefix, one request as ``store.list``
+  makes, and by ``store.list`` if that is cut short), up to 16 at once. Other stores are
+  listed one by one. ``listed_each`` gives the same keys, each with its object's tag (S3:
+  ``"<ETag>:<size>"``, from the listing; None elsewhere).
 - ``read_each(stores, keys, max_bytes=...)`` reads one object of each store. Those on one S3
   filesystem are fetched concurrently on s3fs's event loop (one ranged GET each, as
   ``store.read`` makes it); anything else, and any read that failed or was too large, is left
   to the caller (``None``), who reads it alone so that its error is the usual one.
+  ``read_each_tagged`` gives each object's bytes with the tag of the object the GET read
+  (the answer's ETag), which matches a listing's tag for the same object.
 - ``glob_stores(pattern, storage_options)`` expands a glob of stores like fsspec's ``glob``
   and, on S3, from one flat listing of the glob's directory, whose keys it keeps for
   ``list_each``: ``s3://bucket/sessions/*.hdmf`` then costs one request for the glob and every
   store's listing.
 
-Nothing is cached between calls: every call lists on the server.
+Listings are never cached: every call lists on the server. What they say of each key (on S3,
+its ``ETag`` and size: ``listed_each``) and what a GET answers (``read_each_tagged``) let the
+caller keep what it parsed from an object under a key that names that object, not only its
+name (``storage/_cache.py``).
 """
 
 from __future__ import annotations
@@ -28,7 +36,7 @@ from __future__ import annotations
 import os
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from hdmf_arrow.errors import InvalidKeyError
@@ -36,7 +44,7 @@ from hdmf_arrow.storage._base import Store, check_key
 from hdmf_arrow.storage._fsspec import FsspecStore
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
 FLAT_PAGES = 4  # pages of one shared listing before the stores it did not reach are listed alone
 PAGE_KEYS = 1000  # keys per page (S3's largest)
@@ -47,13 +55,16 @@ _S3 = {"s3", "s3a"}
 @dataclass(frozen=True)
 class Listing:
     """The keys (full paths, sorted) of one flat listing of ``prefix`` on ``fs``, after
-    ``start_after``; ``complete`` if it reached the end, else ``last`` is the last key seen."""
+    ``start_after``; ``complete`` if it reached the end, else ``last`` is the last key seen.
+    ``tags`` gives what the listing says of each key's object (``"<ETag>:<size>"``): another
+    object at that key has another tag."""
 
     fs: Any
     prefix: str
     start_after: str
     keys: tuple[str, ...]
     complete: bool
+    tags: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def last(self) -> str:
@@ -132,17 +143,50 @@ def flat_listing(fs: Any, prefix: str, *, start_after: str = "") -> Listing:
     if after:
         kwargs["StartAfter"] = after
     keys: list[str] = []
+    tags: dict[str, str] = {}
     complete = False
     for _ in range(FLAT_PAGES):
         out = fs.call_s3("list_objects_v2", **kwargs)
-        keys += [f"{bucket}/{c['Key']}" for c in out.get("Contents", ())]
+        for c in out.get("Contents", ()):
+            path = f"{bucket}/{c['Key']}"
+            keys.append(path)
+            tag = object_tag(c.get("ETag"), c.get("Size"))
+            if tag is not None:
+                tags[path] = tag
         if not out.get("IsTruncated"):
             complete = True
             break
         kwargs["ContinuationToken"] = out["NextContinuationToken"]
         kwargs.pop("StartAfter", None)
     keys.sort()  # S3's order already; sorted again for bisect whatever the server
-    return Listing(fs, prefix, start_after, tuple(keys), complete)
+    return Listing(fs, prefix, start_after, tuple(keys), complete, tags)
+
+
+def object_tag(etag: object, size: object) -> str | None:
+    """What names one S3 object at a key, from a listing or a GET: ``"<ETag>:<size>"`` (S3
+    gives every PUT's object the ETag of its bytes), or None if either is missing.
+
+    >>> object_tag('"9a0364b9e99bb480dd25e1f0284c8555"', 7)
+    '"9a0364b9e99bb480dd25e1f0284c8555":7'
+    """
+    if not isinstance(etag, str) or not etag.strip('"') or isinstance(size, bool):
+        return None
+    if not isinstance(size, int) or size < 0:
+        return None
+    return f"{etag}:{size}"
+
+
+def fs_token(fs: Any) -> str:
+    """A name for what an fsspec filesystem reaches and how (its class and options, as
+    ``_same_fs`` compares them): the same object path on two servers, or with other
+    credentials, gets two names."""
+    from fsspec.utils import tokenize
+
+    cls = type(fs)
+    try:
+        return str(tokenize(f"{cls.__module__}.{cls.__qualname__}", fs.storage_options))
+    except Exception:  # options that cannot be shown: this instance only
+        return f"{cls.__module__}.{cls.__qualname__}@{id(fs)}"
 
 
 def _common_prefix(roots: Sequence[str]) -> str:
@@ -177,15 +221,29 @@ def list_each(
     """Each store's keys under ``prefix`` (a directory key), as ``store.list(prefix)`` gives
     them, with as few requests as the stores allow (see the module's docstring). ``listings``
     are flat listings already made (by ``glob_stores``) that may cover some stores."""
+    return [sorted(keys) for keys in listed_each(stores, prefix, listings=listings)]
+
+
+def listed_each(
+    stores: Sequence[Store], prefix: str, *, listings: Sequence[Listing] = ()
+) -> list[dict[str, str | None]]:
+    """``list_each``, each key with the tag the listing gave its object (``object_tag``;
+    None where the store was listed without one: local disk, fsspec stores other than S3,
+    an S3 listing too long for ``flat_listing``). An S3 store that no shared listing covers
+    is listed alone by ``flat_listing`` (one request, as ``store.list``), for its tags."""
     check_key(prefix, store="(several stores)")
-    out: list[list[str] | None] = [None] * len(stores)
+    out: list[dict[str, str | None] | None] = [None] * len(stores)
 
     def from_listings(i: int, found: Sequence[Listing]) -> bool:
         store = _fsspec(stores[i])
         directory = f"{store.root}/{prefix}"
         for listing in found:
             if _same_fs(listing.fs, store.fs) and listing.covers(directory):
-                out[i] = _keys_of(store, listing.under(directory))
+                paths = listing.under(directory)
+                keys = _keys_of(store, paths)
+                start = len(store.root) + 1
+                tags = {p[start:]: listing.tags.get(p) for p in paths}
+                out[i] = {k: tags.get(k) for k in keys}
                 return True
         return False
 
@@ -204,9 +262,19 @@ def list_each(
             for i in same:
                 from_listings(i, [made])
     rest = [i for i, keys in enumerate(out) if keys is None]
-    for i, keys in zip(rest, _each(lambda i: stores[i].list(prefix), rest), strict=True):
+
+    def alone(i: int) -> dict[str, str | None]:
+        store = stores[i]
+        if _is_s3(store):
+            s3 = _fsspec(store)
+            made = flat_listing(s3.fs, f"{s3.root}/{prefix}/")
+            if made.complete and from_listings(i, [made]):
+                return out[i] or {}
+        return dict.fromkeys(store.list(prefix))
+
+    for i, keys in zip(rest, _each(alone, rest), strict=True):
         out[i] = keys
-    return [keys or [] for keys in out]
+    return [keys or {} for keys in out]
 
 
 def read_each(
@@ -216,22 +284,46 @@ def read_each(
     it was not read here (not on S3, or the read failed, or it is longer): read those with
     ``store.read``, which gives the usual error. S3 stores sharing a filesystem are read
     concurrently, one ranged GET each."""
+    return [
+        None if got is None else got[0]
+        for got in read_each_tagged(stores, keys, max_bytes=max_bytes)
+    ]
+
+
+def read_each_tagged(
+    stores: Sequence[Store], keys: Sequence[str], *, max_bytes: int
+) -> list[tuple[bytes, str | None] | None]:
+    """``read_each``, each object's bytes with the tag of the object the GET answered with
+    (``object_tag`` of its ``ETag`` and size: the same as a listing's for the same object),
+    or None where it was not read here."""
     import asyncio
 
     from fsspec.asyn import sync
 
-    out: list[bytes | None] = [None] * len(stores)
+    out: list[tuple[bytes, str | None] | None] = [None] * len(stores)
     for group in _groups(stores):
         fs = _fsspec(stores[group[0]]).fs
         paths = [stores[i].arrow_path(keys[i]) for i in group]
 
-        async def fetch(fs: Any = fs, paths: list[str] = paths) -> list[Any]:
-            reads = [fs._cat_file(p, start=0, end=max_bytes + 1) for p in paths]
-            return await asyncio.gather(*reads, return_exceptions=True)
+        async def get(path: str, fs: Any = fs) -> tuple[bytes, str | None]:
+            bucket, key, _ = fs.split_path(path)
+            # one ranged GET, as s3fs's _cat_file makes it, keeping the answer's ETag
+            answer = await fs._call_s3(
+                "get_object", Bucket=bucket, Key=key, Range=f"bytes=0-{max_bytes}"
+            )
+            body = answer["Body"]
+            try:
+                data: bytes = await body.read()
+            finally:
+                body.close()
+            return data, object_tag(answer.get("ETag"), len(data))
 
-        for i, data in zip(group, sync(fs.loop, fetch), strict=True):
-            if isinstance(data, bytes) and len(data) <= max_bytes:
-                out[i] = data
+        async def fetch(paths: list[str] = paths) -> list[Any]:
+            return await asyncio.gather(*(get(p) for p in paths), return_exceptions=True)
+
+        for i, got in zip(group, sync(fs.loop, fetch), strict=True):
+            if isinstance(got, tuple) and len(got[0]) <= max_bytes:
+                out[i] = got
     return out
 
 
