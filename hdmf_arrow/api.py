@@ -412,6 +412,7 @@ def _one_scan(parts: Sequence[_ScanPart], columns: Sequence[str] | None) -> pl.L
     owners: dict[str, str] = {}
     for part, reach in zip(parts, reaches, strict=True):
         assert reach is not None
+        _table_files(part.store, part.table).check_before_scan()  # as TableFiles.scan does
         for entry in part.table.files:
             path = f"{reach[0]}/{entry.path}"
             paths.append(path)

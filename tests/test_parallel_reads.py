@@ -12,6 +12,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 from pyarrow._parquet import ParquetReader
+from test_write_layout import units
 
 import hdmf_arrow
 import hdmf_arrow.io._parquet as parquet
@@ -26,17 +27,7 @@ SPLIT = ParquetOptions(max_file_bytes=2**18, row_group_bytes=2**15, write_thread
 
 
 def table(n: int = 40_000, seed: int = 0) -> DynamicTable:
-    rng = np.random.default_rng(seed)
-    lengths = rng.integers(0, 6, n)
-    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32)
-    data = pa.table(
-        {
-            "count": rng.integers(0, 10, n),
-            "rate": rng.random(n),
-            "spikes": pa.ListArray.from_arrays(offsets, rng.random(int(offsets[-1]))),
-        }
-    )
-    return DynamicTable.from_arrow(data, name="units", description="units")
+    return units(n, seed)
 
 
 def test_whole_columns_of_several_files_are_read_one_file_per_core(

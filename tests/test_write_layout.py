@@ -48,24 +48,31 @@ def data_files(store: Path, table: str = "units") -> list[Path]:
     raise AssertionError(f"no table {table!r} in {manifest['root']}")
 
 
-def codecs(path: Path) -> dict[str, set[str]]:
-    """Parquet leaf path -> the codecs its column chunks use, over all row groups."""
-    footer = pq.read_metadata(path)
+def codecs(*paths: Path) -> dict[str, set[str]]:
+    """Parquet leaf path -> the codecs its column chunks use, over all row groups of the
+    files."""
     out: dict[str, set[str]] = {}
+    for path in paths:
+        _codecs(path, out)
+    return out
+
+
+def _codecs(path: Path, out: dict[str, set[str]]) -> None:
+    footer = pq.read_metadata(path)
     for g in range(footer.num_row_groups):
         for c in range(footer.num_columns):
             chunk = footer.row_group(g).column(c)
             out.setdefault(chunk.path_in_schema, set()).add(chunk.compression)
             if chunk.path_in_schema in ("rate", "spike_times.list.element"):
                 assert "BYTE_STREAM_SPLIT" in chunk.encodings, chunk.encodings
-    return out
 
 
 def test_random_floats_are_written_uncompressed_and_integers_compressed(tmp_path: Path) -> None:
     t = units(400_000)  # ~20 MB: over measure_bytes
     hdmf_arrow.write(t, tmp_path / "s")
-    (file,) = data_files(tmp_path / "s")
-    found = codecs(file)
+    files = data_files(tmp_path / "s")
+    assert len(files) == min(2, ParquetOptions().write_threads)  # 16 MiB and over: one per core
+    found = codecs(*files)
     assert found["count"] == {"ZSTD"}
     assert found["_row"] == {"ZSTD"}
     assert found["rate"] == {"UNCOMPRESSED"}
@@ -77,8 +84,8 @@ def test_random_floats_are_written_uncompressed_and_integers_compressed(tmp_path
 def test_min_compression_saving_zero_compresses_every_column(tmp_path: Path) -> None:
     t = units(400_000)
     hdmf_arrow.write(t, tmp_path / "s", options=ParquetOptions(min_compression_saving=0))
-    (file,) = data_files(tmp_path / "s")
-    assert all(found == {"ZSTD"} for found in codecs(file).values()), codecs(file)
+    found = codecs(*data_files(tmp_path / "s"))
+    assert all(codec == {"ZSTD"} for codec in found.values()), found
 
 
 def test_small_tables_are_not_measured(tmp_path: Path) -> None:
@@ -89,8 +96,8 @@ def test_small_tables_are_not_measured(tmp_path: Path) -> None:
 
 def test_compression_none_writes_nothing_compressed(tmp_path: Path) -> None:
     hdmf_arrow.write(units(400_000), tmp_path / "s", options=ParquetOptions(compression="none"))
-    (file,) = data_files(tmp_path / "s")
-    assert all(found == {"UNCOMPRESSED"} for found in codecs(file).values()), codecs(file)
+    found = codecs(*data_files(tmp_path / "s"))
+    assert all(codec == {"UNCOMPRESSED"} for codec in found.values()), found
 
 
 def test_a_large_table_is_written_as_files_of_whole_row_groups(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ import itertools
 import json
 import numbers
 import os
+import re
 import threading
 import uuid
 from collections import OrderedDict
@@ -46,7 +47,8 @@ class ParquetOptions:
 
     ``row_group_bytes`` bounds the uncompressed size of a row group (rows per group are
     derived from the table's average row size, within ``[min_row_group_rows,
-    max_row_group_rows]``): smaller groups make row access cheaper, larger ones scans.
+    max_row_group_rows]``, and never over ``max_file_bytes``, so that rows of many KiB do
+    not make groups of gigabytes): smaller groups make row access cheaper, larger ones scans.
 
     An append writes its rows as a new file. When the table's last ``merge_small_files``
     files are each under ``small_file_bytes``, the append rewrites them and its rows as one
@@ -61,8 +63,9 @@ class ParquetOptions:
     ``benchmarks/peers.py``'s ragged column): more than the bytes it saves take to move
     on a disk or network of over ~150 MB/s. 0 compresses every column (smallest files).
 
-    A table of at least ``parallel_file_bytes`` is written as one file per core (at most
-    ``write_threads``), written at once, since Parquet encodes one file on one core; and a
+    A table of at least twice ``parallel_file_bytes`` is written as one file per core (at
+    most ``write_threads``; files of ``parallel_file_bytes`` at least), written at once, since
+    Parquet encodes one file on one core (a 17 MB table: 53 -> 40 ms on 2 cores); and a
     table over ``max_file_bytes`` (in memory) as files of about that (whole row groups: a
     file holds one group at least), so that reading a row parses one footer of bounded
     size, however large the table.
@@ -78,7 +81,7 @@ class ParquetOptions:
     min_compression_saving: float = 0.20
     measure_bytes: int = 8 * 2**20
     write_threads: int = min(8, _CORES)
-    parallel_file_bytes: int = 64 * 2**20
+    parallel_file_bytes: int = 8 * 2**20
     max_file_bytes: int = 64 * 2**20
 
     def __post_init__(self) -> None:
@@ -177,12 +180,21 @@ class FileEntry:
 
 
 def rows_per_group(table: pa.Table, options: ParquetOptions) -> int:
-    """Rows per row group so that a group holds about ``options.row_group_bytes``."""
+    """Rows per row group so that a group holds about ``options.row_group_bytes``, within
+    ``[min_row_group_rows, max_row_group_rows]``, but never more than ``max_file_bytes``
+    (one row at least): rows of several KiB must not make groups of gigabytes (nested
+    columns over ~2 GiB in one group break pyarrow; a point read reads a whole group).
+
+    >>> t = pa.table({"w": pa.FixedSizeListArray.from_arrays(np.zeros(2000 * 512), 512)})
+    >>> rows_per_group(t, ParquetOptions()), rows_per_group(t, ParquetOptions(max_file_bytes=2**18))
+    (1024, 64)
+    """
     if table.num_rows == 0:
         return options.min_row_group_rows
     per_row = max(1, table.nbytes // table.num_rows)
     rows = options.row_group_bytes // per_row
-    return int(min(max(rows, options.min_row_group_rows), options.max_row_group_rows))
+    rows = min(max(rows, options.min_row_group_rows), options.max_row_group_rows)
+    return int(max(1, min(rows, options.max_file_bytes // per_row)))
 
 
 _DICTIONARY_WORTHY = (
@@ -353,6 +365,8 @@ def column_codecs(
     if codec is None or options.min_compression_saving <= 0 or table.nbytes < options.measure_bytes:
         return codec
     n = table.num_rows
+    if n == 0:  # nothing to measure (an empty table of a large dictionary)
+        return codec
     k = max(1, min(n, rows_per_group(table, options)) // 3)
     sample = pa.concat_tables([table.slice(0, k), table.slice(n // 2, k), table.slice(n - k, k)])
     schema = sample.schema
@@ -489,18 +503,49 @@ def _value_counts(table: pa.Table) -> dict[str, tuple[int, ...]]:
 
 
 def open_reader(
-    store: Store, entry: FileEntry, footer: pq.FileMetaData, *, pre_buffer: bool = False
+    store: Store,
+    entry: FileEntry,
+    footer: pq.FileMetaData,
+    *,
+    pre_buffer: bool = False,
+    size: int | None = None,
+    where: str | None = None,
 ) -> tuple[Any, ParquetReader]:
     """``(source, reader)`` of a data file whose footer was read (and checked) already; the
-    caller closes the source."""
+    caller closes the source.
+
+    With ``size`` (the size of the file that footer was read from), a file of another size
+    raises CorruptStoreError naming it (``where``: the file and its table): it was replaced
+    since, and reading it with the old footer's page offsets would read anything."""
     source = store.open_input(entry.path, entry.num_bytes)
     reader = ParquetReader()
     try:
+        if size is not None:
+            _check_unchanged(source, store, entry, size, where)
         reader.open(source, metadata=footer, pre_buffer=pre_buffer)
     except BaseException:
         source.close()
         raise
     return source, reader
+
+
+def _check_unchanged(
+    source: Any, store: Store, entry: FileEntry, size: int, where: str | None
+) -> None:
+    """Raise CorruptStoreError if the open file ``source`` no longer has ``size`` bytes."""
+    now = source.size()  # a stat, or the size the manifest gave an object store
+    if now != size:
+        what = where or f"data file {entry.path!r} in store {store.url}"
+        msg = (
+            f"{what} changed after its footer was read: it has {now} bytes, it had {size} "
+            f"(data files never change once written). Hint: open the store again, or "
+            f"restore the file."
+        )
+        raise CorruptStoreError(msg)
+
+
+# the first "object_id" of an ``hdmf`` document: the table's, as hdmf-arrow writes it
+_OBJECT_ID = re.compile(rb'"object_id":\s*"([^"\\]*)"')
 
 
 class OpenFiles:
@@ -520,9 +565,16 @@ class OpenFiles:
 
     @contextlib.contextmanager
     def using(
-        self, store: Store, entry: FileEntry, footer: pq.FileMetaData
+        self,
+        store: Store,
+        entry: FileEntry,
+        footer: pq.FileMetaData,
+        *,
+        size: int | None = None,
+        where: str | None = None,
     ) -> Iterator[ParquetReader]:
-        """A reader of ``entry`` for one read (opened with the store's ``pre_buffer``)."""
+        """A reader of ``entry`` for one read (opened with the store's ``pre_buffer``;
+        ``size`` and ``where`` as ``open_reader``'s)."""
         key = f"{store.url}\x00{entry.path}"
         with self._lock:
             hit = self._open.get(key)
@@ -541,6 +593,12 @@ class OpenFiles:
             return
         # not open yet, or in use by another read: a reader of this read's own
         source, reader = open_reader(store, entry, footer, pre_buffer=store.pre_buffer)
+        if size is not None:
+            try:
+                _check_unchanged(source, store, entry, size, where)
+            except BaseException:
+                source.close()
+                raise
         shared = None
         with self._lock:
             if key not in self._open:  # kept for the next reads
@@ -625,11 +683,15 @@ class TableFiles:
         # no file descriptor however many files it has
         self._footers: dict[int, pq.FileMetaData] = {}
         self._schemas: dict[int, pa.Schema] = {}  # file -> its Arrow schema (from the footer)
+        self._sizes: dict[int, int] = {}  # file -> its size when its footer was read
         self._leaves: dict[int, dict[str, list[int]]] = {}  # file -> column -> leaf indices
         self._cache: OrderedDict[tuple[int, int, str], pa.Array] = OrderedDict()
         self._cache_bytes = cache_bytes
         self._cached = 0
         self._whole: dict[str, pa.Array] = {}  # prefetched whole columns, handed out once
+        self._served: set[str] = set()  # whole columns handed out: the caller keeps them
+        # the cache and the prefetched columns are shared by the threads reading the table
+        self._lock = threading.Lock()
 
     def _where_is(self, i: int) -> str:
         return f"data file {self.files[i].path!r} of table {self.name!r} in store {self.store.url}"
@@ -658,6 +720,7 @@ class TableFiles:
                     reader.open(source, pre_buffer=self.store.pre_buffer)
                     footer = reader.metadata
                     found = footer.schema.to_arrow_schema()
+                    size = source.size()
                 except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as exc:
                     msg = f"{self._where_is(i)} is not valid Parquet ({exc})"
                     raise CorruptStoreError(msg) from None
@@ -667,6 +730,7 @@ class TableFiles:
                     raise CorruptStoreError(msg)
                 self._footers[i] = footer
                 self._schemas[i] = found
+                self._sizes[i] = size
                 kept = self.open_files.adopt(self.store, entry, source, reader)
             finally:
                 if not kept:
@@ -674,8 +738,11 @@ class TableFiles:
         return self._footers[i]
 
     def _disagreement(self, i: int, footer: pq.FileMetaData, found: pa.Schema) -> str:
-        """How file ``i``'s footer disagrees with the manifest ('' if it does not): the row
-        groups locate rows, so a manifest that lied about them would make reads lie."""
+        """How file ``i`` disagrees with the manifest ('' if it does not): the row groups
+        locate rows, so a manifest that lied about them would make reads lie; and another
+        object's file is not the file the manifest lists, even with the same row groups,
+        row positions and size (an uncompressed file of a table of the same layout): its
+        footer names its object."""
         entry = self.files[i]
         groups = tuple(footer.row_group(g).num_rows for g in range(footer.num_row_groups))
         if footer.num_rows != entry.num_rows or groups != entry.row_groups:
@@ -684,13 +751,16 @@ class TableFiles:
                 f"{_short(entry.row_groups)}, the file holds {footer.num_rows} in "
                 f"{_short(groups)}"
             )
-        if self.schema is None:
-            return ""
-        if self.row_column is None:
-            return _schema_difference(self.schema, found)
-        row_field = pa.field(self.row_column, pa.int64(), nullable=False)
-        problem = _schema_difference(self.schema.append(row_field), found)
-        return problem or self._misplaced(i, footer, found)
+        if self.schema is not None:
+            if self.row_column is None:
+                problem = _schema_difference(self.schema, found)
+            else:
+                row_field = pa.field(self.row_column, pa.int64(), nullable=False)
+                problem = _schema_difference(self.schema.append(row_field), found)
+                problem = problem or self._misplaced(i, footer, found)
+            if problem:
+                return problem
+        return _foreign(entry, footer)
 
     def _misplaced(self, i: int, footer: pq.FileMetaData, found: pa.Schema) -> str:
         """How the row positions of a file disagree with its place in ``files`` ('' if they
@@ -726,6 +796,17 @@ class TableFiles:
                 out.append(str(exc))
         return out
 
+    def check_before_scan(self) -> None:
+        """Before an engine reads the files directly: on local disk, read and check every
+        footer against the manifest (a stat and a small read each, ~60 µs), so that a file
+        replaced by another is refused (CorruptStoreError) rather than scanned. On object
+        stores that would cost a request per file before the engine makes its own: nothing."""
+        from hdmf_arrow.storage import LocalStore
+
+        if isinstance(self.store, LocalStore):
+            for i in range(len(self.files)):
+                self._footer(i)
+
     def _read(
         self, i: int, names: Sequence[str], group: int | None = None, *, split: bool = True
     ) -> pa.Table:
@@ -751,7 +832,12 @@ class TableFiles:
             def part(k: int) -> pa.Table:
                 try:
                     source, reader = open_reader(
-                        self.store, self.files[i], footer, pre_buffer=self.store.pre_buffer
+                        self.store,
+                        self.files[i],
+                        footer,
+                        pre_buffer=self.store.pre_buffer,
+                        size=self._sizes.get(i),
+                        where=self._where_is(i),
                     )
                 except FileNotFoundError:
                     raise self._missing(i) from None
@@ -763,7 +849,8 @@ class TableFiles:
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 return pa.concat_tables(list(pool.map(part, range(workers))))
         try:
-            with self.open_files.using(self.store, self.files[i], footer) as reader:
+            entry, size, where = self.files[i], self._sizes.get(i), self._where_is(i)
+            with self.open_files.using(self.store, entry, footer, size=size, where=where) as reader:
                 if group is not None:
                     # on this thread: one row group is too small for pyarrow's pool to pay
                     return reader.read_row_group(group, column_indices=indices, use_threads=False)
@@ -806,12 +893,19 @@ class TableFiles:
     def scan(self, *, rows: str | None = None) -> pl.LazyFrame:
         """A polars LazyFrame over the files (read through polars' own object store when it
         can reach the store; memory:// stores are read into memory first): the manifest's
-        columns and, with ``rows``, each row's position in the table as column ``rows``."""
+        columns and, with ``rows``, each row's position in the table as column ``rows``.
+
+        On local disk every footer is checked against the manifest first (``_footer``: a
+        stat and a small read each), as any other read does, so that a replaced file is
+        refused rather than scanned. On object stores that would cost a request per file
+        before polars makes its own, so polars reads them unchecked there."""
         import polars as pl
 
         names = self._file_schema(0).names if self.files else []
         stored = [self.row_column] if rows is not None and self.row_column is not None else []
         reach = self.store.polars_options()
+        if reach is not None:
+            self.check_before_scan()
         if reach is None:
             tables = [self._read(i, [*names, *stored]) for i in range(len(self.files))]
             frame = pl.from_arrow(pa.concat_tables(tables)).lazy()  # type: ignore[union-attr]
@@ -855,19 +949,41 @@ class TableFiles:
             bad = next(i for i, c in columns.items() if c is None)
             msg = f"{self._where_is(bad)} has no column {name!r}"
             raise CorruptStoreError(msg)
-        local = threading.local()  # a reader per thread and file: readers are not shared
-        opened: list[Any] = []
+        # a reader per thread, of the file its last task read (readers are not shared): the
+        # tasks go in file order, so a thread moving on to the next file closes the last
+        # one, and no more files are open than threads, however many the table has
+        local = threading.local()
+        opened: list[list[Any]] = []  # each thread's [file, source, reader]
 
         def decode(task: tuple[int, int]) -> pa.Array:
             i, group = task
-            readers = local.__dict__.setdefault("readers", {})
-            if i not in readers:
+            mine = getattr(local, "current", None)
+            if mine is None:
+                mine = local.current = [None, None, None]
+                opened.append(mine)
+            if mine[0] != i:
+                if mine[1] is not None:
+                    mine[1].close()
+                    mine[:] = [None, None, None]
                 try:
-                    source, readers[i] = open_reader(self.store, self.files[i], footers[i])
+                    source, reader = open_reader(
+                        self.store,
+                        self.files[i],
+                        footers[i],
+                        size=self._sizes.get(i),
+                        where=self._where_is(i),
+                    )
                 except FileNotFoundError:
                     raise self._missing(i) from None
-                opened.append(source)
-            table = readers[i].read_row_group(group, column_indices=columns[i], use_threads=False)
+                mine[:] = [i, source, reader]
+            try:
+                table = mine[2].read_row_group(group, column_indices=columns[i], use_threads=False)
+            except (pa.ArrowInvalid, OSError) as exc:
+                msg = (
+                    f"cannot read row group {group} of column {name!r} of table {self.name!r} "
+                    f"from data file {self.files[i].path!r} in store {self.store.url} ({exc})"
+                )
+                raise CorruptStoreError(msg) from None
             return table.column(0).combine_chunks()
 
         depth = max(1, ahead if ahead is not None else _CORES)
@@ -881,21 +997,30 @@ class TableFiles:
                 while pending:
                     yield pending.popleft().result()
         finally:
-            for source in opened:
-                source.close()
+            for _, source, _ in opened:
+                if source is not None:
+                    source.close()
 
     def column(self, name: str) -> pa.Array:
         """One whole column, all files, as one array (not cached: the caller keeps it)."""
-        if name in self._whole:
-            return self._whole.pop(name)
-        return self._read_whole([name])[name]
+        with self._lock:
+            arr = self._whole.pop(name, None)
+            self._served.add(name)
+        return self._read_whole([name])[name] if arr is None else arr
 
     def prefetch(self, names: Sequence[str]) -> None:
         """Read whole columns in one pass per file (columns decoded in parallel); the next
-        ``column(name)`` of each returns it without reading again."""
-        wanted = [n for n in names if n not in self._whole]
+        ``column(name)`` of each returns it without reading again.
+
+        A column ``column`` has handed out already is not read (its caller keeps it), nor
+        kept when another thread took it while this one read it: two threads reading a
+        table whole at once must not leave a copy of a column held here for ever."""
+        with self._lock:
+            wanted = [n for n in names if n not in self._whole and n not in self._served]
         if wanted:
-            self._whole.update(self._read_whole(wanted))
+            got = self._read_whole(wanted)
+            with self._lock:
+                self._whole.update((n, a) for n, a in got.items() if n not in self._served)
 
     def _read_whole(self, names: Sequence[str]) -> dict[str, pa.Array]:
         def one(i: int, *, split: bool = True) -> pa.Table:
@@ -975,16 +1100,18 @@ class TableFiles:
         one row group is too small for pyarrow's thread pool to pay: measured 1.4x slower
         on a loaded 2-core machine, and per-column calls cost 1.5x one call)."""
         out: dict[tuple[int, str], pa.Array] = {}
+        cache = self._cache
         for k in groups:
             i, g = int(self._file_of[k]), int(self._group_in_file[k])
             missing = []
-            for name in names:
-                hit = self._cache.get((i, g, name))
-                if hit is None:
-                    missing.append(name)
-                else:
-                    self._cache.move_to_end((i, g, name))
-                    out[k, name] = hit
+            with self._lock:  # threads share the cache: a hit may be evicted meanwhile
+                for name in names:
+                    hit = cache.get((i, g, name))
+                    if hit is None:
+                        missing.append(name)
+                    else:
+                        cache.move_to_end((i, g, name))
+                        out[k, name] = hit
             if not missing:
                 continue
             try:
@@ -1008,11 +1135,15 @@ class TableFiles:
         size = arr.nbytes
         if size > self._cache_bytes:
             return
-        self._cache[key] = arr
-        self._cached += size
-        while self._cached > self._cache_bytes:
-            _, old = self._cache.popitem(last=False)
-            self._cached -= old.nbytes
+        with self._lock:
+            old = self._cache.pop(key, None)  # another thread read the same group meanwhile
+            if old is not None:
+                self._cached -= old.nbytes
+            self._cache[key] = arr
+            self._cached += size
+            while self._cached > self._cache_bytes:
+                _, old = self._cache.popitem(last=False)
+                self._cached -= old.nbytes
 
     def to_dask(
         self, names: Sequence[str], elements: dict[str, pa.Array], *, blocksize: int | None
@@ -1081,6 +1212,36 @@ def _schema_difference(expected: pa.Schema, found: pa.Schema) -> str:
     if extra:
         return f"the file has column(s) {extra[:5]} that the manifest's schema lacks"
     return ""
+
+
+def _foreign(entry: FileEntry, footer: pq.FileMetaData) -> str:
+    """How the ``hdmf`` document in a file's footer shows it to be another object's file
+    ('' if it does not): a file of ``data/<object_id>/`` whose document names another
+    object id (docs/format.md, 5 and 3.1). The first ``object_id`` of the document is the
+    table's as hdmf-arrow writes it, so a file that agrees costs no JSON parse; a file
+    without the document, or whose document does not name its object, is not refused."""
+    parts = entry.path.split("/")
+    if len(parts) != 3 or parts[0] != "data":
+        return ""
+    raw = (footer.metadata or {}).get(b"hdmf")
+    if raw is None:
+        return ""
+    owner = parts[1]
+    first = _OBJECT_ID.search(raw)
+    if first is not None and first.group(1) == owner.encode():
+        return ""
+    try:
+        doc = json.loads(raw)
+    except ValueError:
+        return ""
+    found = doc.get("object_id") if isinstance(doc, dict) else None
+    if not isinstance(found, str) or found == owner:
+        return ""
+    return (
+        f"its footer describes object {found!r:.80} ({doc.get('data_type')!s:.40} "
+        f"{doc.get('name')!r:.80}), not {owner!r}, whose directory holds it: it is another "
+        f"object's file. Hint: open an older version, or restore the file."
+    )
 
 
 def _leaf_count(arrow_type: pa.DataType) -> int:
