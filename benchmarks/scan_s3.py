@@ -18,8 +18,9 @@ Measured, in one process, rounds interleaved (a, b, c, a, b, c, ...), medians:
     **warm**, the same scan again (the client and the parsed manifests kept; the listing is
     made again, as every scan makes it);
 (b) ``pl.scan_parquet([the same files], storage_options=..., include_file_paths="file")``
-    and the same queries, grouped by file (one file per store), the file list taken from the
-    manifests beforehand (not timed); polars keeps its own clients between rounds;
+    and the same queries, grouped by store (the part of each file's path before ``/data/``: a
+    store may have several files), the file list taken from the manifests beforehand (not
+    timed); polars keeps its own clients between rounds;
 (c) the scan before this change, for comparison: each store's container tree built
     (``ParquetIO.read``), one ``DynamicTable.scan`` per store, ``pl.concat(how=
     "diagonal_relaxed")``, opened cold (the stores opened as (a) opens them, no manifest kept).
@@ -470,7 +471,8 @@ def render(
         f"{cold.name}: the first scan of a new process (a new s3fs client, the manifest "
         f"cache empty); {warm.name}: the same scan repeated in that process (the client and "
         f"the parsed manifests kept; the listing is made again). (b) groups by "
-        f"`include_file_paths` (one file per store); polars keeps its own clients across "
+        f"the store, the part of `include_file_paths` before `/data/` (a store may have "
+        f"several files); polars keeps its own clients across "
         f"rounds, so (b) is always warm. (c) is {BEFORE}, opened cold.",
         "",
         *rows,
@@ -629,7 +631,7 @@ def main() -> None:
                 "(b) pl.scan_parquet",
                 lambda: pl.scan_parquet(
                     files, storage_options=polars_options, include_file_paths="file"
-                ),
+                ).with_columns(pl.col("file").str.replace(r"/data/.*$", "")),  # the store
                 "file",
                 cold=False,
             ),
