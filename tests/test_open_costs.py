@@ -1,0 +1,103 @@
+"""What opening a store costs as it grows: listing its versions is one ``scandir`` per
+directory, not an ``lstat`` per entry, and version names are matched by string tests."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pytest
+
+import hdmf_arrow
+from hdmf_arrow.common import DynamicTable
+from hdmf_arrow.errors import UnsafePathError
+from hdmf_arrow.io._layout import VERSIONS, version_key, versions_in
+from hdmf_arrow.storage import LocalStore
+
+
+def _counting_lstat(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    calls: list[str] = []
+    real = os.lstat
+
+    def lstat(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        calls.append(str(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "lstat", lstat)
+    return calls
+
+
+def test_listing_many_files_stats_none_of_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = LocalStore(tmp_path)
+    for i in range(300):
+        store.create(f"d/e/{i:04}.json", b"{}")
+    calls = _counting_lstat(monkeypatch)
+    keys = store.list("d")
+    assert keys == [f"d/e/{i:04}.json" for i in range(300)]
+    assert len(calls) <= 3, calls[:10]  # the prefix's directories, not its 300 entries
+
+
+def test_listing_with_times_gives_each_files_time(tmp_path: Path) -> None:
+    store = LocalStore(tmp_path)
+    store.create("d/a.json", b"{}")
+    store.create("d/sub/b.json", b"{}")
+    os.utime(tmp_path / "d/a.json", (1_000_000, 1_000_000))
+    found = store.list_modified("d")
+    assert found == {
+        "d/a.json": 1_000_000.0,
+        "d/sub/b.json": (tmp_path / "d/sub/b.json").stat().st_mtime,
+    }
+
+
+@pytest.mark.parametrize("kind", ["file link", "directory link", "fifo"])
+def test_listing_still_refuses_what_is_not_a_file_or_directory(tmp_path: Path, kind: str) -> None:
+    store = LocalStore(tmp_path / "s")
+    store.create("d/a.json", b"{}")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.json").write_bytes(b"{}")
+    where = tmp_path / "s/d/sub"
+    where.mkdir()
+    if kind == "file link":
+        (where / "x.json").symlink_to(outside / "secret.json")
+    elif kind == "directory link":
+        (where / "x").symlink_to(outside, target_is_directory=True)
+    else:
+        os.mkfifo(where / "x")
+    with pytest.raises(UnsafePathError, match=r"'d/sub/x(\.json)?' in store"):
+        store.list("d")
+    assert stat.S_ISREG(os.lstat(outside / "secret.json").st_mode)  # untouched
+
+
+def test_version_names_are_twenty_ascii_digits_directly_in_the_versions_directory() -> None:
+    arabic = "\u0660" * 19 + "\u0661"  # twenty Arabic-Indic digits: int() would take them
+    keys = [
+        version_key(3),
+        f"{VERSIONS}/{arabic}.json",
+        f"{VERSIONS}/{1:019}.json",
+        f"{VERSIONS}/{0:020}.json",
+        f"{VERSIONS}/{2:020}.json.tmp",
+        f"{VERSIONS}/sub/{4:020}.json",
+        version_key(1),
+    ]
+    assert versions_in(keys) == [1, 3]
+
+
+def test_a_store_of_many_versions_opens_its_newest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    location = tmp_path / "s.hdmf"
+    hdmf_arrow.write(DynamicTable.from_arrow(pa.table({"x": [0.0]}), name="t"), location)
+    for i in range(1, 60):
+        t = DynamicTable.from_arrow(pa.table({"x": [float(i)]}), name="t")
+        hdmf_arrow.write(t, location, mode="append")
+    calls = _counting_lstat(monkeypatch)
+    t = hdmf_arrow.read(location)
+    assert t.to_dataframe()["x"].tolist() == [float(i) for i in range(60)]
+    versions = tmp_path / "s.hdmf" / VERSIONS
+    assert not [c for c in calls if c.startswith(f"{versions}/")]  # no manifest but the one read
