@@ -435,7 +435,7 @@ def op_check_export(args: dict[str, Any]) -> dict[str, Any]:
         }
 
 
-CEILING_BYTES = 256 * 2**20  # one file of a dataset copy (COPY_FILE_BYTES in io/_tree.py)
+CEILING_BYTES = 256 * 2**20  # the block of the largest dataset that Parquet alone encodes
 LAYOUTS = {  # name -> (Arrow type of a row, compression, BYTE_STREAM_SPLIT)
     "store: fixed_size_list<int16>, BYTE_STREAM_SPLIT, zstd": ("fsl", "zstd", True),
     "fixed_size_list<int16>, BYTE_STREAM_SPLIT, lz4": ("fsl", "lz4", True),

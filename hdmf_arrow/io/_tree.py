@@ -13,7 +13,6 @@ import dataclasses
 import functools
 import gc
 import json
-import os
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -413,12 +412,12 @@ class TreeWriter:
     def _copy(
         self, data: Data, schema: pa.Schema, blocks: Callable[..., Iterator[pa.Array]]
     ) -> list[FileEntry]:
-        """Copy a dataset still in its source into files of about COPY_FILE_BYTES each,
-        encoded on every core at once (Parquet encoding, not reading, is what takes time;
-        pyarrow releases the GIL while it encodes)."""
+        """Copy a dataset still in its source into files of about ``max_file_bytes`` each
+        (the options'), encoded by up to ``write_threads`` at once (Parquet encoding, not
+        reading, is what takes time; pyarrow releases the GIL while it encodes)."""
         n = len(data)
         per_row = max(1, _row_bytes(data.dtype))
-        parts = max(1, min(n, -(-n * per_row // COPY_FILE_BYTES)))
+        parts = max(1, min(n, -(-n * per_row // self.options.max_file_bytes)))
         bounds = [n * k // parts for k in range(parts + 1)]
 
         def one(k: int) -> FileEntry:
@@ -432,7 +431,7 @@ class TreeWriter:
 
         if parts == 1:
             return [one(0)]
-        with ThreadPoolExecutor(max_workers=min(parts, os.cpu_count() or 1)) as pool:
+        with ThreadPoolExecutor(max_workers=min(parts, self.options.write_threads)) as pool:
             return list(pool.map(one, range(parts)))
 
     def _herd(self, herd: HERD) -> list[Node]:
@@ -526,7 +525,6 @@ def _untouched(table: DynamicTable) -> bool:
     return all(not p._loaded and len(p) == p._committed_rows() for p in parts)
 
 
-COPY_FILE_BYTES = 256 * 2**20  # a dataset copied from HDF5 is split into files of this size
 
 
 def _row_bytes(t: pa.DataType) -> int:
