@@ -17,6 +17,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from _store_edit import relist_size
 from click.testing import CliRunner, Result
 
 import hdmf_arrow
@@ -70,6 +71,7 @@ def _rewrite(path: Path, change: object) -> None:
     hdmf = (table.schema.metadata or {})[b"hdmf"]
     changed = change(table.replace_schema_metadata(None))  # type: ignore[operator]
     pq.write_table(changed.replace_schema_metadata({b"hdmf": hdmf}), path)
+    relist_size(path)  # damaged in its columns, not its size
 
 
 # -- damaged stores: issues (exit 1) or could not check (exit 2) -------------------------------

@@ -248,3 +248,25 @@ def test_row_groups_of_large_rows_stay_within_max_file_bytes(tmp_path: Path) -> 
         assert max(entry.row_groups) * per_row <= options.max_file_bytes
     assert np.array_equal(back["w"].data, t["w"].data)
     assert np.array_equal(back[1234]["w"].iloc[0], t["w"].data[1234])
+
+
+def test_a_file_rewritten_in_place_at_another_size_is_refused_by_its_manifest_size(
+    tmp_path: Path,
+) -> None:
+    """Before: a data file rewritten in place with the same row groups, types and footer
+    document (here its values changed and compressed with another codec) was read as the
+    table's rows. Its size is not the size the manifest lists."""
+    back = _stored(tmp_path / "s", _table())
+    entry = _files(back)[1]
+    path = tmp_path / "s" / entry.path
+    old = pq.read_table(path)
+    new = old.set_column(2, old.schema.field(2), pa.compute.add(old.column(2), 7.0))
+    pq.write_table(new, path, row_group_size=entry.row_groups[0], compression="snappy")
+    assert path.stat().st_size != entry.num_bytes
+    again = hdmf_arrow.read(tmp_path / "s")
+    with pytest.raises(
+        CorruptStoreError, match=rf"{entry.path}.*does not match the manifest.*bytes"
+    ):
+        _ = again["y"].data
+    issues = "\n".join(map(str, hdmf_arrow.validate(tmp_path / "s")))
+    assert entry.path in issues

@@ -13,6 +13,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from _store_edit import relist_size
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
@@ -241,6 +242,7 @@ def test_a_file_that_is_not_a_csr_table_is_a_corrupt_store(tmp_path: Path) -> No
         }
     )
     pq.write_table(lengths_differ, path)
+    relist_size(path)
     with pytest.raises(CorruptStoreError, match=r"CSRMatrix 'conn'.*different number of indices"):
         hdmf_arrow.read(location)
 

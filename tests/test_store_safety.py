@@ -21,6 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from _store_edit import relist_size
 
 import hdmf_arrow
 from hdmf_arrow import ParquetIO, ParquetOptions
@@ -547,6 +548,7 @@ def test_a_data_file_whose_types_differ_from_the_manifest_is_refused(tmp_path: P
     original = pq.read_table(data_file)
     changed = original.set_column(1, "x", pa.array([0, 1, 2], pa.int32()))
     pq.write_table(changed, data_file)
+    relist_size(data_file)
     with pytest.raises(CorruptStoreError, match="column 'x' is int32 in the file, int64"):
         hdmf_arrow.read(location)["x"].data  # noqa: B018
 

@@ -716,11 +716,19 @@ class TableFiles:
             kept = False
             try:
                 try:  # not pq.read_metadata: its ParquetFile does Python work per column
+                    size = source.size()  # a stat on local disk; the manifest's elsewhere
+                    if size != entry.num_bytes:
+                        msg = (
+                            f"{self._where_is(i)} does not match the manifest: it has {size:,} "
+                            f"bytes, the manifest lists {entry.num_bytes:,} (it was replaced or "
+                            f"damaged after it was written; data files never change). Hint: "
+                            f"restore the file, or open an older version."
+                        )
+                        raise CorruptStoreError(msg)
                     reader = ParquetReader()
                     reader.open(source, pre_buffer=self.store.pre_buffer)
                     footer = reader.metadata
                     found = footer.schema.to_arrow_schema()
-                    size = source.size()
                 except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as exc:
                     msg = f"{self._where_is(i)} is not valid Parquet ({exc})"
                     raise CorruptStoreError(msg) from None
