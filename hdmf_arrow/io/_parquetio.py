@@ -6,6 +6,7 @@ import copy
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, Literal
 
 from hdmf_arrow.common import BuildManager, Container, DynamicTable, get_manager
@@ -301,31 +302,39 @@ class ParquetIO:
             previous = {}  # 'w' writes everything anew
         elif self._manifest is not None:
             self._check_not_stale(container, previous)
-        type_map = type_map_for(container, self.type_map)  # a tree read elsewhere: its specs
-        writer = TreeWriter(
-            self.store, self.options, previous, type_map, self._open_files, self._rewrite
-        )
-        writer.check_references(container)
-        root = writer.node(container)
-        cached = cache_namespaces(
-            self.store,
-            type_map,
-            used_namespaces(container),
-            self._manifest.namespaces if self._manifest is not None else (),
-        )
-        manifest = _layout.Manifest(
-            version=(parent or 0) + 1,
-            root=root,
-            created=_layout.now(),
-            summary=summary or _summary(root),
-            parent=parent,
-            namespaces=tuple(cached),
-            operation=operation or _operation(previous, root),
-        )
-        # everything that can fail is done before the commit: once the manifest exists,
-        # write() must return its version, never raise (a caller would retry a done commit)
-        nodes = _nodes(root)
-        _layout.commit(self.store, manifest)
+        try:
+            type_map = type_map_for(container, self.type_map)  # a tree read elsewhere: its specs
+            writer = TreeWriter(
+                self.store, self.options, previous, type_map, self._open_files, self._rewrite
+            )
+            writer.check_references(container)
+            root = writer.node(container)
+            cached = cache_namespaces(
+                self.store,
+                type_map,
+                used_namespaces(container),
+                self._manifest.namespaces if self._manifest is not None else (),
+            )
+            manifest = _layout.Manifest(
+                version=(parent or 0) + 1,
+                root=root,
+                created=_layout.now(),
+                summary=summary or _summary(root),
+                parent=parent,
+                namespaces=tuple(cached),
+                operation=operation or _operation(previous, root),
+            )
+            # everything that can fail is done before the commit: once the manifest exists,
+            # write() must return its version, never raise (a caller would retry a done commit)
+            nodes = _nodes(root)
+            _layout.commit(self.store, manifest)
+        except ReadOnlyStoreError:
+            raise
+        except PermissionError as exc:
+            name = str(exc.filename or "")
+            if PurePath(name).is_absolute() and not name.startswith(self.store.url):
+                raise  # a file outside the store (an HDF5 source being copied): as it is
+            raise _not_writable(self.store.url, exc, parent) from exc
         log.info(
             "committed version %d of %s: %s (%d table(s) and %d dataset(s) with new data)",
             manifest.version,
@@ -539,3 +548,14 @@ def find_table(root: Container, path: str) -> DynamicTable:
 
 def _has_child(node: Container, name: str) -> bool:
     return any(c.name == name for c in node.children)
+
+
+def _not_writable(url: str, exc: PermissionError, parent: int | None) -> ReadOnlyStoreError:
+    """The error of a write the file system refused (a folder the user may not write to)."""
+    where = f" on {exc.filename}" if exc.filename else ""
+    kept = f"version {parent} is unchanged" if parent else "the store holds no version"
+    msg = (
+        f"cannot write to store {url}: permission denied{where}; nothing was committed "
+        f"({kept}). Hint: write to a folder you may write to, or check its permissions."
+    )
+    return ReadOnlyStoreError(msg)

@@ -525,8 +525,6 @@ def _untouched(table: DynamicTable) -> bool:
     return all(not p._loaded and len(p) == p._committed_rows() for p in parts)
 
 
-
-
 def _row_bytes(t: pa.DataType) -> int:
     """Bytes of one row of a fixed-width type (8 for anything else: a guess is enough)."""
     size = 1
