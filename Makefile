@@ -50,6 +50,7 @@ demo: $(DEMO_STAMP)  ## write the seed tables to ./demo.hdmf, reopen, query with
 bench: $(STAMP)  ## hdmf-arrow vs hdmf 6.2 vs raw pyarrow, HDF5 import/export; writes benchmarks/RESULTS.md
 	$(PY) benchmarks/run.py --write benchmarks/RESULTS.md
 	$(PY) benchmarks/wide.py --write benchmarks/RESULTS.md
+	$(PY) benchmarks/open_costs.py --write benchmarks/RESULTS.md
 	$(PY) benchmarks/peers.py --write benchmarks/RESULTS.md  # 100k, 1M rows; 10M: --sizes
 	$(PY) benchmarks/hdf5.py --write benchmarks/RESULTS.md
 	$(PY) benchmarks/hdmf_compat.py --write benchmarks/RESULTS.md
