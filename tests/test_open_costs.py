@@ -1,8 +1,10 @@
 """What opening a store costs as it grows: listing its versions is one ``scandir`` per
-directory, not an ``lstat`` per entry, and version names are matched by string tests."""
+directory, not an ``lstat`` per entry, version names are matched by string tests, and a
+table's schema text is parsed once per process."""
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from pathlib import Path
@@ -12,8 +14,8 @@ import pyarrow as pa
 import pytest
 
 import hdmf_arrow
-from hdmf_arrow.common import DynamicTable
-from hdmf_arrow.errors import UnsafePathError
+from hdmf_arrow.common import DynamicTable, SimpleMultiContainer
+from hdmf_arrow.errors import CorruptStoreError, UnsafePathError
 from hdmf_arrow.io._layout import VERSIONS, version_key, versions_in
 from hdmf_arrow.storage import LocalStore
 
@@ -101,3 +103,49 @@ def test_a_store_of_many_versions_opens_its_newest(
     assert t.to_dataframe()["x"].tolist() == [float(i) for i in range(60)]
     versions = tmp_path / "s.hdmf" / VERSIONS
     assert not [c for c in calls if c.startswith(f"{versions}/")]  # no manifest but the one read
+
+
+def _set_schemas(location: Path, text: str) -> None:
+    """Replace every table's schema text in the store's manifests."""
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("schema"), str):
+                node["schema"] = text
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for manifest in (location / VERSIONS).glob("*.json"):
+        doc = json.loads(manifest.read_bytes())
+        walk(doc)
+        manifest.write_bytes(json.dumps(doc).encode())
+
+
+@pytest.mark.parametrize("text", ["!!not base64!!", "QUJD", "A" * 70_000])
+def test_a_manifest_schema_that_does_not_parse_is_refused_every_time(
+    tmp_path: Path, text: str
+) -> None:
+    """Schemas are parsed once per process (a cache keyed by their text): a failure is not
+    cached, and a long text (not cached) fails the same way."""
+    location = tmp_path / "s.hdmf"
+    hdmf_arrow.write(DynamicTable.from_arrow(pa.table({"x": [1.0]}), name="t"), location)
+    _set_schemas(location, text)
+    for _ in range(2):
+        with pytest.raises(CorruptStoreError, match="Arrow schema of table 't' in the manifest"):
+            hdmf_arrow.read(location)
+
+
+def test_tables_of_one_layout_read_back_their_own_schemas(tmp_path: Path) -> None:
+    location = tmp_path / "s.hdmf"
+    a = DynamicTable.from_arrow(pa.table({"x": [1.0, 2.0]}), name="a")
+    b = DynamicTable.from_arrow(pa.table({"x": [3.0]}), name="b")
+    wide = DynamicTable.from_arrow(pa.table({f"c{i:05}": [i] for i in range(3000)}), name="w")
+    hdmf_arrow.write(SimpleMultiContainer("root", [a, b, wide]), location)
+    for _ in range(2):  # the second read takes the cached schemas
+        root = hdmf_arrow.read(location)
+        assert root["a"]["x"].data.tolist() == [1.0, 2.0]
+        assert root["b"]["x"].data.tolist() == [3.0]
+        assert root["w"]["c02999"].data.tolist() == [2999]

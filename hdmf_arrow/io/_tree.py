@@ -88,10 +88,22 @@ def _schema_text(schema: pa.Schema) -> str:
 
 def _schema_of(text: str, *, where: str) -> pa.Schema:
     try:
-        return pa.ipc.read_schema(pa.py_buffer(base64.b64decode(text)))
+        if len(text) > _CACHED_SCHEMA_CHARS:  # a wide table's: parsed each time, not held
+            return _parsed_schema.__wrapped__(text)
+        return _parsed_schema(text)
     except (ValueError, pa.ArrowInvalid) as exc:
         msg = f"the Arrow schema of {where} in the manifest does not parse ({exc})"
         raise CorruptStoreError(msg) from None
+
+
+_CACHED_SCHEMA_CHARS = 2**16  # at most 1,024 schemas of up to 64 KiB are kept
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed_schema(text: str) -> pa.Schema:
+    """A manifest's schema text, parsed once per process (a schema is immutable; tables of
+    one layout, and every reopening of a store, share it)."""
+    return pa.ipc.read_schema(pa.py_buffer(base64.b64decode(text)))
 
 
 class TreeWriter:
