@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import functools
 import itertools
 import json
 import numbers
@@ -666,19 +667,6 @@ class TableFiles:
         self.name = name
         self.schema = schema  # the manifest's: every file must match it
         self.num_rows = sum(f.num_rows for f in self.files)
-        # global first row of every row group (and the end), which file holds each group and
-        # its place there, and every file's first row: arrays, not a loop over the groups
-        counts = np.fromiter((len(f.row_groups) for f in self.files), np.int64, len(self.files))
-        sizes = np.fromiter(
-            itertools.chain.from_iterable(f.row_groups for f in self.files),
-            np.int64,
-            int(counts.sum()),
-        )
-        self._starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-        first_group = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
-        self._file_of = np.repeat(np.arange(len(self.files)), counts)
-        self._group_in_file = np.arange(len(sizes)) - np.repeat(first_group, counts)
-        self._file_starts = self._starts[first_group].tolist() if self.files else []
         # footers only: a file is opened for each read and closed after it, so a table holds
         # no file descriptor however many files it has
         self._footers: dict[int, pq.FileMetaData] = {}
@@ -692,6 +680,39 @@ class TableFiles:
         self._served: set[str] = set()  # whole columns handed out: the caller keeps them
         # the cache and the prefetched columns are shared by the threads reading the table
         self._lock = threading.Lock()
+
+    @functools.cached_property
+    def _layout(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[int]]:
+        """The global first row of every row group (and the end), which file holds each
+        group and its place there, and every file's first row: arrays, not a loop over the
+        groups, made when first needed (opening a store of many tables reads none of them)."""
+        counts = np.fromiter((len(f.row_groups) for f in self.files), np.int64, len(self.files))
+        sizes = np.fromiter(
+            itertools.chain.from_iterable(f.row_groups for f in self.files),
+            np.int64,
+            int(counts.sum()),
+        )
+        starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        first_group = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+        file_of = np.repeat(np.arange(len(self.files)), counts)
+        group_in_file = np.arange(len(sizes)) - np.repeat(first_group, counts)
+        return starts, file_of, group_in_file, starts[first_group].tolist() if self.files else []
+
+    @property
+    def _starts(self) -> np.ndarray:
+        return self._layout[0]
+
+    @property
+    def _file_of(self) -> np.ndarray:
+        return self._layout[1]
+
+    @property
+    def _group_in_file(self) -> np.ndarray:
+        return self._layout[2]
+
+    @property
+    def _file_starts(self) -> list[int]:
+        return self._layout[3]
 
     def _where_is(self, i: int) -> str:
         return f"data file {self.files[i].path!r} of table {self.name!r} in store {self.store.url}"
