@@ -127,9 +127,8 @@ def tables_section(where: Path, counts: list[int]) -> str:
         t = interleaved({"open": lambda p=path: hdmf_arrow.read(p)["t0"]})["open"]
         if first is None:
             first = (n, t)
-            growth = "-"
-        else:
-            growth = f"{(t - first[1]) / (n - first[0]) * 1e6:.0f} µs"
+        more = n - first[0]
+        growth = f"{(t - first[1]) / more * 1e6:.0f} µs" if more else "-"
         lines.append(f"| {n:,} | {_ms(t)} | {growth} |")
     return "\n".join(lines)
 

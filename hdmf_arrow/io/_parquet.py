@@ -750,6 +750,8 @@ class TableFiles:
                     reader.open(source, pre_buffer=self.store.pre_buffer)
                     footer = reader.metadata
                     found = footer.schema.to_arrow_schema()
+                except CorruptStoreError:
+                    raise  # its size: it is not for the Parquet reader to judge
                 except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as exc:
                     msg = f"{self._where_is(i)} is not valid Parquet ({exc})"
                     raise CorruptStoreError(msg) from None

@@ -331,8 +331,7 @@ class ParquetIO:
         except ReadOnlyStoreError:
             raise
         except PermissionError as exc:
-            name = str(exc.filename or "")
-            if PurePath(name).is_absolute() and not name.startswith(self.store.url):
+            if not _of_store(exc.filename, self.store.url):
                 raise  # a file outside the store (an HDF5 source being copied): as it is
             raise _not_writable(self.store.url, exc, parent) from exc
         log.info(
@@ -548,6 +547,23 @@ def find_table(root: Container, path: str) -> DynamicTable:
 
 def _has_child(node: Container, name: str) -> bool:
     return any(c.name == name for c in node.children)
+
+
+def _of_store(filename: object, url: str) -> bool:
+    """Whether an error's ``filename`` may be the store's: not an absolute path, or one in the
+    store's folder or a folder above it (a new store makes its missing parents), compared
+    by whole components (``/x/store-src`` is not in ``/x/store``).
+
+    >>> _of_store("/x/store/data/f.parquet", "/x/store"), _of_store("/x", "/x/store")
+    (True, True)
+    >>> _of_store("/x/store-src/f.h5", "/x/store"), _of_store("bucket/key", "s3://bucket")
+    (False, True)
+    """
+    path = PurePath(str(filename or ""))
+    if not path.is_absolute():
+        return True
+    root = PurePath(url)
+    return path == root or root in path.parents or path in root.parents
 
 
 def _not_writable(url: str, exc: PermissionError, parent: int | None) -> ReadOnlyStoreError:

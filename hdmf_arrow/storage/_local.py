@@ -34,13 +34,16 @@ if TYPE_CHECKING:
     import builtins
     from collections.abc import Callable, Iterable
 
+# listing opens each directory relative to its parent, refusing links (where the OS can)
+_FD_WALK = os.scandir in os.supports_fd and os.open in os.supports_dir_fd
+_DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+
 
 class LocalStore(Store):
     """A directory on local disk. ``create`` writes a temporary file and hard-links it into
     place: the link appears whole or not at all, and fails if the key exists."""
 
     pre_buffer = False  # pyarrow reads the file directly: coalescing costs more than it saves
-    cheap_exists = True  # an lstat
 
     def __init__(self, root: str | os.PathLike[str], *, read_only: bool = False) -> None:
         self.root = Path(root).expanduser().absolute()
@@ -245,17 +248,78 @@ class LocalStore(Store):
     def _walk(self, prefix: str, *, times: bool) -> dict[str, float | None]:
         """The regular files under ``prefix`` (with their times if ``times``). An entry's
         type comes from its directory listing (``d_type``), so listing costs one
-        ``scandir`` per directory, not an ``lstat`` per entry: a store of 1,000 versions
-        opens in 1.6 ms, not 17 (``list`` of its versions: 16 -> 0.5 ms)."""
-        base = self._path(f"{check_key(prefix, store=self.url)}/_").parent  # not a link
+        ``scandir`` per directory, not an ``lstat`` per entry (1,000 versions: 16 -> 1.5
+        ms). Each directory is opened with ``O_NOFOLLOW`` relative to its parent's
+        descriptor, so a directory swapped for a link after its parent was listed is
+        refused, never followed."""
+        key = check_key(prefix, store=self.url)
+        base = self._path(f"{key}/_").parent  # not a link
         try:
             mode = os.lstat(base).st_mode
         except (FileNotFoundError, NotADirectoryError):
             return {}
         if not stat.S_ISDIR(mode):
             return {}
-        cut = len(str(self.root)) + 1
         found: dict[str, float | None] = {}
+        if not _FD_WALK:  # no descriptor-relative opens here (Windows): by path
+            self._walk_paths(base, times, found)
+            return found
+        first = self._open_dir(key, base, None)
+        if first is None:
+            return {}
+        pending = [(key, first)]
+        try:
+            while pending:
+                here, fd = pending.pop()
+                try:
+                    self._walk_dir(here, fd, times, found, pending)
+                finally:
+                    os.close(fd)
+        finally:
+            for _, fd in pending:  # an error left some unlisted
+                os.close(fd)
+        return found
+
+    def _walk_dir(
+        self,
+        here: str,
+        fd: int,
+        times: bool,
+        found: dict[str, float | None],
+        pending: builtins.list[tuple[str, int]],
+    ) -> None:
+        with os.scandir(fd) as entries:
+            for entry in entries:
+                key = f"{here}/{entry.name}"
+                try:
+                    if entry.is_dir(follow_symlinks=False):
+                        child = self._open_dir(key, entry.name, fd)
+                        if child is not None:
+                            pending.append((key, child))
+                        continue
+                    if entry.is_file(follow_symlinks=False):
+                        found[key] = entry.stat(follow_symlinks=False).st_mtime if times else None
+                        continue
+                    mode = entry.stat(follow_symlinks=False).st_mode
+                except FileNotFoundError:
+                    continue  # deleted meanwhile
+                raise self._unsafe(key, mode)
+
+    def _open_dir(self, key: str, path: str | Path, parent: int | None) -> Any:
+        """A descriptor of directory ``key`` that is not a link (None if it is gone or no
+        longer a directory); UnsafePathError if it is a link now."""
+        try:
+            return os.open(path, _DIR_FLAGS, dir_fd=parent)
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise self._unsafe(key, stat.S_IFLNK) from None
+            raise
+
+    def _walk_paths(self, base: Path, times: bool, found: dict[str, float | None]) -> None:
+        root = str(self.root)
+        cut = len(root) + (0 if root.endswith(os.sep) else 1)  # "/" itself ends with one
         pending = [str(base)]
         while pending:
             try:
@@ -264,9 +328,7 @@ class LocalStore(Store):
                 continue  # deleted meanwhile
             with entries:
                 for entry in entries:
-                    key = (
-                        entry.path[cut:] if os.sep == "/" else entry.path[cut:].replace(os.sep, "/")
-                    )
+                    key = entry.path[cut:].replace(os.sep, "/")
                     try:
                         if entry.is_dir(follow_symlinks=False):
                             pending.append(entry.path)
@@ -280,7 +342,6 @@ class LocalStore(Store):
                     except FileNotFoundError:
                         continue  # deleted meanwhile
                     raise self._unsafe(key, mode)
-        return found
 
     def _delete(self, key: str) -> None:
         try:
