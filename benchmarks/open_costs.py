@@ -73,6 +73,17 @@ def readers(paths: dict[str, Path]) -> dict[str, Callable[[], Any]]:
     }
 
 
+def file_counts(paths: dict[str, Path]) -> str:
+    """Each library's number of data files (hdmf-arrow / Delta Lake / Lance)."""
+    import lance
+    from deltalake import DeltaTable
+
+    ours = len(hdmf_arrow.data_files(paths["hdmf-arrow"], "t"))
+    delta = len(DeltaTable(paths["delta"]).file_uris())
+    fragments = len(lance.dataset(paths["lance"]).get_fragments())
+    return f"{ours} / {delta} / {fragments}"
+
+
 def interleaved(calls: dict[str, Callable[[], Any]], rounds: int = ROUNDS) -> dict[str, float]:
     """The median seconds of each call over ``rounds`` rounds in which they take turns."""
     times: dict[str, list[float]] = {k: [] for k in calls}
@@ -91,8 +102,8 @@ def _ms(seconds: float) -> str:
 
 def versions_section(where: Path, counts: list[int]) -> str:
     lines = [
-        "| commits | hdmf-arrow | Delta Lake | Lance | hdmf-arrow / best peer |",
-        "|---:|---:|---:|---:|---:|",
+        "| commits | hdmf-arrow | Delta Lake | Lance | hdmf-arrow / best peer | data files |",
+        "|---:|---:|---:|---:|---:|---:|",
     ]
     for commits in counts:
         paths = build_versions(where, commits)
@@ -108,7 +119,7 @@ def versions_section(where: Path, counts: list[int]) -> str:
         best = min(t["delta"], t["lance"])
         lines.append(
             f"| {commits:,} | {_ms(t['hdmf-arrow'])} | {_ms(t['delta'])} | {_ms(t['lance'])} "
-            f"| {t['hdmf-arrow'] / best:.2f}x |"
+            f"| {t['hdmf-arrow'] / best:.2f}x | {file_counts(paths)} |"
         )
     return "\n".join(lines)
 
@@ -147,7 +158,11 @@ def main() -> None:
         f"{BEGIN}\n## Open costs as a store grows (issue 12, item 2)\n\n`{command}`; medians "
         f"of {ROUNDS} interleaved rounds, local disk, nothing compacted or vacuumed.\n\n"
         f"Open the newest version and read its float column, after N commits (a write, then "
-        f"one-row appends; Delta Lake checkpoints every 100 commits by default):\n\n"
+        f"one-row appends; Delta Lake checkpoints its log every 100 commits by default). "
+        f"hdmf-arrow's append rewrites a table's last small files with the new rows "
+        f"(`ParquetOptions.merge_small_files`), so its table stays one file; the peers add a "
+        f"file (a fragment) per commit until they are compacted. Data files are hdmf-arrow / "
+        f"Delta Lake / Lance:\n\n"
         f"{versions}\n\nOpen a store of N 10-row tables and take one (every table's object is "
         f"built at open, so this grows with N):\n\n{tables}\n{END}"
     )

@@ -36,6 +36,17 @@ def test_whole_columns_of_several_files_are_read_one_file_per_core(
     t = table()
     hdmf_arrow.write(t, tmp_path / "s", options=SPLIT)
     monkeypatch.setattr(parquet, "_CORES", 2)
+    monkeypatch.setattr(parquet, "_PARALLEL_READ_BYTES", 0)  # these files count as large
+    threads = _spy_threads(monkeypatch)
+    back = hdmf_arrow.read(tmp_path / "s")
+    assert len(back._source.files) > 2  # type: ignore[attr-defined]
+    assert np.array_equal(back["rate"].data, t["rate"].data)
+    assert len(threads) == 2  # both cores, not the caller's thread alone
+    assert back.to_arrow().equals(t.to_arrow())
+
+
+def _spy_threads(monkeypatch: pytest.MonkeyPatch) -> set[int]:
+    """The threads that read data files (filled as they read)."""
     threads: set[int] = set()
     read = parquet.TableFiles._read
 
@@ -44,11 +55,24 @@ def test_whole_columns_of_several_files_are_read_one_file_per_core(
         return read(self, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(parquet.TableFiles, "_read", spy)
+    return threads
+
+
+def test_small_files_are_read_on_the_callers_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Below _PARALLEL_READ_BYTES in all, a table's files are read one after another: a
+    thread per file costs more than it saves on small files."""
+    t = table()
+    hdmf_arrow.write(t, tmp_path / "s", options=SPLIT)
+    monkeypatch.setattr(parquet, "_CORES", 2)
+    threads = _spy_threads(monkeypatch)
     back = hdmf_arrow.read(tmp_path / "s")
-    assert len(back._source.files) > 2  # type: ignore[attr-defined]
+    files = back._source.files  # type: ignore[attr-defined]
+    assert len(files) > 2
+    assert sum(f.num_bytes for f in files) < parquet._PARALLEL_READ_BYTES
     assert np.array_equal(back["rate"].data, t["rate"].data)
-    assert len(threads) == 2  # both cores, not the caller's thread alone
-    assert back.to_arrow().equals(t.to_arrow())
+    assert threads == {threading.get_ident()}
 
 
 @pytest.mark.parametrize(("location", "expected"), [("local", False), ("memory", True)])
