@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,25 @@ def store_root(path: Path) -> Path:
     raise ValueError(msg)
 
 
+def edit_manifests(location: Path, fix: Callable[[dict[str, Any]], None]) -> None:
+    """Call ``fix`` on every JSON object of every manifest of the store at ``location`` (it
+    edits them in place), and write the manifests back."""
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            fix(node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for manifest in (location / "_hdmf" / "versions").glob("*.json"):
+        doc = json.loads(manifest.read_bytes())
+        walk(doc)
+        manifest.write_bytes(json.dumps(doc).encode())
+
+
 def relist_size(path: Path) -> None:
     """Make every manifest of the store that lists the data file at ``path`` list its
     current size: a test that rewrites a file to damage it in another way (its columns, its
@@ -24,17 +44,8 @@ def relist_size(path: Path) -> None:
     key = path.relative_to(root).as_posix()
     size = path.stat().st_size
 
-    def fix(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("path") == key and "num_bytes" in node:
-                node["num_bytes"] = size
-            for value in node.values():
-                fix(value)
-        elif isinstance(node, list):
-            for value in node:
-                fix(value)
+    def fix(node: dict[str, Any]) -> None:
+        if node.get("path") == key and "num_bytes" in node:
+            node["num_bytes"] = size
 
-    for manifest in (root / "_hdmf" / "versions").glob("*.json"):
-        doc = json.loads(manifest.read_bytes())
-        fix(doc)
-        manifest.write_bytes(json.dumps(doc).encode())
+    edit_manifests(root, fix)

@@ -4,7 +4,6 @@ table's schema text is parsed once per process."""
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
+from _store_edit import edit_manifests
 
 import hdmf_arrow
 from hdmf_arrow.common import DynamicTable, SimpleMultiContainer
@@ -108,20 +108,11 @@ def test_a_store_of_many_versions_opens_its_newest(
 def _set_schemas(location: Path, text: str) -> None:
     """Replace every table's schema text in the store's manifests."""
 
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if isinstance(node.get("schema"), str):
-                node["schema"] = text
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
+    def fix(node: dict[str, Any]) -> None:
+        if isinstance(node.get("schema"), str):
+            node["schema"] = text
 
-    for manifest in (location / VERSIONS).glob("*.json"):
-        doc = json.loads(manifest.read_bytes())
-        walk(doc)
-        manifest.write_bytes(json.dumps(doc).encode())
+    edit_manifests(location, fix)
 
 
 @pytest.mark.parametrize("text", ["!!not base64!!", "QUJD", "A" * 70_000])

@@ -25,12 +25,11 @@ import sys
 import pyarrow as pa
 import hdmf_arrow
 from hdmf_arrow.common import DynamicTable
-from hdmf_arrow.errors import ReadOnlyStoreError
 t = DynamicTable.from_arrow(pa.table({"x": [9.0]}), name="t")
 try:
     hdmf_arrow.write(t, sys.argv[1], mode=sys.argv[2])
-except ReadOnlyStoreError as exc:
-    print("ReadOnlyStoreError:", exc)
+except Exception as exc:
+    print(f"{type(exc).__name__}: {exc}")
 else:
     print("written")
 """
@@ -80,3 +79,25 @@ def test_an_append_to_a_store_the_user_may_not_write_to_keeps_its_version(
     back = hdmf_arrow.read(location)
     assert back.to_dataframe()["x"].tolist() == [1.0, 2.0]
     assert [v.version for v in hdmf_arrow.history(location)] == [1]
+
+
+def test_a_store_whose_new_parent_folder_may_not_be_made_raises_read_only_store_error(
+    tmp_path: Path,
+) -> None:
+    """A local store's writes make its missing parent folders too. Writing a new store
+    ``ro/new/s.hdmf`` where ``ro`` may not be written to fails making ``ro/new``, and the
+    PermissionError names ``ro/new``: an absolute path that does not start with the store's
+    path, so ``ParquetIO.write`` takes it for a file outside the store (an HDF5 source) and
+    lets it through raw ("[Errno 13] Permission denied: '.../ro/new'"), where ``ro/s.hdmf``
+    gives ReadOnlyStoreError. A folder the store's own write makes (the root or one of its
+    parents) is the store's: the right error is ReadOnlyStoreError naming the store, saying
+    nothing was committed."""
+    parent = tmp_path / "ro"
+    parent.mkdir()
+    parent.chmod(0o555)
+    location = parent / "new" / "s.hdmf"
+    out = _write_as_user(location, "error")
+    assert out.startswith("ReadOnlyStoreError: cannot write to store"), out
+    assert str(location) in out
+    assert "nothing was committed" in out
+    assert not (parent / "new").exists()

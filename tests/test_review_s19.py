@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -137,57 +135,3 @@ def test_a_directory_swapped_for_a_link_during_a_listing_is_not_followed(
         return  # refused: right
     assert (root / "d" / "sub").is_symlink()  # the swap happened during the listing
     assert "d/sub/secret.json" not in keys, keys
-
-
-# -- 3. permission errors in a write -----------------------------------------------------------
-
-# root without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH honours file permissions
-_DROP = "-dac_override,-dac_read_search"
-
-_CHILD = """
-import sys
-import pyarrow as pa
-import hdmf_arrow
-from hdmf_arrow.common import DynamicTable
-t = DynamicTable.from_arrow(pa.table({"x": [9.0]}), name="t")
-try:
-    hdmf_arrow.write(t, sys.argv[1])
-except Exception as exc:
-    print(f"{type(exc).__name__}: {exc}")
-else:
-    print("written")
-"""
-
-
-def _write_as_user(location: Path) -> str:
-    command = [sys.executable, "-c", _CHILD, str(location)]
-    if os.geteuid() == 0:
-        setpriv = shutil.which("setpriv")
-        if setpriv is None:
-            pytest.skip("running as root without setpriv: root may write anywhere")
-        command = [setpriv, f"--bounding-set={_DROP}", f"--inh-caps={_DROP}", *command]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr
-    return done.stdout.strip()
-
-
-def test_a_store_whose_new_parent_folder_may_not_be_made_raises_read_only_store_error(
-    tmp_path: Path,
-) -> None:
-    """A local store's writes make its missing parent folders too. Writing a new store
-    ``ro/new/s.hdmf`` where ``ro`` may not be written to fails making ``ro/new``, and the
-    PermissionError names ``ro/new``: an absolute path that does not start with the store's
-    path, so ``ParquetIO.write`` takes it for a file outside the store (an HDF5 source) and
-    lets it through raw ("[Errno 13] Permission denied: '.../ro/new'"), where ``ro/s.hdmf``
-    gives ReadOnlyStoreError. A folder the store's own write makes (the root or one of its
-    parents) is the store's: the right error is ReadOnlyStoreError naming the store, saying
-    nothing was committed."""
-    parent = tmp_path / "ro"
-    parent.mkdir()
-    parent.chmod(0o555)
-    location = parent / "new" / "s.hdmf"
-    out = _write_as_user(location)
-    assert out.startswith("ReadOnlyStoreError: cannot write to store"), out
-    assert str(location) in out
-    assert "nothing was committed" in out
-    assert not (parent / "new").exists()
