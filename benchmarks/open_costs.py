@@ -160,9 +160,9 @@ def main() -> None:
         f"Open the newest version and read its float column, after N commits (a write, then "
         f"one-row appends; Delta Lake checkpoints its log every 100 commits by default). "
         f"hdmf-arrow's append rewrites a table's last small files with the new rows "
-        f"(`ParquetOptions.merge_small_files`: once 8 are small), so its table stays a few files; "
-        f"the peers add a file (a fragment) per commit until they are compacted. Data files are hdmf-arrow / "
-        f"Delta Lake / Lance:\n\n"
+        f"(`ParquetOptions.merge_small_files`: once 8 are small), so its table stays a few "
+        f"files; the peers add a file (a fragment) per commit until they are compacted. Data "
+        f"files are hdmf-arrow / Delta Lake / Lance:\n\n"
         f"{versions}\n\nOpen a store of N 10-row tables and take one (every table's object is "
         f"built at open, so this grows with N):\n\n{tables}\n{END}"
     )
