@@ -135,3 +135,34 @@ def test_a_directory_swapped_for_a_link_during_a_listing_is_not_followed(
         return  # refused: right
     assert (root / "d" / "sub").is_symlink()  # the swap happened during the listing
     assert "d/sub/secret.json" not in keys, keys
+
+
+# -- 3. found by hypothesis (tests/test_add_row_numpy.py) in a CI run ------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "error", "message"),
+    [
+        ([2**63], "CellTypeError", "expected bool values, found uint64 values"),
+        (np.array([2**63], dtype=np.uint64), "CellTypeError", "found uint64 values"),
+        ([2**70], "CellValueError", "neither int64 nor uint64"),
+        ([None, 2**70], "CellValueError", "neither int64 nor uint64"),
+    ],
+)
+def test_a_ragged_cell_of_integers_past_int64_is_refused_naming_the_column(
+    cell: object, error: str, message: str
+) -> None:
+    """Before: a ragged column typed by its first row (here bool) given a Python list of
+    integers past int64 raised pyarrow's raw OverflowError ("Python int too large to convert
+    to C long") while inferring the cell's type, where the same cell as a numpy array gave
+    CellTypeError. Integers that fit uint64 are now typed uint64 as numpy types them."""
+    t = DynamicTable(name="t", description="d")
+    t.add_column(name="c0", description="d", index=True)
+    t.add_row(c0=[True])
+    with pytest.raises(Exception) as info:  # noqa: PT011 - the kind is the parameter
+        t.add_row(c0=cell)
+    assert type(info.value).__name__ == error
+    assert message in str(info.value)
+    assert "column 'c0'" in str(info.value)
+    assert len(t) == 1
+    assert list(t["c0"][0]) == [True]

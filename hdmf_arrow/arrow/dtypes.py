@@ -192,6 +192,8 @@ def infer_sequence_type(values: object) -> pa.DataType:
 
     >>> infer_sequence_type([1, 2.5])
     ListType(list<item: double>)
+    >>> infer_sequence_type([1, 2**63])  # past int64, as numpy takes them
+    ListType(list<item: uint64>)
     """
     if isinstance(values, np.ndarray):
         if values.ndim == 1:
@@ -206,6 +208,12 @@ def infer_sequence_type(values: object) -> pa.DataType:
         return pa.list_(types.pop() if types else pa.null())
     try:
         return pa.list_(normalize_type(pa.array(items).type))
+    except OverflowError:  # integers past int64: uint64 where they all fit, as numpy types them
+        present = [v for v in items if v is not None]
+        if all(type(v) is int for v in present) and 0 <= min(present) <= max(present) < 2**64:
+            return pa.list_(pa.uint64())
+        msg = f"the values {describe(values)} hold integers that neither int64 nor uint64 holds"
+        raise CellValueError(msg) from None
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
         msg = f"cannot store the values {describe(values)} as one typed sequence"
         raise CellTypeError(msg) from None
