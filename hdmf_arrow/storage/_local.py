@@ -291,19 +291,26 @@ class LocalStore(Store):
         with os.scandir(fd) as entries:
             for entry in entries:
                 key = f"{here}/{entry.name}"
-                try:
-                    if entry.is_dir(follow_symlinks=False):
-                        child = self._open_dir(key, entry.name, fd)
-                        if child is not None:
-                            pending.append((key, child))
-                        continue
-                    if entry.is_file(follow_symlinks=False):
-                        found[key] = entry.stat(follow_symlinks=False).st_mtime if times else None
-                        continue
-                    mode = entry.stat(follow_symlinks=False).st_mode
-                except FileNotFoundError:
-                    continue  # deleted meanwhile
-                raise self._unsafe(key, mode)
+                if self._is_dir(entry, key, times, found):
+                    child = self._open_dir(key, entry.name, fd)
+                    if child is not None:
+                        pending.append((key, child))
+
+    def _is_dir(
+        self, entry: os.DirEntry[str], key: str, times: bool, found: dict[str, float | None]
+    ) -> bool:
+        """Whether a listed entry is a directory; a regular file goes into ``found``, an
+        entry deleted meanwhile is skipped, anything else raises UnsafePathError."""
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                return True
+            if entry.is_file(follow_symlinks=False):
+                found[key] = entry.stat(follow_symlinks=False).st_mtime if times else None
+                return False
+            mode = entry.stat(follow_symlinks=False).st_mode
+        except FileNotFoundError:
+            return False  # deleted meanwhile
+        raise self._unsafe(key, mode)
 
     def _open_dir(self, key: str, path: str | Path, parent: int | None) -> Any:
         """A descriptor of directory ``key`` that is not a link (None if it is gone or no
@@ -329,19 +336,8 @@ class LocalStore(Store):
             with entries:
                 for entry in entries:
                     key = entry.path[cut:].replace(os.sep, "/")
-                    try:
-                        if entry.is_dir(follow_symlinks=False):
-                            pending.append(entry.path)
-                            continue
-                        if entry.is_file(follow_symlinks=False):
-                            found[key] = (
-                                entry.stat(follow_symlinks=False).st_mtime if times else None
-                            )
-                            continue
-                        mode = entry.stat(follow_symlinks=False).st_mode
-                    except FileNotFoundError:
-                        continue  # deleted meanwhile
-                    raise self._unsafe(key, mode)
+                    if self._is_dir(entry, key, times, found):
+                        pending.append(entry.path)
 
     def _delete(self, key: str) -> None:
         try:
