@@ -52,6 +52,7 @@ bench: $(STAMP)  ## hdmf-arrow vs hdmf 6.2 vs raw pyarrow, HDF5 import/export; w
 	$(PY) benchmarks/wide.py --write benchmarks/RESULTS.md
 	$(PY) benchmarks/open_costs.py --write benchmarks/RESULTS.md
 	$(PY) benchmarks/peers.py --write benchmarks/RESULTS.md  # 100k, 1M rows; 10M: --sizes
+	$(PY) benchmarks/layout.py --write benchmarks/RESULTS.md
 	$(PY) benchmarks/hdf5.py --write benchmarks/RESULTS.md
 	$(PY) benchmarks/hdmf_compat.py --write benchmarks/RESULTS.md
 	$(PY) benchmarks/scan_s3.py --profile --write benchmarks/RESULTS.md

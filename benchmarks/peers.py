@@ -208,24 +208,28 @@ def disk_bytes(path: Path) -> int:
 # -- the libraries: writers -----------------------------------------------------------------------
 
 
+def hdmf_root(units: Any, target: Any) -> Any:
+    """hdmf-arrow's SimpleMultiContainer of the two tables, ``reg`` a DynamicTableRegion."""
+    from hdmf_arrow.common import DynamicTable, SimpleMultiContainer
+
+    tgt = DynamicTable.from_arrow(target, name="target", description="rows regions point at")
+    # the hdmf document of a 0-row table marks "reg" as a region, as a stored file's does
+    template = DynamicTable.from_arrow(units.drop_columns(["reg"]).slice(0, 0), name="units")
+    template.add_column("reg", "a row of the target", data=units["reg"].to_numpy()[:0], table=tgt)
+    meta = template.to_arrow().schema.metadata
+    table = DynamicTable.from_arrow(
+        units.replace_schema_metadata(meta), name="units", target_tables={"reg": tgt}
+    )
+    assert table["reg"].data_type == "DynamicTableRegion", table["reg"].data_type
+    return SimpleMultiContainer(name="root", containers=[tgt, table])
+
+
 def writer(lib: str, units: Any, target: Any) -> Callable[[Path], None]:
     """A function writing both tables under a new directory, as ``lib`` does."""
     if lib == "hdmf-arrow":
         import hdmf_arrow
-        from hdmf_arrow.common import DynamicTable, SimpleMultiContainer
 
-        tgt = DynamicTable.from_arrow(target, name="target", description="rows regions point at")
-        # the hdmf document of a 0-row table marks "reg" as a region, as a stored file's does
-        template = DynamicTable.from_arrow(units.drop_columns(["reg"]).slice(0, 0), name="units")
-        template.add_column(
-            "reg", "a row of the target", data=units["reg"].to_numpy()[:0], table=tgt
-        )
-        meta = template.to_arrow().schema.metadata
-        table = DynamicTable.from_arrow(
-            units.replace_schema_metadata(meta), name="units", target_tables={"reg": tgt}
-        )
-        assert table["reg"].data_type == "DynamicTableRegion", table["reg"].data_type
-        root = SimpleMultiContainer(name="root", containers=[tgt, table])
+        root = hdmf_root(units, target)
         return lambda path: hdmf_arrow.write(root, path)
     if lib == "delta":
         from deltalake import write_deltalake
