@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import contextvars
 import functools
 import itertools
 import json
@@ -20,7 +21,7 @@ import uuid
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -31,7 +32,7 @@ from hdmf_arrow.arrow import ragged
 from hdmf_arrow.errors import CorruptStoreError, InvalidArgumentError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
 
     import polars as pl
 
@@ -298,6 +299,23 @@ def write_file(
     )
 
 
+T = TypeVar("T")
+
+# the data files written so far by the write in progress (ParquetIO.write sets it): a write
+# that fails before its commit deletes them. Tasks of a write's thread pools see it through
+# ``in_pool``; a file written where it is not set is left to vacuum, never deleted wrongly.
+new_files: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
+    "hdmf_arrow_new_files", default=None
+)
+
+
+def in_pool(pool: ThreadPoolExecutor, fn: Callable[[int], T], items: Iterable[int]) -> list[T]:
+    """``list(pool.map(fn, items))``, each task run in a copy of the caller's context (so
+    that it sees ``new_files``)."""
+    futures = [pool.submit(contextvars.copy_context().run, fn, item) for item in items]
+    return [f.result() for f in futures]
+
+
 def write_files(
     store: Store,
     directory: str,
@@ -343,7 +361,7 @@ def write_files(
 
     workers = min(parts, options.write_threads)
     with ThreadPoolExecutor(workers, thread_name_prefix="hdmf-arrow-write") as pool:
-        return list(pool.map(one, range(parts)))
+        return in_pool(pool, one, range(parts))
 
 
 def column_codecs(
@@ -423,6 +441,9 @@ def write_blocks(
     are ``rows_per_group`` of each block unless ``group_rows`` gives them."""
     key = f"{directory}/{uuid.uuid4().hex}.parquet"
     store.ensure_dir(directory, defer_sync=True)  # durable by the commit (Store note)
+    written = new_files.get()
+    if written is not None:
+        written.append(key)  # list.append is atomic: a write's threads share the list
     path = store.arrow_path(key)
     blocks = iter(blocks)
     first = next(blocks, None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import logging
@@ -23,8 +24,9 @@ from hdmf_arrow.errors import (
     ReadOnlyStoreError,
     StaleWriteError,
     StoreExistsError,
+    StoreLocationError,
 )
-from hdmf_arrow.io import _layout
+from hdmf_arrow.io import _layout, _parquet
 from hdmf_arrow.io._describe import describe_tree
 from hdmf_arrow.io._parquet import OpenFiles, ParquetOptions
 from hdmf_arrow.io._specs import cache_namespaces, load_cached, used_namespaces
@@ -127,9 +129,11 @@ class ParquetIO:
                 msg = "ParquetIO: an opened manifest is read with mode='r' and no version="
                 raise InvalidArgumentError(msg)
             self.store, self._manifest = location.store, location.manifest
+            self._existed = True
             self._latest: int | None = location.manifest.version
             return
         self.store = make_store(location, storage_options=storage_options, read_only=mode == "r")
+        self._existed = _existed(self.store, writing=mode != "r")
         # reading a given version needs no listing (read_manifest lists if it is missing)
         have = [] if mode == "r" and version is not None else _layout.versions(self.store)
         if mode == "w-" and have:
@@ -149,6 +153,14 @@ class ParquetIO:
             self._manifest = _layout.read_manifest(
                 self.store, version if version is not None else newest
             )
+
+    def _remove_if_made(self) -> None:
+        """The store's folder, if opening it for this write made it and it is empty again."""
+        from hdmf_arrow.storage import LocalStore
+
+        if isinstance(self.store, LocalStore) and not self._existed:
+            with contextlib.suppress(OSError):
+                self.store.root.rmdir()
 
     @classmethod
     def of_manifest(
@@ -302,31 +314,44 @@ class ParquetIO:
             previous = {}  # 'w' writes everything anew
         elif self._manifest is not None:
             self._check_not_stale(container, previous)
+        new_files: list[str] = []
+        token = _parquet.new_files.set(new_files)
         try:
-            type_map = type_map_for(container, self.type_map)  # a tree read elsewhere: its specs
-            writer = TreeWriter(
-                self.store, self.options, previous, type_map, self._open_files, self._rewrite
-            )
-            writer.check_references(container)
-            root = writer.node(container)
-            cached = cache_namespaces(
-                self.store,
-                type_map,
-                used_namespaces(container),
-                self._manifest.namespaces if self._manifest is not None else (),
-            )
-            manifest = _layout.Manifest(
-                version=(parent or 0) + 1,
-                root=root,
-                created=_layout.now(),
-                summary=summary or _summary(root),
-                parent=parent,
-                namespaces=tuple(cached),
-                operation=operation or _operation(previous, root),
-            )
+            try:
+                type_map = type_map_for(container, self.type_map)  # a tree read elsewhere
+                writer = TreeWriter(
+                    self.store, self.options, previous, type_map, self._open_files, self._rewrite
+                )
+                writer.check_references(container)
+                root = writer.node(container)
+                cached = cache_namespaces(
+                    self.store,
+                    type_map,
+                    used_namespaces(container),
+                    self._manifest.namespaces if self._manifest is not None else (),
+                )
+                manifest = _layout.Manifest(
+                    version=(parent or 0) + 1,
+                    root=root,
+                    created=_layout.now(),
+                    summary=summary or _summary(root),
+                    parent=parent,
+                    namespaces=tuple(cached),
+                    operation=operation or _operation(previous, root),
+                )
+                nodes = _nodes(root)
+            except BaseException:
+                # no manifest refers to the data files written: leave none behind (the cached
+                # specs stay: another writer's commit may refer to them)
+                self.store.discard_new_files(new_files)
+                self._remove_if_made()
+                raise
+            finally:
+                _parquet.new_files.reset(token)
             # everything that can fail is done before the commit: once the manifest exists,
-            # write() must return its version, never raise (a caller would retry a done commit)
-            nodes = _nodes(root)
+            # write() must return its version, never raise (a caller would retry a done
+            # commit). A commit that fails keeps its files: the manifest may exist all the same
+            # (a reply lost after the create); vacuum removes them if it does not.
             _layout.commit(self.store, manifest)
         except ReadOnlyStoreError:
             raise
@@ -547,6 +572,22 @@ def find_table(root: Container, path: str) -> DynamicTable:
 
 def _has_child(node: Container, name: str) -> bool:
     return any(c.name == name for c in node.children)
+
+
+def _existed(store: Store, *, writing: bool) -> bool:
+    """Whether the store's folder exists (always, off local disk); a write that fails
+    removes the folder it made. A folder that is a file is refused before any write."""
+    from hdmf_arrow.storage import LocalStore
+
+    if not isinstance(store, LocalStore):
+        return True
+    if writing and store.root.exists() and not store.root.is_dir():
+        msg = (
+            f"{store.url} is a file, not a store's folder; nothing was written. Hint: give "
+            f"a new folder (an HDF5 file is read with HDF5IO, or imported with import_hdf5)"
+        )
+        raise StoreLocationError(msg)
+    return store.root.exists()
 
 
 def _of_store(filename: object, url: str) -> bool:

@@ -65,6 +65,7 @@ from hdmf_arrow.io._parquet import (
     OpenFiles,
     ParquetOptions,
     TableFiles,
+    in_pool,
     row_column_for,
     write_blocks,
     write_file,
@@ -444,7 +445,7 @@ class TreeWriter:
         if parts == 1:
             return [one(0)]
         with ThreadPoolExecutor(max_workers=min(parts, self.options.write_threads)) as pool:
-            return list(pool.map(one, range(parts)))
+            return in_pool(pool, one, range(parts))
 
     def _herd(self, herd: HERD) -> list[Node]:
         """The six tables of a HERD (``herd_table`` nodes, its children), one

@@ -9,6 +9,7 @@ refused, so nothing read from a manifest can reach outside the store.
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
 import re
 from abc import ABC, abstractmethod
@@ -89,6 +90,13 @@ class Store(ABC):
     def __init__(self, url: str, *, read_only: bool = False) -> None:
         self.url = url
         self.read_only = read_only
+
+    def discard_new_files(self, keys: builtins.list[str]) -> None:
+        """Delete ``keys`` (data files of a commit that did not happen, named by fresh uuids,
+        so no other writer has them), and on local disk the folders they leave empty."""
+        for key in keys:
+            with contextlib.suppress(OSError):
+                self._delete(check_key(key, store=self.url))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.url!r}{', read-only' if self.read_only else ''})"

@@ -347,6 +347,20 @@ class LocalStore(Store):
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
 
+    def discard_new_files(self, keys: builtins.list[str]) -> None:
+        super().discard_new_files(keys)
+        folders = {self.root.joinpath(*key.split("/")[:-1]) for key in keys}
+        for deepest in sorted(folders, key=lambda f: -len(f.parts)):
+            # the folders left empty, up to the store's root (not it): a folder another
+            # writer has put a file in since is not empty, and stays
+            folder = deepest
+            while folder != self.root and self.root in folder.parents:
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
+                folder = folder.parent
+
     def polars_options(self) -> tuple[str, dict[str, Any] | None]:
         return str(self.root), None
 

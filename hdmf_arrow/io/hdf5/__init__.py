@@ -57,6 +57,12 @@ def _open(path: str | os.PathLike[str], mode: str, storage_options: dict[str, An
                 msg = f"{local} is a directory, not an HDF5 file (a store? use ParquetIO)"
                 raise UnsupportedHDF5Error(msg)
             temp = Path(local).with_name(f".{Path(local).name}.{uuid.uuid4().hex}.partial")
+            if not temp.parent.is_dir():
+                msg = (
+                    f"cannot write HDF5 file {local}: its folder {temp.parent} does not exist. "
+                    f"Hint: create the folder first."
+                )
+                raise FileNotFoundError(msg)
             return h5py.File(temp, "w-"), _Rename(str(temp), local, exclusive=mode == "w-")
         try:
             return h5py.File(local, mode), None
@@ -72,6 +78,9 @@ def _open(path: str | os.PathLike[str], mode: str, storage_options: dict[str, An
                 raise UnsupportedHDF5Error(msg) from None
             if "signature" in str(exc):
                 msg = f"{local} is not an HDF5 file (h5py: {exc})"
+                raise UnsupportedHDF5Error(msg) from None
+            if mode == "r" and os.access(local, os.R_OK):
+                msg = f"HDF5 file {local} is damaged or truncated: h5py cannot open it ({exc})"
                 raise UnsupportedHDF5Error(msg) from None
             raise
     import fsspec
@@ -97,7 +106,8 @@ def _open(path: str | os.PathLike[str], mode: str, storage_options: dict[str, An
         if "signature" in str(exc):
             msg = f"{text} is not an HDF5 file (h5py: {exc})"
             raise UnsupportedHDF5Error(msg) from None
-        raise
+        msg = f"HDF5 file {text} is damaged or truncated: h5py cannot open it ({exc})"
+        raise UnsupportedHDF5Error(msg) from None
     except BaseException:
         handle.close()
         raise
@@ -356,7 +366,8 @@ def import_hdf5(
     manager = get_manager()
     with HDF5IO(path, "r", manager=manager, storage_options=hdf5_storage_options) as h5:
         load_cached_specs(h5.file, manager.type_map, source=h5.path)
-        with _Progress(progress, f"importing {path}", dataset_bytes(h5.file)) as bar:
+        total = dataset_bytes(h5.file, source=h5.path) if progress else 0
+        with _Progress(progress, f"importing {path}", total) as bar:
             root = H5Reader(h5.file, manager.type_map, source=h5.path, progress=bar.advance).read()
             with ParquetIO(
                 location, mode, storage_options=storage_options, manager=manager, options=options

@@ -280,6 +280,13 @@ class H5Reader:
                     f"text ({value[:20]!r}); hdmf-arrow keeps attributes as text"
                 )
                 raise UnsupportedHDF5Error(msg) from None
+        if isinstance(value, np.generic | np.ndarray) and value.dtype.names is not None:
+            msg = (
+                f"attribute {key!r} of {self._where(obj)} is compound (fields "
+                f"{', '.join(value.dtype.names)}); hdmf-arrow keeps attributes as JSON values, "
+                f"which would lose its field names and types, so it is not imported"
+            )
+            raise UnsupportedHDF5Error(msg)
         if isinstance(value, np.generic):
             return value.item()
         if isinstance(value, np.ndarray):
@@ -378,6 +385,14 @@ class H5Reader:
     # -- datasets ----------------------------------------------------------------------------
 
     def _dataset(self, name: str, ds: h5py.Dataset) -> Container:
+        if ds.shape is None:
+            msg = (
+                f"{self._where(ds)} has a null dataspace (h5py.Empty, of dtype {ds.dtype}): it "
+                f"holds no value, not even an empty array, and hdmf-arrow has no such dataset, "
+                f"so the file is not imported. Hint: delete the dataset, or make it an empty "
+                f"array (shape (0,)), with h5py"
+            )
+            raise UnsupportedHDF5Error(msg)
         data_type, namespace, object_id, attrs = self._attrs(ds)
         cls: type[Container] = Dataset
         if data_type is not None:
@@ -419,7 +434,7 @@ class H5Reader:
     def _scalar(self, ds: h5py.Dataset) -> Any:
         dtype = ds.dtype
         if h5py.check_string_dtype(dtype) is not None:
-            return ds.asstr()[()]
+            return ds.asstr("utf-8")[()]  # text typed ASCII may hold UTF-8, as attributes do
         value = ds[()]
         if isinstance(value, h5py.RegionReference):
             return _Region(value)
@@ -443,7 +458,7 @@ class H5Reader:
     def _arrow_type(self, ds: h5py.Dataset) -> tuple[pa.DataType, str | dict[str, str] | None]:
         """The Arrow type of one row of ``ds`` (rows along the first axis) and its reftype."""
         t, reftype = _element_type(ds.dtype, where=self._where(ds))
-        if any(k == 0 for k in ds.shape[1:]):
+        if ds.shape[0] and any(k == 0 for k in ds.shape[1:]):  # no rows: any shape is kept
             msg = f"{self._where(ds)} has shape {ds.shape}: an axis after the first of length 0"
             raise UnsupportedHDF5Error(msg)
         for k in reversed(ds.shape[1:]):
@@ -480,7 +495,7 @@ class H5Reader:
         if h5py.check_ref_dtype(ds.dtype) is h5py.Reference and stop > start:
             return self._object_ref_rows(ds, start, stop)
         values = ds[start:stop] if h5py.check_string_dtype(ds.dtype) is None else (
-            ds.asstr()[start:stop]
+            ds.asstr("utf-8")[start:stop]  # text typed ASCII may hold UTF-8
         )  # fmt: skip
         if self.progress is not None:
             self.progress(_nbytes(ds, stop - start))
@@ -534,8 +549,10 @@ class H5Reader:
             return self._object_ids(flat, ds)
         if dtype.kind == "S":
             return pa.array(np.char.decode(flat, "utf-8"), type=pa.string())
+        if not flat.dtype.isnative:  # big-endian: Arrow holds native byte order only
+            flat = flat.astype(flat.dtype.newbyteorder("="))
         if h5py.check_enum_dtype(dtype) is not None and dtype.kind != "b":
-            return pa.array(flat.astype(dtype.base))
+            return pa.array(flat.astype(dtype.base.newbyteorder("=")))
         return pa.array(flat)
 
     def _object_ref_rows(self, ds: h5py.Dataset, start: int, stop: int) -> pa.Array:
@@ -1045,7 +1062,7 @@ def _nbytes(ds: h5py.Dataset, rows: int) -> int:
     return per_row * rows
 
 
-def dataset_bytes(file: h5py.File) -> int:
+def dataset_bytes(file: h5py.File, *, source: str) -> int:
     """The bytes of every dataset in the file (what a progress bar counts)."""
     total = 0
 
@@ -1054,5 +1071,9 @@ def dataset_bytes(file: h5py.File) -> int:
         if isinstance(obj, h5py.Dataset) and obj.shape:
             total += _nbytes(obj, obj.shape[0])
 
-    file.visititems(visit)
+    try:
+        file.visititems(visit)
+    except (RuntimeError, OSError, KeyError) as exc:
+        msg = f"HDF5 file {source} is damaged: h5py cannot walk its objects ({exc})"
+        raise UnsupportedHDF5Error(msg) from None
     return total

@@ -674,16 +674,16 @@ def _attr_value(value: Any, dtype: Any, *, where: str) -> Any:
             raise UnsupportedHDF5Error(msg)
     if isinstance(value, str):
         return np.array(value, dtype=_ASCII if dtype in ("ascii", "bytes") else _TEXT)
+    numeric = _NUMERIC.get(dtype) if isinstance(dtype, str) else None
     if isinstance(value, list | tuple):
-        if all(isinstance(v, str) for v in value):
+        # an empty array is text only where its spec says so (numpy's float64 otherwise)
+        empty_text = not value and dtype is not None and numeric is None
+        if (value and all(isinstance(v, str) for v in value)) or empty_text:
             return np.array(value, dtype=_TEXT)
-        arr = np.asarray(value)
-    else:
-        arr = np.asarray(value)
+    arr = np.asarray(value)
     if arr.dtype.kind == "O":
         msg = f"{where} holds {value!r:.60}, which an HDF5 attribute cannot hold"
         raise UnsupportedHDF5Error(msg)
-    numeric = _NUMERIC.get(dtype) if isinstance(dtype, str) else None
     if numeric is not None and arr.dtype.kind in "biuf":
         target = np.dtype(numeric)
         if (arr.dtype.kind == "f" and target.kind in "iu") or (
