@@ -808,10 +808,11 @@ def validate(
     []
     """
     from hdmf_arrow.common import Container as _Container
+    from hdmf_arrow.common._registry import get_type_map, type_map_for
 
     stored: list[Issue] = []
-    if isinstance(obj, _Container):
-        root, type_map = obj, None
+    if isinstance(obj, _Container):  # a tree read from a store or file: its namespaces
+        root, type_map = obj, type_map_for(obj, get_type_map(copy=False))
     elif is_hdf5(obj, storage_options):
         with HDF5IO(obj, "r", storage_options=storage_options) as h5:  # type: ignore[arg-type]
             root = h5.read()

@@ -34,10 +34,13 @@ row by row.
 
 from __future__ import annotations
 
+import datetime
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -61,7 +64,7 @@ from hdmf_arrow.common._herd import HERD
 from hdmf_arrow.common._region import DynamicTableRegion
 from hdmf_arrow.common._registry import get_type_map
 from hdmf_arrow.errors import HdmfArrowError
-from hdmf_arrow.spec import DatasetSpec, GroupSpec, RefSpec, is_allowed_dtype
+from hdmf_arrow.spec import DTYPE_SYNONYMS, DatasetSpec, GroupSpec, RefSpec, is_allowed_dtype
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -393,8 +396,7 @@ def spec_dtype(t: pa.DataType) -> str | None:
     >>> spec_dtype(pa.list_(pa.float64())), spec_dtype(pa.dictionary(pa.uint8(), pa.string()))
     ('float64', 'uint8')
     """
-    while pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_fixed_size_list(t):
-        t = t.value_type
+    t = _leaf_type(t)
     if pa.types.is_dictionary(t):
         t = t.index_type
     if pa.types.is_timestamp(t):
@@ -486,7 +488,10 @@ def _table_spec(table: DynamicTable, path: str, types: TypeMap) -> Iterator[Issu
             yield from _attributes(base, column_spec, f"{path}/{colname}", types)
     named = {d.name: d for d in spec.datasets if d.name is not None}
     for name, d in named.items():
-        if name == table.id.name or (name.endswith("_index") and name[:-6] in named):
+        if name == table.id.name:
+            continue
+        if name.endswith("_index") and name[:-6] in named:
+            yield from _index_spec(table, name, d, path, named)
             continue
         dtype_of = d.data_type_def or d.data_type_inc
         if name not in table.colnames:
@@ -503,15 +508,19 @@ def _table_spec(table: DynamicTable, path: str, types: TypeMap) -> Iterator[Issu
             yield Issue(
                 where, base.data_type, f"expected data type {dtype_of!r}, found {base.data_type!r}"
             )
-        shape_issue = _shape_problem(base, d.shape)
-        if shape_issue:
-            yield Issue(where, base.data_type, shape_issue)
-        if isinstance(d.dtype, str) and not isinstance(base, EnumData):
-            found = spec_dtype(base.dtype)
-            if found is not None and not _allowed(found, d.dtype):
-                yield Issue(
-                    where, base.data_type, f"expected dtype {d.dtype!r} (or wider), found {found!r}"
-                )
+        for problem in (_shape_problem(base.dtype, d.shape), _data_dtype_problem(base, d)):
+            if problem:
+                yield Issue(where, base.data_type, problem)
+        required = d.quantity not in ("?", "*", 0)
+        if required and base is table.get_column(name) and len(base) and _all_null(base):
+            # hdmf cannot make such a table (a required column must have a row per id);
+            # here a required column not given is made, typed, of nulls
+            yield Issue(
+                where,
+                base.data_type,
+                f"required column {name!r} (spec {d.path}) holds no value: each of its "
+                f"{len(base)} rows is null. Hint: give its values.",
+            )
     for name in table.get_foreign_columns():
         region = table.get_column(name).get_target_data()
         target = getattr(region, "table", None)
@@ -521,6 +530,120 @@ def _table_spec(table: DynamicTable, path: str, types: TypeMap) -> Iterator[Issu
                 "DynamicTableRegion",
                 f"target must be a DynamicTable, found {type(target).__name__}",
             )
+
+
+def _all_null(data: Data) -> bool:
+    arr = data.to_arrow()
+    return bool(arr.null_count == len(arr)) and not pa.types.is_null(arr.type)  # null: above
+
+
+def _index_spec(
+    table: DynamicTable,
+    name: str,
+    spec: DatasetSpec,
+    path: str,
+    named: Mapping[str, DatasetSpec],
+) -> Iterator[Issue]:
+    """A required ``<column>_index`` of the spec: the column must be ragged (that deep)."""
+    if spec.quantity in ("?", "*", 0):
+        return
+    column, depth = name, 0
+    while column.endswith("_index") and column[:-6] in named:
+        column, depth = column[:-6], depth + 1
+    if column not in table.colnames:
+        return  # the missing column is reported as such
+    level: VectorData = table.get_column(column)
+    levels = 0
+    while isinstance(level, VectorIndex):
+        level, levels = level.target, levels + 1
+    if levels < depth:
+        given = "flat" if levels == 0 else f"with {levels} ragged level(s)"
+        yield Issue(
+            f"{path}/{name}",
+            table.data_type,
+            f"required VectorIndex {name!r} (spec {spec.path}) is missing: column {column!r} "
+            f"is given {given}, the spec makes it ragged {depth} level(s) deep",
+        )
+
+
+def _data_dtype_problem(data: Data, spec: DatasetSpec) -> str | None:
+    """What is wrong with the dtype of an array's values where ``spec`` asks for a dtype
+    name, an object reference or a compound of fields (None when nothing is)."""
+    wanted, t = spec.dtype, data.dtype
+    if wanted is None or isinstance(data, EnumData):
+        return None
+    leaf = _leaf_type(t)
+    if pa.types.is_null(leaf):  # a column of nulls only: it has no dtype at all
+        return None if len(data) == 0 else (
+            f"expected dtype {_show_dtype(wanted)} (spec {spec.path}), found 'null' (every "
+            f"value is null). Hint: give the values."
+        )  # fmt: skip
+    if isinstance(wanted, RefSpec):
+        if data.reftype == wanted.reftype or len(data) == 0:
+            return None
+        found = spec_dtype(t) or str(leaf)
+        return f"expected dtype {_show_dtype(wanted)} (spec {spec.path}), found {found!r}"
+    if not isinstance(wanted, str):
+        return _compound_problem(data, leaf, spec)
+    named = spec_dtype(t)
+    if named is None or _allowed(named, wanted) or _iso_strings(wanted, named, data.to_arrow()):
+        return None
+    return f"expected dtype {wanted!r} (or wider), found {named!r}"
+
+
+def _compound_problem(data: Data, leaf: pa.DataType, spec: DatasetSpec) -> str | None:
+    """A compound dtype wants a struct column with each of its fields, of its dtype."""
+    fields = [] if isinstance(spec.dtype, str | RefSpec | None) else list(spec.dtype)
+    expected = f"expected dtype {_show_dtype(fields)} (spec {spec.path})"
+    if not pa.types.is_struct(leaf):
+        return f"{expected}, found {spec_dtype(data.dtype) or str(leaf)!r}"
+    refs = data.reftype if isinstance(data.reftype, dict) else {}
+    values = _leaf_values(data.to_arrow())
+    wrong = []
+    for field in fields:
+        index = leaf.get_field_index(field.name)
+        if index < 0:
+            wrong.append(f"no field {field.name!r}")
+            continue
+        found = spec_dtype(leaf.field(index).type) or str(leaf.field(index).type)
+        if isinstance(field.dtype, RefSpec):
+            if refs.get(field.name) != field.dtype.reftype and len(values):
+                wrong.append(f"field {field.name!r} of {found!r}, not references")
+        elif isinstance(field.dtype, str) and not (
+            _allowed(found, field.dtype) or _iso_strings(field.dtype, found, values.field(index))
+        ):
+            wrong.append(f"field {field.name!r} of {found!r}")
+    return f"{expected}, found {'; '.join(wrong)}" if wrong else None
+
+
+def _leaf_type(t: pa.DataType) -> pa.DataType:
+    while pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_fixed_size_list(t):
+        t = t.value_type
+    return t
+
+
+def _leaf_values(values: pa.Array) -> pa.Array:
+    """The values under every list level of an array (a chunked one combined)."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    while isinstance(values, pa.ListArray | pa.LargeListArray | pa.FixedSizeListArray):
+        values = values.flatten()
+    return values
+
+
+def _iso_strings(wanted: str, found: str, values: pa.Array) -> bool:
+    """Whether strings stand for the isodatetime ``wanted``: each one is an ISO 8601 date or
+    date-time (as hdmf stores them, and accepts)."""
+    if DTYPE_SYNONYMS.get(wanted) != "isodatetime" or found not in ("text", "ascii"):
+        return False
+    strings = _leaf_values(values)
+    if pa.types.is_binary(strings.type) or pa.types.is_large_binary(strings.type):
+        try:
+            strings = strings.cast(pa.large_string())
+        except pa.ArrowInvalid:
+            return False  # bytes that are not UTF-8 are no dates
+    matched = pc.match_substring_regex(strings.drop_null(), _ISO_8601)
+    return bool(pc.all(matched).as_py() is not False)
 
 
 def _spec_of(node: Container, types: TypeMap) -> GroupSpec | DatasetSpec | None:
@@ -534,7 +657,8 @@ def _spec_of(node: Container, types: TypeMap) -> GroupSpec | DatasetSpec | None:
 def _attributes(
     node: Container, spec: GroupSpec | DatasetSpec, path: str, types: TypeMap
 ) -> Iterator[Issue]:
-    """Required spec attributes the container has no value for (read through its mapper)."""
+    """The spec attributes of a container (read through its mapper): each required one
+    present, a fixed one of the spec's value, and each of the spec's dtype (hdmf's rules)."""
     mapper = types.get_map(node)
     present = mapper.get_attributes(node)
     for attribute in spec.attributes:
@@ -542,10 +666,119 @@ def _attributes(
             if not isinstance(node, VectorData):  # core references are data checks
                 yield from _reference(node, attribute.name, attribute.dtype, present, path, types)
             continue
+        where = f"attribute {attribute.name!r} (spec {attribute.path})"
+        if attribute.name in present:
+            value = present[attribute.name]
+            if attribute.value is not None and not _same_value(value, attribute.value):
+                yield Issue(
+                    path,
+                    node.data_type,
+                    f"{where} is fixed to {attribute.value!r} by the spec, found {value!r}",
+                )
+                continue
+            found = _value_dtype_problem(value, attribute.dtype)
+            if found is not None:
+                shown = _show_dtype(attribute.dtype)
+                yield Issue(path, node.data_type, f"{where}: expected dtype {shown}, found {found}")
+            continue
         unset = attribute.value is None and attribute.default_value is None
-        wanted = attribute.required and unset and attribute.name in mapper.attribute_names()
-        if wanted and attribute.name not in present:
+        if attribute.required and unset and attribute.name in mapper.attribute_names():
             yield Issue(path, node.data_type, f"required attribute {attribute.name!r} is missing")
+
+
+def _same_value(value: object, fixed: object) -> bool:
+    """Whether a stored attribute value is the spec's fixed one (numpy values as Python's)."""
+
+    def plain(v: object) -> object:
+        tolist = getattr(v, "tolist", None)
+        v = tolist() if callable(tolist) else v
+        return list(v) if isinstance(v, tuple) else v
+
+    return bool(plain(value) == plain(fixed))
+
+
+# hdmf's test of an ISO 8601 date or date-time (hdmf.validate.validator.get_iso8601_regex)
+_ISO_8601 = (
+    r"^(-?(?:[1-9][0-9]*)?[0-9]{4})-(1[0-2]|0[1-9])-(3[01]|0[1-9]|[12][0-9])"
+    r"(T(2[0-3]|[01][0-9]):([0-5][0-9]):([0-5][0-9])(\.[0-9]+)?"
+    r"(Z|[+-](?:2[0-3]|[01][0-9]):[0-5][0-9])?)?$"
+)
+_INTEGERS = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")
+
+
+def _show_dtype(dtype: object) -> str:
+    if isinstance(dtype, RefSpec):
+        return f"{dtype.reftype} reference to {dtype.target_type!r}"
+    if isinstance(dtype, Sequence) and not isinstance(dtype, str):
+        fields = ", ".join(f"{f.name}: {_show_dtype(f.dtype)}" for f in dtype)
+        return f"compound [{fields}]"
+    return repr(dtype)
+
+
+def _value_dtype_problem(value: object, wanted: object) -> str | None:
+    """What an attribute value is (its dtype, quoted) when it is not of the spec dtype
+    ``wanted``, else None. An array's elements are checked; a Python int or float has no
+    width (hdmf writes it as the spec's dtype), so any integer dtype it fits in takes an int."""
+    want = DTYPE_SYNONYMS.get(wanted) if isinstance(wanted, str) else None
+    if want is None or want == "object":
+        return None  # compound and unknown dtypes: not checked here
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
+    if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
+        found = "bool" if value.dtype.kind == "b" else value.dtype.name
+        return None if _allowed(found, want) else repr(found)
+    if isinstance(value, list | tuple | np.ndarray):
+        for item in value:
+            problem = _value_dtype_problem(item, wanted)
+            if problem is not None:
+                return f"{problem} (an element)"
+        return None
+    found = _scalar_dtype(value)
+    if found == want or (found == "ascii" and want == "text"):
+        return None
+    if found in ("text", "ascii"):
+        text = value.decode(errors="replace") if isinstance(value, bytes) else str(value)
+        if want == "isodatetime" and re.match(_ISO_8601, text):
+            return None
+        if want == "ascii" and text.isascii():
+            return None
+    elif found == "int" and isinstance(value, int):
+        if want in ("float32", "float64", "numeric"):
+            return None
+        if want in _INTEGERS and np.iinfo(want).min <= value <= np.iinfo(want).max:
+            return None
+        found = "int64"  # as hdmf names a Python int
+        if _allowed(found, want):
+            return None
+    elif found == "float" and want in ("float32", "float64", "numeric"):
+        return None
+    elif found == "float":
+        found = "float64"
+    elif found in DTYPE_SYNONYMS and _allowed(found, want):
+        return None  # a numpy scalar of an allowed dtype
+    return repr(found)
+
+
+def _scalar_dtype(value: object) -> str:
+    """The dtype of one value: 'text', 'ascii', 'bool', 'int', 'float' (no width),
+    'isodatetime', a numpy scalar's dtype name, else the value's class name."""
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, bytes):
+        return "ascii"
+    if isinstance(value, bool | np.bool_):
+        return "bool"
+    if isinstance(value, np.generic):
+        if value.dtype.kind == "M":
+            return "isodatetime"
+        return str(value.dtype) if value.dtype.kind in "iuf" else type(value).__name__
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "float"
+    if isinstance(value, datetime.date | np.datetime64):
+        return "isodatetime"
+    return type(value).__name__
 
 
 def _reference(
@@ -574,7 +807,8 @@ def _reference(
 
 
 def _group_spec(group: SimpleMultiContainer, path: str, types: TypeMap) -> Iterator[Issue]:
-    """A group against its spec: attributes, named children, and how many of each type."""
+    """A group against its spec: attributes, named children (their type, and a dataset's
+    dtype and shape), links, and how many of each type."""
     spec = _spec_of(group, types)
     if not isinstance(spec, GroupSpec):
         return
@@ -586,17 +820,24 @@ def _group_spec(group: SimpleMultiContainer, path: str, types: TypeMap) -> Itera
         optional = sub.quantity in ("?", "*", 0)
         if sub.name is not None:
             child = children.get(sub.name)
+            where = f"{path}/{sub.name}"
+            if isinstance(child, Link):  # a linked dataset or group: its target is checked
+                child = child.target
+                if child is None:
+                    continue  # reported by _walk
             if child is None:
                 if not optional:
-                    yield Issue(
-                        f"{path}/{sub.name}", group.data_type, f"required {kind} is missing"
-                    )
+                    yield Issue(where, group.data_type, f"required {kind} is missing")
             elif wanted and not types._is_a(child.data_type, wanted, child.namespace):
                 yield Issue(
-                    f"{path}/{sub.name}",
+                    where,
                     child.data_type,
                     f"expected data type {wanted!r}, found {child.data_type!r}",
                 )
+            elif isinstance(sub, DatasetSpec) and isinstance(child, Data):
+                yield from _guard(where, child.data_type, lambda c=child, s=sub, w=where: (
+                    Issue(w, c.data_type or "Dataset", p) for p in _dataset_problems(c, s)
+                ))  # fmt: skip
             continue
         if wanted is None:
             continue
@@ -607,6 +848,62 @@ def _group_spec(group: SimpleMultiContainer, path: str, types: TypeMap) -> Itera
                 path,
                 group.data_type,
                 f"expected {problem} {kind}(s) of type {wanted!r}, found {count}",
+            )
+    yield from _links(group, spec, path, types)
+
+
+def _dataset_problems(data: Data, spec: DatasetSpec) -> Iterator[str]:
+    """A named dataset of a group against its spec: the shape, and the dtype of the values."""
+    if isinstance(data, Dataset) and data.is_scalar:
+        if (problem := _shape_problem(None, spec.shape)) is not None:
+            yield problem
+        if isinstance(spec.dtype, RefSpec):
+            if not isinstance(data.scalar, Container):
+                shown, found = _show_dtype(spec.dtype), _scalar_dtype(data.scalar)
+                yield f"expected dtype {shown} (spec {spec.path}), found {found!r}"
+        elif (problem := _value_dtype_problem(data.scalar, spec.dtype)) is not None:
+            yield f"expected dtype {spec.dtype!r} (spec {spec.path}), found {problem}"
+        return
+    for problem in (_shape_problem(data.dtype, spec.shape), _data_dtype_problem(data, spec)):
+        if problem:
+            yield problem
+
+
+def _links(
+    group: SimpleMultiContainer, spec: GroupSpec, path: str, types: TypeMap
+) -> Iterator[Issue]:
+    """The spec's links: a named one present (when required) and pointing at a container of
+    its target type; unnamed ones as many as their quantity says."""
+    links = [c for c in group.children if isinstance(c, Link)]
+    for link in spec.links:
+        what = f"link to a {link.target_type!r} (spec {link.path})"
+        if link.name is None:
+            count = sum(
+                c.target is not None
+                and types._is_a(c.target.data_type, link.target_type, c.target.namespace)
+                for c in links
+            )
+            problem = _quantity_problem(link.quantity, count)
+            if problem:
+                yield Issue(path, group.data_type, f"expected {problem} {what}(s), found {count}")
+            continue
+        child = next((c for c in group.children if c.name == link.name), None)
+        target = child.target if isinstance(child, Link) else child
+        if child is None:
+            if link.quantity not in ("?", "*", 0):
+                yield Issue(
+                    f"{path}/{link.name}",
+                    group.data_type,
+                    f"required {what} {link.name!r} is missing",
+                )
+        elif target is not None and not types._is_a(
+            target.data_type, link.target_type, target.namespace
+        ):
+            found = target.data_type or type(target).__name__
+            yield Issue(
+                f"{path}/{link.name}",
+                group.data_type,
+                f"{what} {link.name!r} points at a {found!r} ({target.name!r})",
             )
 
 
@@ -635,8 +932,9 @@ def column_shape(t: pa.DataType) -> tuple[int | None, ...]:
     return tuple(shape)
 
 
-def _shape_problem(base: VectorData, spec_shape: Shape | None) -> str | None:
-    """A message when the column's values have a shape the spec does not allow."""
+def _shape_problem(dtype: pa.DataType | None, spec_shape: Shape | None) -> str | None:
+    """A message when an array whose rows are of Arrow type ``dtype`` (None: a scalar) has a
+    shape the spec does not allow."""
     if spec_shape is None:
         return None
     options: list[Sequence[int | None]] = (
@@ -644,14 +942,15 @@ def _shape_problem(base: VectorData, spec_shape: Shape | None) -> str | None:
         if spec_shape and isinstance(spec_shape[0], Sequence)
         else [tuple(o for o in spec_shape if not isinstance(o, Sequence))]
     )
-    found = column_shape(base.dtype)
+    found = () if dtype is None else column_shape(dtype)
     for option in options:
         if len(option) == len(found) and all(
             want is None or want == got for want, got in zip(option, found, strict=True)
         ):
             return None
     allowed = " or ".join(str(list(o)) for o in options)
-    return f"expected shape {allowed}, found {list(found)} (None: any length)"
+    shown = "a scalar" if dtype is None else str(list(found))
+    return f"expected shape {allowed}, found {shown} (None: any length)"
 
 
 def _allowed(found: str, wanted: str) -> bool:

@@ -3,15 +3,22 @@
 A :class:`TypeMap` pairs a :class:`~hdmf_arrow.spec.NamespaceCatalog` with the classes of its
 data types. Classes come from :func:`register_class`, or are generated from the spec on first
 request by :func:`get_class` (a ``DynamicTable`` extension gets ``__columns__`` built from its
-``VectorData`` datasets). The default map (hdmf-common and hdmf-experimental, and whatever
+``VectorData`` datasets). A generated class takes its spec's attributes as keywords, as hdmf's
+do: a ``default_value`` is used when one is not given, and an attribute with a fixed ``value``
+is no argument but gets that value. The default map (hdmf-common and hdmf-experimental, and whatever
 :func:`load_namespaces` adds) is built on first use, never at import.
 """
 
 from __future__ import annotations
 
+import copy
 import functools
+import inspect
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
+import pyarrow as pa
+
+from hdmf_arrow.arrow.dtypes import parse_dtype
 from hdmf_arrow.common._aligned import AlignedDynamicTable
 from hdmf_arrow.common._container import CORE_NAMESPACE, EXP_NAMESPACE, Container
 from hdmf_arrow.common._data import Data, ElementIdentifiers, VectorData, VectorIndex
@@ -22,12 +29,18 @@ from hdmf_arrow.common._multi import SimpleMultiContainer
 from hdmf_arrow.common._region import DynamicTableRegion
 from hdmf_arrow.common._sparse import CSRMatrix
 from hdmf_arrow.common._table import DynamicTable
-from hdmf_arrow.errors import HdmfArrowError, InvalidArgumentError, UnknownTypeError
+from hdmf_arrow.errors import (
+    HdmfArrowError,
+    InvalidArgumentError,
+    InvalidArgumentTypeError,
+    UnknownTypeError,
+)
 from hdmf_arrow.spec import DatasetSpec, GroupSpec, NamespaceCatalog, core_catalog
+from hdmf_arrow.utils import get_docval, set_docval
 
 if TYPE_CHECKING:
     import os
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable, Mapping
 
     from hdmf_arrow.common._type_config import TypeConfigurator
 
@@ -104,16 +117,23 @@ class SpecGroup(SimpleMultiContainer):
     """Base of classes generated for group types that are not tables: children by name (as
     SimpleMultiContainer) and one field per attribute of the spec, given as keywords.
 
+    ``spec_defaults`` holds the spec's ``default_value`` of attributes (used when one is not
+    given); ``spec_fixed`` the attributes with a fixed ``value``, which are no argument (as in
+    hdmf) and get that value (or, for a group read from a file, the one in ``attributes``).
+
     Examples
     --------
     >>> class Subject(SpecGroup):
-    ...     spec_attributes = ("species", "age")
+    ...     spec_attributes = ("species", "age", "unit")
+    ...     spec_defaults = {"unit": "days"}
     >>> s = Subject("subject", species="mouse")
-    >>> s.species, s.age
-    ('mouse', None)
+    >>> s.species, s.age, s.unit
+    ('mouse', None, 'days')
     """
 
     spec_attributes: ClassVar[tuple[str, ...]] = ()
+    spec_defaults: ClassVar[Mapping[str, object]] = {}
+    spec_fixed: ClassVar[Mapping[str, object]] = {}
 
     def __init__(
         self,
@@ -124,16 +144,125 @@ class SpecGroup(SimpleMultiContainer):
         object_id: str | None = None,
         **values: object,
     ) -> None:
-        unknown = sorted(set(values) - set(self.spec_attributes))
-        if unknown:
-            msg = (
-                f"{type(self).__name__} {name!r}: unknown argument(s) {unknown}; its spec's "
-                f"attributes are {list(self.spec_attributes)}"
-            )
-            raise TypeError(msg)
+        _check_spec_arguments(type(self), name, values)
         super().__init__(name, containers, attributes=attributes, object_id=object_id)
-        for field in self.spec_attributes:
-            setattr(self, field, values.get(field))
+        _set_spec_values(self, values, stored=attributes)
+
+
+def _check_spec_arguments(cls: type, name: object, values: Mapping[str, object]) -> None:
+    """Raise if ``values`` (keywords given to a generated class) are not spec attributes that
+    may be given: attributes with a fixed value are no argument, as in hdmf."""
+    fixed: Mapping[str, object] = getattr(cls, "spec_fixed", {})
+    allowed: tuple[str, ...] = getattr(cls, "spec_attributes", ())
+    given_fixed = sorted(k for k in values if k in fixed)
+    if given_fixed:
+        wanted = {k: fixed[k] for k in given_fixed}
+        msg = (
+            f"{cls.__name__} {name!r}: attribute(s) {given_fixed} are fixed by the spec of "
+            f"{getattr(cls, 'data_type', cls.__name__)!r} ({wanted}) and are not arguments. "
+            f"Hint: leave them out; the object gets the spec's value."
+        )
+        raise InvalidArgumentTypeError(msg)
+    unknown = sorted(set(values) - set(allowed))
+    if unknown:
+        msg = (
+            f"{cls.__name__} {name!r}: unknown argument(s) {unknown}; its spec's "
+            f"attributes are {list(allowed)}. Hint: check the spelling, or set other "
+            f"attributes after construction."
+        )
+        raise InvalidArgumentTypeError(msg)
+
+
+def _set_spec_values(
+    obj: Container, values: Mapping[str, object], *, stored: Mapping[str, object] | None = None
+) -> None:
+    """Give ``obj`` its spec attributes: those given, else the spec's default (or None), and
+    the fixed ones (``stored``: the attributes a reader found, which win). A dataset type keeps
+    them in its ``attributes`` dict, other types as fields."""
+    cls = type(obj)
+    defaults: Mapping[str, object] = getattr(cls, "spec_defaults", {})
+    fixed: Mapping[str, object] = getattr(cls, "spec_fixed", {})
+    out = {
+        k: values[k] if k in values else copy.deepcopy(defaults.get(k))
+        for k in getattr(cls, "spec_attributes", ())
+    }
+    for k, v in fixed.items():
+        out[k] = stored[k] if stored is not None and k in stored else copy.deepcopy(v)
+    if isinstance(obj, Data):
+        for k, v in out.items():
+            if v is not None:
+                obj.attributes.setdefault(k, v)  # given as data's own keywords: those win
+        return
+    for k, v in out.items():
+        setattr(obj, k, v)
+
+
+def _spec_init(parent: type[Container], spec: GroupSpec | DatasetSpec) -> Callable[..., None]:
+    """The ``__init__`` of a generated table or dataset class: the parent's (the nearest not
+    generated), plus the spec's attributes as keyword-only arguments (see SpecGroup)."""
+    parent_init = parent.__init__
+    base_init: Callable[..., None] = getattr(parent_init, "_spec_base_init", parent_init)
+    base_sig = inspect.signature(base_init)
+    params = dict(base_sig.parameters)
+    takes_any = any(p.kind is p.VAR_KEYWORD for p in params.values())
+    attributes = [a for a in spec.attributes if a.name not in _RESERVED]
+    own = [a for a in attributes if a.value is None and a.name not in params]
+
+    def __init__(self: Container, *args: Any, **kwargs: Any) -> None:
+        cls = type(self)
+        fixed: Mapping[str, object] = getattr(cls, "spec_fixed", {})
+        values = {k: kwargs.pop(k) for k in list(kwargs) if k not in params or k in fixed}
+        name = kwargs.get("name", args[0] if args else None)
+        for k in [k for k in values if k in fixed and k in params]:
+            given = values.pop(k)  # a keyword of the base class (VectorData's unit)
+            if given is not None and given != fixed[k]:
+                msg = (
+                    f"{cls.__name__} {name!r}: {k!r} has the fixed value {fixed[k]!r} in the "
+                    f"spec of {cls.data_type!r}, found {given!r}. Hint: leave it out."
+                )
+                raise InvalidArgumentTypeError(msg)
+        if takes_any:  # the base takes any keyword: only the spec's are ours
+            ours: tuple[str, ...] = getattr(cls, "spec_attributes", ())
+            kwargs.update({k: values.pop(k) for k in list(values) if k not in ours})
+        _check_spec_arguments(cls, name, values)
+        base_init(self, *args, **kwargs)
+        _set_spec_values(self, values)
+
+    extra = [
+        inspect.Parameter(
+            a.name, inspect.Parameter.KEYWORD_ONLY, default=copy.deepcopy(a.default_value)
+        )
+        for a in own
+    ]
+    ordered = list(params.values())
+    at = next((i for i, p in enumerate(ordered) if p.kind is p.VAR_KEYWORD), len(ordered))
+    __init__.__signature__ = base_sig.replace(  # type: ignore[attr-defined]
+        parameters=[*ordered[:at], *extra, *ordered[at:]]
+    )
+    __init__.__doc__ = base_init.__doc__
+    __init__._spec_base_init = base_init  # type: ignore[attr-defined]
+    base_args = get_docval(base_init)
+    if base_args:  # hdmf-style extensions read it with get_docval
+        described = [
+            {"name": a.name, "type": None, "doc": a.doc, "default": copy.deepcopy(a.default_value)}
+            for a in own
+        ]
+        set_docval(__init__, {"args": [*base_args, *described]})
+    return __init__
+
+
+def _spec_class_attrs(spec: GroupSpec | DatasetSpec, *, skip: Iterable[str] = ()) -> dict[str, Any]:
+    """``spec_attributes``, ``spec_defaults`` and ``spec_fixed`` of a generated class (without
+    the attributes named in ``skip``: arguments of the base class)."""
+    skipped = {*_RESERVED, *skip}
+    attributes = [a for a in spec.attributes if a.name not in skipped]
+    return {
+        "spec_attributes": tuple(a.name for a in attributes if a.value is None),
+        "spec_defaults": {
+            a.name: a.default_value for a in attributes if a.default_value is not None
+        },
+        "spec_fixed": {a.name: a.value for a in attributes if a.value is not None},
+    }
 
 
 class TypeMap:
@@ -247,13 +376,16 @@ class TypeMap:
         }
         if isinstance(spec, GroupSpec) and parent is Container:
             parent = SpecGroup  # a group type: children by name, attributes as fields
-        if isinstance(parent, type) and issubclass(parent, DynamicTable):
+        if issubclass(parent, DynamicTable):
             assert isinstance(spec, GroupSpec)
             attrs["__columns__"] = self._columns(spec, namespace)
-        elif isinstance(parent, type) and issubclass(parent, SpecGroup):
-            attrs["spec_attributes"] = tuple(
-                a.name for a in spec.attributes if a.name not in _RESERVED
-            )
+            init = _spec_init(parent, spec)
+            skip = inspect.signature(init._spec_base_init).parameters  # type: ignore[attr-defined]
+            attrs.update(_spec_class_attrs(spec, skip=skip), __init__=init)
+        elif issubclass(parent, Data):
+            attrs.update(_spec_class_attrs(spec), __init__=_spec_init(parent, spec))
+        elif issubclass(parent, SpecGroup):
+            attrs.update(_spec_class_attrs(spec))
         return type(data_type, (parent,), attrs)
 
     def _columns(self, spec: GroupSpec, namespace: str) -> tuple[dict[str, Any], ...]:
@@ -287,6 +419,8 @@ class TypeMap:
                 entry["enum"] = True
             if dtype not in ("VectorData", "DynamicTableRegion", "EnumData"):
                 entry["class"] = self.get_class(dtype, namespace)
+            if "table" not in entry and "enum" not in entry and _plain_dtype(d.dtype):
+                entry["dtype"] = d.dtype  # what a required column created empty is typed as
             columns.append(entry)
         return tuple(columns)
 
@@ -315,6 +449,23 @@ def type_map_for(root: Container, default: TypeMap) -> TypeMap:
             ):
                 return origin
     return default
+
+
+def _plain_dtype(dtype: object) -> bool:
+    """Whether a column's spec dtype is a number, text or bool type that an empty column may
+    start as (times, bytes, references and compound dtypes are left to the values)."""
+    if not isinstance(dtype, str) or dtype in ("isodatetime", "datetime", "date"):
+        return False
+    try:
+        t = parse_dtype(dtype, name="dtype")
+    except (HdmfArrowError, TypeError, ValueError):
+        return False
+    return t is not None and (
+        pa.types.is_integer(t)
+        or pa.types.is_floating(t)
+        or pa.types.is_string(t)
+        or pa.types.is_boolean(t)
+    )
 
 
 def _is_index_of(name: str, datasets: dict[str, DatasetSpec | Any]) -> bool:

@@ -145,8 +145,11 @@ class DynamicTable(Container):
         add_required: bool = True,
         meanings_tables: Iterable[DynamicTable] = (),
     ) -> None:
-        """``add_required=False`` keeps missing required predefined columns missing (readers
-        restoring a table as stored use it, so that validation can report them)."""
+        """A required predefined column (``__columns__``) not given is created: empty, or of
+        nulls typed by its ``dtype`` when the table has rows (hdmf refuses those; validation
+        reports them). ``add_required=False`` keeps missing required predefined columns
+        missing (readers restoring a table as stored use it, so that validation can report
+        them)."""
         super().__init__(name, object_id=object_id)
         self.description = check_text(description, arg="description", owner=self._what)
         # plain dicts, or (a table read from a store) a ColumnMap and a PartMap
@@ -189,7 +192,7 @@ class DynamicTable(Container):
         predefined = self._predefined()
         for col_name, spec in predefined.items():
             if add_required and spec.get("required") and col_name not in self._cols:
-                self._add_predefined(col_name)
+                self._add_required(col_name)
         for column_spec in specs:
             self.add_column(**column_spec)
         for col_name, target in (target_tables or {}).items():
@@ -239,7 +242,12 @@ class DynamicTable(Container):
         return out
 
     def _add_predefined(
-        self, name: str, *, table: DynamicTable | None = None, data: ArrayLike = None
+        self,
+        name: str,
+        *,
+        table: DynamicTable | None = None,
+        data: ArrayLike = None,
+        dtype: DtypeLike = None,
     ) -> None:
         spec = self._predefined()[name]
         self.add_column(
@@ -250,7 +258,20 @@ class DynamicTable(Container):
             index=spec.get("index", False),
             enum=spec.get("enum", False),
             col_cls=spec.get("class"),
+            dtype=dtype,
         )
+
+    def _add_required(self, name: str) -> None:
+        """Create the required predefined column ``name`` (not given): empty, its type left
+        to its first values as hdmf leaves it (a spec's ``float32`` is a least: Python
+        floats stay float64), or, on a table with rows, all nulls typed by the spec's
+        ``dtype`` (which validation reports)."""
+        spec = self._predefined()[name]
+        if not len(self.id) or spec.get("dtype") is None:
+            self._add_predefined(name)
+            return
+        self._add_predefined(name, dtype=spec.get("dtype"))
+        self._cols[name].get_target_data()._buf.allow_widening()
 
     # -- structure -----------------------------------------------------------------------------
 

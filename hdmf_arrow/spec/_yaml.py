@@ -65,7 +65,9 @@ def _construct_bool(loader: Any, node: yaml.ScalarNode) -> bool:
 
 
 for _name, _pattern, _first in _CORE:
-    _Loader.add_implicit_resolver(f"tag:yaml.org,2002:{_name}", _pattern, list(_first))
+    # an empty scalar (`- ` with nothing after it) is null: its first character is ""
+    _extra = [""] if _name == "null" else []
+    _Loader.add_implicit_resolver(f"tag:yaml.org,2002:{_name}", _pattern, [*_first, *_extra])
 _Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _Loader.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
 
