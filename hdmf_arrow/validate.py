@@ -45,6 +45,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from hdmf_arrow.arrow import sparse
+from hdmf_arrow.arrow.dtypes import as_array, innermost, is_list_like
 from hdmf_arrow.common import (
     AlignedDynamicTable,
     Container,
@@ -396,7 +397,7 @@ def spec_dtype(t: pa.DataType) -> str | None:
     >>> spec_dtype(pa.list_(pa.float64())), spec_dtype(pa.dictionary(pa.uint8(), pa.string()))
     ('float64', 'uint8')
     """
-    t = _leaf_type(t)
+    t = innermost(t)
     if pa.types.is_dictionary(t):
         t = t.index_type
     if pa.types.is_timestamp(t):
@@ -572,7 +573,7 @@ def _data_dtype_problem(data: Data, spec: DatasetSpec) -> str | None:
     wanted, t = spec.dtype, data.dtype
     if wanted is None or isinstance(data, EnumData):
         return None
-    leaf = _leaf_type(t)
+    leaf = innermost(t)
     if pa.types.is_null(leaf):  # a column of nulls only: it has no dtype at all
         return None if len(data) == 0 else (
             f"expected dtype {_show_dtype(wanted)} (spec {spec.path}), found 'null' (every "
@@ -616,19 +617,12 @@ def _compound_problem(data: Data, leaf: pa.DataType, spec: DatasetSpec) -> str |
     return f"{expected}, found {'; '.join(wrong)}" if wrong else None
 
 
-def _leaf_type(t: pa.DataType) -> pa.DataType:
-    while pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_fixed_size_list(t):
-        t = t.value_type
-    return t
-
-
-def _leaf_values(values: pa.Array) -> pa.Array:
+def _leaf_values(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     """The values under every list level of an array (a chunked one combined)."""
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
-    while isinstance(values, pa.ListArray | pa.LargeListArray | pa.FixedSizeListArray):
-        values = values.flatten()
-    return values
+    arr = as_array(values)
+    while is_list_like(arr.type):
+        arr = arr.flatten()
+    return arr
 
 
 def _iso_strings(wanted: str, found: str, values: pa.Array) -> bool:

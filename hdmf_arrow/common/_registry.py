@@ -420,7 +420,7 @@ class TypeMap:
             if dtype not in ("VectorData", "DynamicTableRegion", "EnumData"):
                 entry["class"] = self.get_class(dtype, namespace)
             if "table" not in entry and "enum" not in entry and _plain_dtype(d.dtype):
-                entry["dtype"] = d.dtype  # what a required column created empty is typed as
+                entry["dtype"] = d.dtype  # the type of a required column made of nulls
             columns.append(entry)
         return tuple(columns)
 
@@ -452,8 +452,8 @@ def type_map_for(root: Container, default: TypeMap) -> TypeMap:
 
 
 def _plain_dtype(dtype: object) -> bool:
-    """Whether a column's spec dtype is a number, text or bool type that an empty column may
-    start as (times, bytes, references and compound dtypes are left to the values)."""
+    """Whether a column's spec dtype is a number, text or bool type that a required column not
+    given (made of nulls) is typed as (times, bytes, references and compound dtypes are not)."""
     if not isinstance(dtype, str) or dtype in ("isodatetime", "datetime", "date"):
         return False
     try:

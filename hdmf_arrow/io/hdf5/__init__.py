@@ -106,7 +106,7 @@ def _open(path: str | os.PathLike[str], mode: str, storage_options: dict[str, An
         if "signature" in str(exc):
             msg = f"{text} is not an HDF5 file (h5py: {exc})"
             raise UnsupportedHDF5Error(msg) from None
-        msg = f"HDF5 file {text} is damaged or truncated: h5py cannot open it ({exc})"
+        msg = f"h5py cannot open HDF5 file {text}: damaged, truncated or unreadable ({exc})"
         raise UnsupportedHDF5Error(msg) from None
     except BaseException:
         handle.close()
