@@ -10,13 +10,16 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, overload
 import pyarrow as pa
 
 from hdmf_arrow.errors import (
+    ColumnNotFoundError,
     ContainerNotFoundError,
     CorruptStoreError,
+    DuplicateColumnError,
     HdmfArrowError,
     InvalidArgumentError,
     InvalidArgumentTypeError,
     InvalidKeyError,
     InvalidVersionError,
+    SchemaMismatchError,
     StoreExistsError,
     StoreLocationError,
     ValidationError,
@@ -81,7 +84,7 @@ def write(
     """
     container = _as_container(obj, name, description)
     if mode == "append":
-        return _append(container, location, storage_options=storage_options, options=options)
+        return _append(container, obj, location, storage_options=storage_options, options=options)
     if mode not in _IO_MODES:
         msg = f"write: mode must be 'error', 'overwrite' or 'append', found {mode!r}"
         raise InvalidArgumentError(msg)
@@ -126,13 +129,20 @@ def _as_container(obj: object, name: str | None, description: str) -> Container:
 
 def _append(
     table: Container,
+    rows: object,
     location: StoreLike,
     *,
     storage_options: dict[str, Any] | None,
     options: ParquetOptions | None,
 ) -> int:
-    from hdmf_arrow.common import DynamicTable, SimpleMultiContainer
+    """Append ``table`` (``rows`` as given, converted) to the store's table of its name.
+    The rows are appended as given: a DataFrame without ids of its own (pandas: an index not
+    named ``id``; polars, Arrow: no ``id`` column) gets ids that continue the table's, as
+    ``DynamicTable.extend`` numbers them, not ``0..n-1`` again."""
+    from hdmf_arrow.common import Container, DynamicTable, SimpleMultiContainer
 
+    if isinstance(rows, Container):
+        rows = table
     if not isinstance(table, DynamicTable):
         msg = (
             f"write(mode='append') appends the rows of a table, found {table.data_type} "
@@ -144,14 +154,14 @@ def _append(
             return io.write(table)
         root = io.read()
         if isinstance(root, DynamicTable) and root.name == table.name:
-            root.extend(table)
+            root.extend(rows)
         elif isinstance(root, SimpleMultiContainer) and table.name in root:
             found = root[table.name]
             if not isinstance(found, DynamicTable):
                 what = f"{found.data_type} {found.name!r}"
                 msg = f"write(mode='append'): {table.name!r} in {io.store.url} is {what}"
                 raise InvalidArgumentTypeError(msg)
-            found.extend(table)
+            found.extend(rows)
         elif isinstance(root, SimpleMultiContainer):
             root.add_container(table)
         else:
@@ -268,6 +278,14 @@ def scan(
     """
     import polars as pl
 
+    if not isinstance(table, str):
+        msg = f"scan: table must be a str ('units', 'session/units'), found {type(table).__name__}"
+        raise InvalidArgumentTypeError(msg)
+    if columns is not None and (
+        isinstance(columns, str | bytes) or not all(isinstance(c, str) for c in columns)
+    ):
+        msg = f"scan: columns must be a list of column names or None, found {columns!r:.80}"
+        raise InvalidArgumentTypeError(msg)
     found, listings = _expand_locations(locations, storage_options)
     if not found:
         msg = f"scan: {locations!r:.120} names no store (a glob that matched nothing?)"
@@ -275,11 +293,119 @@ def scan(
     opened = _open_manifests(
         found, version=version, storage_options=storage_options, listings=listings
     )
+    _check_distinct([store for store, _ in opened], "scan")
     parts = _united_enums([_scan_part(store, manifest, table) for store, manifest in opened])
-    one = _one_scan(parts, columns) if _ONE_SCAN else None
+    for part in parts:
+        _check_added_columns(part)
+    _check_column_kinds("scan", table, [(p.store.url, p.table.schema) for p in parts])
+    picked = None if columns is None else _scan_columns(parts, table, columns)
+    one = _one_scan(parts, picked) if _ONE_SCAN else None
     if one is not None:
         return one
-    return pl.concat([_store_scan(part, columns) for part in parts], how="diagonal_relaxed")
+    frame = pl.concat([_store_scan(part, picked) for part in parts], how="diagonal_relaxed")
+    if picked is None:
+        return frame
+    from hdmf_arrow.io._parquet import ROW_COLUMN
+
+    return frame.select([*picked, ROW_COLUMN, _STORE_COLUMN])  # the order asked, whoever lacks
+
+
+def _check_distinct(stores: Sequence[Store], caller: str) -> None:
+    """Refuse locations that name one store twice (``a.hdmf`` and ``./x/../a.hdmf``, a link
+    to it, ``file://``...): each of its rows would come twice, with the same ``store`` and
+    ``_row``, so ``(store, _row)`` would no longer name one row."""
+    import os
+
+    from hdmf_arrow.storage import LocalStore
+
+    seen: dict[str, str] = {}
+    for store in stores:
+        key = os.path.realpath(store.root) if isinstance(store, LocalStore) else store.url
+        if key in seen:
+            msg = (
+                f"{caller}: the locations name the store {seen[key]} twice (the second time "
+                f"as {store.url}), so each of its rows would come twice with the same store "
+                f"and _row. Hint: name each store once"
+            )
+            raise InvalidArgumentError(msg)
+        seen[key] = store.url
+
+
+def _check_added_columns(part: _ScanPart) -> None:
+    """Refuse a table with a column of the name of one that ``scan`` adds (``store``,
+    ``_row``): the scan would replace it, or fail in polars."""
+    from hdmf_arrow.io._parquet import ROW_COLUMN
+
+    for taken in (_STORE_COLUMN, ROW_COLUMN):
+        if taken in part.table.schema.names:
+            what = "the store's name" if taken == _STORE_COLUMN else "the row positions"
+            msg = (
+                f"scan: table {part.table.path!r} of store {part.store.url} has a column "
+                f"{taken!r}, the name of a column scan adds for {what}. Hint: rename the "
+                f"column (or read the files directly: hdmf_arrow.data_files)"
+            )
+            raise DuplicateColumnError(msg)
+
+
+def _column_kind(t: pa.DataType) -> str:
+    """What a column holds at its innermost level, as far as joining stores goes: text
+    (enum text too), binary, or another kind by its Arrow type's id; null (no value yet)
+    joins anything."""
+    from hdmf_arrow.arrow import dtypes
+
+    leaf = dtypes.innermost(t)
+    if pa.types.is_dictionary(leaf):
+        leaf = leaf.value_type
+    if pa.types.is_null(leaf):
+        return "null"
+    if dtypes.is_text(leaf):
+        return "text"
+    if dtypes.is_binary(leaf):
+        return "binary"
+    if pa.types.is_integer(leaf) or pa.types.is_floating(leaf):
+        return "number"  # polars widens ints to floats, losing nothing users notice
+    return str(leaf)
+
+
+def _check_column_kinds(caller: str, table: str, schemas: Sequence[tuple[str, pa.Schema]]) -> None:
+    """Refuse a column of ``table`` that holds text in one store's schema (of ``schemas``,
+    store URL and schema) and another kind in another: uniting them by name (polars'
+    relaxed concatenation, DuckDB's ``union_by_name``) would turn the numbers into text
+    silently (``1`` into ``'1'``)."""
+    seen: dict[str, tuple[str, pa.DataType, str]] = {}
+    for url, schema in schemas:
+        for field in schema:
+            kind = _column_kind(field.type)
+            if kind == "null":
+                continue
+            first = seen.setdefault(field.name, (kind, field.type, url))
+            if first[0] != kind:
+                msg = (
+                    f"{caller}: column {field.name!r} of table {table!r} holds {first[1]} in "
+                    f"store {first[2]} but {field.type} in store {url}; uniting the stores "
+                    f"would convert one to the other silently. Hint: read the stores apart, "
+                    f"or give the column one type in every store"
+                )
+                raise SchemaMismatchError(msg)
+
+
+def _scan_columns(parts: Sequence[_ScanPart], table: str, columns: Sequence[str]) -> list[str]:
+    """``columns`` without repeats and without the columns ``scan`` adds anyway; each must be
+    a column of the table in one store at least (ColumnNotFoundError names the table)."""
+    from hdmf_arrow.io._parquet import ROW_COLUMN
+
+    picked = [c for c in dict.fromkeys(columns) if c not in (_STORE_COLUMN, ROW_COLUMN)]
+    known = dict.fromkeys(n for part in parts for n in part.table.schema.names)
+    missing = [c for c in picked if c not in known]
+    if missing:
+        stores = ", ".join(part.store.url for part in parts[:3])
+        more = f" and {len(parts) - 3} more" if len(parts) > 3 else ""
+        msg = (
+            f"scan: no column {missing[0]!r} in table {table!r} of any store ({stores}{more}); "
+            f"its columns are {list(known)[:20]}"
+        )
+        raise ColumnNotFoundError(msg)
+    return picked
 
 
 _ONE_SCAN = True  # scan: one pl.scan_parquet when the stores' tables agree (tests turn it off)
@@ -380,8 +506,9 @@ def _store_scan(part: _ScanPart, columns: Sequence[str] | None) -> pl.LazyFrame:
     casts = part.casts()
     if casts:
         frame = frame.with_columns(casts)
-    if columns is not None:
-        frame = frame.select([*columns, ROW_COLUMN])
+    if columns is not None:  # a column this store lacks: null here (diagonal concat)
+        have = set(part.table.schema.names)
+        frame = frame.select([*(c for c in columns if c in have), ROW_COLUMN])
     return frame.with_columns(pl.lit(part.store.url).alias(_STORE_COLUMN))  # one spelling
 
 
@@ -420,8 +547,8 @@ def _one_scan(parts: Sequence[_ScanPart], columns: Sequence[str] | None) -> pl.L
     if not paths:
         return None
     given = _polars_schema(schema.append(pa.field(row, pa.int64()))) if _GIVE_SCHEMA else None
-    frame = pl.scan_parquet(
-        paths, storage_options=options, include_file_paths=_FILE_COLUMN, schema=given
+    frame = pl.scan_parquet(  # glob=False: a store's path may hold '[' or '*'
+        paths, storage_options=options, include_file_paths=_FILE_COLUMN, schema=given, glob=False
     )
     casts = {str(e.meta.output_name()): e for e in first.casts()}
     store = pl.col(_FILE_COLUMN).replace_strict(owners, return_dtype=pl.String)
@@ -461,11 +588,19 @@ def _expand_locations(
 ) -> tuple[list[StoreLike], list[Listing]]:
     """The stores ``locations`` names: a list as given, a glob expanded (sorted); and the
     flat listings made to expand it, which ``_open_manifests`` uses for the stores' versions
-    (on S3, ``s3://bucket/sessions/*.hdmf`` is one listing for both)."""
+    (on S3, ``s3://bucket/sessions/*.hdmf`` is one listing for both). A local path that
+    exists as written (``run[1].hdmf``) names that store, whatever characters it holds."""
+    import os
+
     if isinstance(locations, list | tuple):
         return list(locations), []
-    text = str(locations)
-    if not any(ch in text for ch in "*?["):
+    if not isinstance(locations, str | os.PathLike):
+        return [locations], []
+    text = os.fspath(locations)
+    if not isinstance(text, str) or not any(ch in text for ch in "*?["):
+        return [locations], []
+    local = text[len("file://") :] if text.startswith("file://") else text
+    if "://" not in local and os.path.lexists(local):
         return [locations], []
     from hdmf_arrow.storage import glob_stores
 
@@ -515,7 +650,9 @@ def data_files(
     storage_options: dict[str, Any] | None = None,
 ) -> list[str]:
     """The Parquet files holding ``table`` ("units", or "session/units") in that version,
-    as paths or URLs that DuckDB, pyarrow.dataset, Dask and Spark read directly.
+    as paths or URLs that DuckDB, pyarrow.dataset, Dask and Spark read directly. On local
+    disk each file is checked against the manifest first (a link, or a file replaced by
+    another, is refused), as ``scan`` does: an engine given the paths reads them unchecked.
 
     >>> import duckdb  # doctest: +SKIP
     >>> duckdb.read_parquet(data_files("session.hdmf", "units"))  # doctest: +SKIP
@@ -524,6 +661,7 @@ def data_files(
         found = find_table(io.read(), table)
         source = found._source
         assert source is not None
+        source.check_before_scan()  # type: ignore[attr-defined]
         store = io.store
         prefix = f"{store.url.split('://', 1)[0]}://" if isinstance(store, FsspecStore) else ""
         return [prefix + store.arrow_path(f.path) for f in source.files]  # type: ignore[attr-defined]

@@ -24,6 +24,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import json
+import math
 import sys
 import traceback
 import warnings
@@ -33,13 +34,24 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from hdmf_arrow import api
-from hdmf_arrow.errors import HdmfArrowError, HdmfArrowWarning, SpecError
+from hdmf_arrow.errors import (
+    CorruptStoreError,
+    FormatVersionError,
+    HdmfArrowError,
+    HdmfArrowWarning,
+    SpecError,
+    UnsafePathError,
+)
 from hdmf_arrow.io import ParquetIO
 from hdmf_arrow.io._describe import describe_containers
+from hdmf_arrow.io._layout import versions as stored_versions
 from hdmf_arrow.io.hdf5 import HDF5IO, export_hdf5, import_hdf5, is_hdf5
+from hdmf_arrow.storage import make_store
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+    from hdmf_arrow.io import VersionInfo
 
 # Packages that reach a location for us: what they raise is about the location, its
 # credentials or its options (the user's to fix), not a bug of ours.
@@ -60,6 +72,19 @@ def _options(
             raise click.BadParameter(msg, ctx=ctx, param=param)
         out[key] = value
     return out or None
+
+
+def _grace(ctx: click.Context, param: click.Parameter, seconds: float) -> dt.timedelta:
+    """--older-than as a timedelta: a finite number of seconds, 0 or more, that a timedelta
+    holds (up to ~2.7 million years)."""
+    grace = None
+    if seconds >= 0:  # not nan, not negative
+        with contextlib.suppress(OverflowError):
+            grace = dt.timedelta(seconds=seconds)
+    if grace is None:
+        msg = f"{seconds!r} is not a number of seconds >= 0 that a grace period can hold"
+        raise click.BadParameter(msg, ctx=ctx, param=param)
+    return grace
 
 
 _storage_option = click.option(
@@ -88,6 +113,8 @@ def info(location: str, version: int | None, as_json: bool, storage: dict[str, s
     """Print the tree of LOCATION (types, rows, columns) and its versions; LOCATION may
     also be an HDF5 (NWB) file. With --json, the manifest and the versions of a store."""
     with _guard(location):
+        if (as_json or version is not None) and is_hdf5(location, storage):
+            _no_versions(location, "--json" if as_json else "--version")
         if as_json:
             with ParquetIO(location, "r", version=version, storage_options=storage) as io:
                 doc = {
@@ -96,7 +123,7 @@ def info(location: str, version: int | None, as_json: bool, storage: dict[str, s
                     "versions": [dataclasses.asdict(v) for v in io.versions()],
                     "root": io.manifest,
                 }
-            click.echo(json.dumps(doc, indent=2))
+            click.echo(_json(doc))
             return
         if is_hdf5(location, storage):
             with HDF5IO(location, "r", storage_options=storage) as h5:
@@ -129,20 +156,27 @@ def compact(
 
 @main.command()
 @click.argument("location")
-@click.option("--older-than", default=3600.0, show_default=True, help="Grace period, in seconds.")
+@click.option(
+    "--older-than",
+    "grace",
+    type=float,
+    default=3600.0,
+    show_default=True,
+    callback=_grace,
+    help="Grace period, in seconds.",
+)
 @click.option("--retain-versions", type=int, default=None, help="Keep only the newest N.")
 @click.option("--dry-run", is_flag=True, help="List what would be deleted; delete nothing.")
 @_storage_option
 def vacuum(
     location: str,
-    older_than: float,
+    grace: dt.timedelta,
     retain_versions: int | None,
     dry_run: bool,
     storage: dict[str, str] | None,
 ) -> None:
     """Delete what no retained version of LOCATION uses (files older than the grace period,
     and with --retain-versions the versions before the newest N)."""
-    grace = dt.timedelta(seconds=older_than)
     with _guard(location), ParquetIO(location, "a", storage_options=storage) as io:
         deleted = io.vacuum(older_than=grace, retain_versions=retain_versions, dry_run=dry_run)
     verb = "would delete" if dry_run else "deleted"
@@ -158,13 +192,60 @@ def vacuum(
 def history(location: str, as_json: bool, storage: dict[str, str] | None) -> None:
     """Print every committed version of the store at LOCATION, newest first: number, time,
     operation and summary."""
-    with _guard(location), ParquetIO(location, "r", storage_options=storage) as io:
-        versions = io.history()
+    with _guard(location):
+        versions = _history(location, storage)
     if as_json:
-        click.echo(json.dumps([dataclasses.asdict(v) for v in versions], indent=2))
+        click.echo(_json([dataclasses.asdict(v) for v in versions]))
         return
     for v in versions:
         click.echo(f"{v.version:>6}  {v.created:<29}  {v.operation:<10}  {v.summary}")
+
+
+def _json(doc: object) -> str:
+    """``doc`` as standard JSON, which has no NaN or Infinity (a manifest may hold them, as
+    Python's json module writes them): such a number is given as the text "NaN",
+    "Infinity" or "-Infinity", so that jq and other JSON parsers read the output."""
+
+    def clean(value: object) -> object:
+        if isinstance(value, float) and not math.isfinite(value):
+            return "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [clean(v) for v in value]
+        return value
+
+    return json.dumps(clean(doc), indent=2, allow_nan=False)
+
+
+def _no_versions(location: str, option: str) -> NoReturn:
+    msg = f"{option} is for a store's versions; {location} is an HDF5 file, which has none"
+    raise click.UsageError(msg)
+
+
+def _history(location: str, storage: dict[str, str] | None) -> list[VersionInfo]:
+    """The versions of the store, newest first; when the newest manifest cannot be read, as
+    the newest version that can be read lists them (the damaged ones with the reason), with
+    a warning: listing the versions is how a user finds one to open."""
+    try:
+        with ParquetIO(location, "r", storage_options=storage) as io:
+            return io.history()
+    except UnsafePathError:
+        raise
+    except (CorruptStoreError, FormatVersionError) as exc:
+        first = exc
+    store = make_store(location, storage_options=storage, read_only=True)
+    for n in reversed(stored_versions(store)):
+        try:
+            with ParquetIO(store, "r", version=n) as io:
+                found = io.history()
+        except (CorruptStoreError, FormatVersionError):
+            continue
+        newest = found[0].version
+        msg = f"version {newest} of {location} cannot be read ({_text(first, limit=_LONGEST)})"
+        warnings.warn(msg, HdmfArrowWarning, stacklevel=2)
+        return found
+    raise first
 
 
 @main.command()
@@ -193,8 +274,7 @@ def convert(
             raise FileNotFoundError(msg)
         if is_hdf5(source, storage):
             if version is not None:
-                msg = "--version selects a store's version; SOURCE is HDF5"
-                raise click.UsageError(msg)
+                _no_versions(source, "--version")
             if destination.lower().endswith((".h5", ".hdf5", ".nwb")):
                 msg = (
                     f"{source} is an HDF5 file, so DESTINATION is a store (a folder), not "
@@ -233,9 +313,11 @@ def validate_command(
     """Check LOCATION's data (a store, or an HDF5 file); exit 0 when valid, 1 with the
     issues listed, 2 if unreadable."""
     with _guard(location):
+        if version is not None and is_hdf5(location, storage):
+            _no_versions(location, "--version")
         issues = api.validate(location, version=version, storage_options=storage)
     if as_json:
-        click.echo(json.dumps([i.to_dict() for i in issues], indent=2))
+        click.echo(_json([i.to_dict() for i in issues]))
     elif issues:
         click.echo(f"{location}: {len(issues)} problem(s)")
         for issue in issues:

@@ -50,7 +50,15 @@ from urllib.parse import urlsplit
 
 from fsspec import AbstractFileSystem
 
-from hdmf_arrow.api import _expand_locations, _open_manifests, _stored_tables, _StoredTable
+from hdmf_arrow.api import (
+    _check_column_kinds,
+    _check_distinct,
+    _expand_locations,
+    _open_manifests,
+    _stored_tables,
+    _StoredTable,
+    _table_files,
+)
 from hdmf_arrow.errors import (
     DuplicateColumnError,
     InvalidArgumentTypeError,
@@ -165,6 +173,7 @@ def register(
     opened = _open_manifests(
         found, version=version, storage_options=storage_options, listings=listings
     )
+    _check_distinct([store for store, _ in opened], "register")
     for store, manifest in opened:
         for table in _stored_tables(store, manifest):
             part = _Part(store.url, table, reach.urls(store, table))
@@ -172,6 +181,7 @@ def register(
     names = {path: f"{prefix or ''}{path}" for path in sorted(parts)}
     _check_names(list(names.values()))
     for path, name in names.items():
+        _check_column_kinds("register", path, [(p.store, p.table.schema) for p in parts[path]])
         sql = _view_sql(parts[path], con, name)
         try:
             con.execute(f"CREATE OR REPLACE VIEW {_ident(name)} AS {sql}")
@@ -261,6 +271,9 @@ class _Reach:
     def urls(self, store: Store, table: _StoredTable) -> tuple[str, ...]:
         """The URLs, as DuckDB reads them, of the data files of ``table`` in ``store``."""
         if isinstance(store, LocalStore):
+            # DuckDB opens the paths itself: refuse first, as scan does, a file that is a
+            # link (it could lead outside the store) or not the file the manifest lists
+            _table_files(store, table).check_before_scan()
             return tuple(store.arrow_path(f.path) for f in table.files)
         if not isinstance(store, FsspecStore):
             msg = (

@@ -832,6 +832,8 @@ def _group_spec(group: SimpleMultiContainer, path: str, types: TypeMap) -> Itera
                 yield from _guard(where, child.data_type, lambda c=child, s=sub, w=where: (
                     Issue(w, c.data_type or "Dataset", p) for p in _dataset_problems(c, s)
                 ))  # fmt: skip
+                if child.data_type is None:  # its attributes are its parent's spec's
+                    yield from _untyped_attributes(child, sub, where)
             continue
         if wanted is None:
             continue
@@ -844,6 +846,34 @@ def _group_spec(group: SimpleMultiContainer, path: str, types: TypeMap) -> Itera
                 f"expected {problem} {kind}(s) of type {wanted!r}, found {count}",
             )
     yield from _links(group, spec, path, types)
+
+
+def _untyped_attributes(data: Data, spec: DatasetSpec, path: str) -> Iterator[Issue]:
+    """The attributes of an untyped named dataset (a TimeSeries' ``data`` and its ``unit``)
+    against the parent's spec of it: each required one present, a fixed one of the spec's
+    value, each of the spec's dtype. They are the dataset's own ``attributes``."""
+    present = dict(getattr(data, "attributes", {}))
+    for attribute in spec.attributes:
+        where = f"attribute {attribute.name!r} (spec {attribute.path})"
+        if attribute.name not in present:
+            unset = attribute.value is None and attribute.default_value is None
+            if attribute.required and unset:
+                yield Issue(path, "Dataset", f"required attribute {attribute.name!r} is missing")
+            continue
+        value = present[attribute.name]
+        if isinstance(attribute.dtype, RefSpec):
+            if not isinstance(value, Container):
+                kind = _scalar_dtype(value)
+                yield Issue(path, "Dataset", f"{where}: expected a reference, found {kind!r}")
+            continue
+        if attribute.value is not None and not _same_value(value, attribute.value):
+            msg = f"{where} is fixed to {attribute.value!r} by the spec, found {value!r}"
+            yield Issue(path, "Dataset", msg)
+            continue
+        found = _value_dtype_problem(value, attribute.dtype)
+        if found is not None:
+            shown = _show_dtype(attribute.dtype)
+            yield Issue(path, "Dataset", f"{where}: expected dtype {shown}, found {found}")
 
 
 def _dataset_problems(data: Data, spec: DatasetSpec) -> Iterator[str]:

@@ -441,7 +441,7 @@ class VectorIndex(VectorData):
             if region is not None:
                 return region._rows_frame(cell.values if cell.is_valid else pa.array([]))
             return cell.as_py()
-        rows = take_rows(arr, key, name=self.name)
+        rows = take_rows(arr, key, what=f"{self.data_type} {self.name!r}")
         if region is not None:
             return [region._rows_frame(c.values if c.is_valid else pa.array([])) for c in rows]
         return rows.to_pylist()
@@ -719,8 +719,9 @@ def _containers(data: object) -> bool:
     return isinstance(first, Container) and all(c is None or isinstance(c, Container) for c in data)
 
 
-def take_rows(arr: pa.Array, key: object, *, name: str) -> pa.Array:
-    """Rows of ``arr`` selected by a slice, a list of positions or a boolean mask."""
+def take_rows(arr: pa.Array, key: object, *, what: str) -> pa.Array:
+    """Rows of ``arr`` selected by a slice, a list of positions or a boolean mask; ``what``
+    names the column in errors ("EnumData 'e'")."""
     if isinstance(key, slice):
         start, stop, step = key.indices(len(arr))
         if step == 1:
@@ -729,12 +730,20 @@ def take_rows(arr: pa.Array, key: object, *, name: str) -> pa.Array:
     positions = np.asarray(key)
     if positions.size == 0:
         positions = positions.astype(np.int64)  # [] selects no rows
+    n = len(arr)
     if positions.dtype == bool:
+        if positions.shape != (n,):
+            msg = f"{what}: a boolean mask of shape {positions.shape} for {n} rows"
+            raise RowIndexError(msg)
         positions = np.flatnonzero(positions)
     if positions.dtype.kind not in "iu":
-        msg = f"{name!r}: cannot select rows with {type(key).__name__} {key!r:.40}"
+        msg = f"{what}: cannot select rows with {type(key).__name__} {key!r:.40}"
         raise CellTypeError(msg)
-    return arr.take(pa.array(np.where(positions < 0, positions + len(arr), positions)))
+    bad = positions[(positions >= n) | (positions < -n)]
+    if bad.size:  # Arrow's take would raise a bare ArrowIndexError, or wrap a negative one
+        msg = f"{what}: row {int(bad[0])} out of range (length {n})"
+        raise RowIndexError(msg)
+    return arr.take(pa.array(np.where(positions < 0, positions + n, positions)))
 
 
 def read_iterator(data: object, name: str, t: pa.DataType | None = None) -> Any:

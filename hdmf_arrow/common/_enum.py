@@ -455,9 +455,9 @@ class EnumData(VectorData):
             out_nd = elements[np.asarray(codes, dtype=np.intp)]
             return "".join(out_nd.ravel()) if join else out_nd
         arr = self.to_arrow()
-        if isinstance(key, int | np.integer):
-            return arr[int(key)].as_py()
-        values = take_rows(arr, key, name=self.name).dictionary_decode()
+        if isinstance(key, int | np.integer) and not isinstance(key, bool):
+            return arr[self._position(key)].as_py()  # the bounds checked, naming the column
+        values = take_rows(arr, key, what=f"{self.data_type} {self.name!r}").dictionary_decode()
         out = values.to_numpy(zero_copy_only=False)
         return "".join(out) if join else out
 
@@ -559,6 +559,12 @@ def _elements_of(
             [] if elements is None else elements,
             object_id=object_id,
         )
+    if pa.types.is_list(out.dtype) or pa.types.is_fixed_size_list(out.dtype):
+        msg = (
+            f"EnumData {name!r}: expected one-dimensional elements (one value each), found "
+            f"elements of Arrow type {out.dtype}"
+        )
+        raise CellValueError(msg)
     if pa.types.is_binary(out.dtype) or pa.types.is_large_binary(out.dtype):
         found = out.to_arrow()[0].as_py() if len(out) else b""
         raise _bytes_element(found, None)

@@ -62,6 +62,7 @@ class CSRMatrix(Container):
         elif indices is None or indptr is None or shape is None:
             raise _arrays_needed(name)
         self._decoded: sparse.CSRArrays | None = None
+        _check_values(data, name)
         self._shape = _shape(shape, name)
         self._rows = sparse.encode(data, indices, indptr, n_cols=self._shape[1], name=name)
         if self._rows.num_rows != self._shape[0]:
@@ -185,6 +186,19 @@ def _shape(shape: Any, name: str) -> tuple[int, int]:
         )
         raise SparseMatrixError(msg)
     return int(dims[0]), int(dims[1])
+
+
+def _check_values(data: Any, name: str) -> None:
+    """Refuse values Arrow has no type for (complex numbers) with an error naming the matrix
+    (pyarrow raises a bare ``ArrowNotImplementedError`` for them)."""
+    kind = (data.dtype if hasattr(data, "dtype") else np.asarray(data).dtype).kind
+    if kind == "c":
+        msg = (
+            f"CSRMatrix {name!r}: 'data' of a complex dtype has no Arrow type; expected real "
+            f"numbers, booleans or text. Hint: store the real and imaginary parts as two "
+            f"matrices."
+        )
+        raise SparseMatrixError(msg)
 
 
 def _from_dense(data: Any, name: str) -> tuple[Any, Any, Any, tuple[int, int]]:

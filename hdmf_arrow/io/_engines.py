@@ -15,17 +15,19 @@ Spark needs none of this: ``spark.read.parquet(*hdmf_arrow.data_files(store, "un
 
 from __future__ import annotations
 
+import operator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from hdmf_arrow.arrow import ragged
 from hdmf_arrow.common._enum import split_cells
 from hdmf_arrow.common._frame import NULLABLE, to_pandas
-from hdmf_arrow.errors import CorruptStoreError
+from hdmf_arrow.errors import CorruptStoreError, InvalidArgumentError, InvalidArgumentTypeError
 from hdmf_arrow.io._parquet import open_reader
 
 if TYPE_CHECKING:
@@ -240,7 +242,8 @@ def to_dask(
     import dask
     import dask.dataframe as dd
 
-    parts = plan(files.files, blocksize)
+    size = _check_blocksize(blocksize, where=f"table {files.name!r} of store {files.store.url}")
+    parts = plan(files.files, size)
     used = sorted({p.file for p in parts})
     with ThreadPoolExecutor(max_workers=max(1, min(_FOOTER_THREADS, len(used)))) as pool:
         footers = dict(zip(used, pool.map(files._footer, used), strict=True))
@@ -255,3 +258,29 @@ def to_dask(
         else:
             out = dd.from_map(read, parts, meta=read.meta(), label="read-hdmf-table")  # type: ignore[no-untyped-call]
     return out
+
+
+def _check_blocksize(blocksize: object, *, where: str) -> int | None:
+    """``blocksize`` as an int, or None; refused when it is not None or an integer of bytes
+    >= 1 (a bool, a float, a text such as '128MB', 0 or less), naming the table.
+
+    >>> _check_blocksize(0, where="table 't'")
+    Traceback (most recent call last):
+    hdmf_arrow.errors.InvalidArgumentError: to_dask of table 't': blocksize must be ...
+    """
+    if blocksize is None:
+        return None
+    try:  # an int or a numpy integer; not a bool, a float or a text
+        if isinstance(blocksize, bool | np.bool_):
+            raise TypeError
+        size = operator.index(blocksize)  # type: ignore[arg-type]
+    except TypeError:
+        msg = (
+            f"to_dask of {where}: blocksize must be an int of bytes or None (per file), "
+            f"found {type(blocksize).__name__} {blocksize!r:.40}"
+        )
+        raise InvalidArgumentTypeError(msg) from None
+    if size < 1:
+        msg = f"to_dask of {where}: blocksize must be a number of bytes >= 1, found {blocksize}"
+        raise InvalidArgumentError(msg)
+    return size

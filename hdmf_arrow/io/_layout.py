@@ -130,7 +130,7 @@ class Manifest:
             reason = f"{type(exc).__name__}: {str(exc)[:120]}"  # never the file's contents
             msg = (
                 f"{source} does not parse ({reason}). Hint: open an older version with "
-                f"version=N, or run `hdmf-arrow info` to list the versions."
+                f"version=N, or run `hdmf-arrow history` to list the versions."
             )
             raise CorruptStoreError(msg) from None
 

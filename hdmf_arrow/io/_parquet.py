@@ -966,7 +966,9 @@ class TableFiles:
         else:
             url, options = reach
             paths = [f"{url}/{f.path}" for f in self.files]
-            frame = pl.scan_parquet(paths, storage_options=options).select([*names, *stored])
+            frame = pl.scan_parquet(  # glob=False: a store's path may hold '[' or '*'
+                paths, storage_options=options, glob=False
+            ).select([*names, *stored])
         if rows is None:
             return frame
         if stored:

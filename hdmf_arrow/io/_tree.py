@@ -45,6 +45,7 @@ from hdmf_arrow.common import (
 )
 from hdmf_arrow.common._columns import column_from_stored, column_part_ids, parts
 from hdmf_arrow.common._container import check_object_id
+from hdmf_arrow.common._enum import cell_leaf, cell_shape, is_enum_type
 from hdmf_arrow.common._herd import HERD
 from hdmf_arrow.common._herd_tables import TABLES as HERD_TABLES
 from hdmf_arrow.common._herd_tables import HerdTable
@@ -353,6 +354,9 @@ class TreeWriter:
             node["reftype"] = data.reftype
         if isinstance(data, DynamicTableRegion) and data.table is not None:
             node["target"] = data.table.object_id
+        if isinstance(data, EnumData):  # its vocabulary: a file's dictionary is not (6.1)
+            node["elements"] = data.elements_data.to_arrow().to_pylist()
+            node["elements_object_id"] = data.elements_data.object_id
         self.written_data.append(data)
         unchanged = data._committed_rows() == len(data)
         blocks = getattr(data, "_blocks", None)
@@ -815,6 +819,8 @@ class TreeReader:
                 data = cls(name, None, str(node.get("description") or ""), object_id=oid)
                 if node.get("target") is not None:
                     self.pending.append((data, "_table", str(node["target"])))
+            elif issubclass(cls, EnumData):
+                return self._enum(cls, node, files, arrow_type, attributes)
             elif issubclass(cls, VectorData):
                 data = cls(name, str(node.get("description") or ""), None, object_id=oid)
             elif node.get("description") is not None and cls is Data:
@@ -827,6 +833,48 @@ class TreeReader:
         data._buf = ColumnBuffer.stored(arrow_type, int(node["num_rows"]), loader)
         data._blocks = functools.partial(files.blocks, schema.names[0])  # type: ignore[attr-defined]
         return data
+
+    def _enum(
+        self,
+        cls: type[EnumData],
+        node: Node,
+        files: TableFiles,
+        arrow_type: pa.DataType,
+        attributes: dict[str, Any],
+    ) -> EnumData:
+        """A standalone EnumData: its elements from the node, its codes mapped from the
+        stored values when first read (as an enum column's, section 6.1)."""
+        name = str(node["name"])
+        where = f"EnumData {name!r}"
+        if not is_enum_type(arrow_type):
+            msg = f"{where}: its values are stored as {arrow_type}, not a dictionary"
+            raise SchemaMismatchError(msg)
+        listed = node.get("elements")
+        if not isinstance(listed, list):
+            msg = f"{where}: the manifest lists no elements (expected a JSON array)"
+            raise CorruptStoreError(msg)
+        value_type = cell_leaf(arrow_type).value_type
+        try:
+            elements = pa.array(listed, type=value_type)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError) as exc:
+            msg = f"{where}: the manifest's elements are not of the stored {value_type} ({exc})"
+            raise SchemaMismatchError(msg) from None
+        enum = cls(
+            name,
+            str(node.get("description") or ""),
+            None,
+            elements=elements,
+            object_id=node.get("object_id"),
+            elements_object_id=node.get("elements_object_id"),
+        )
+        enum._set_cell_shape(cell_shape(arrow_type))
+        column = functools.partial(files.column, name)
+        enum._buf = ColumnBuffer.stored(
+            enum._buf.type, int(node["num_rows"]), lambda: enum.codes_of(column())
+        )
+        enum.reftype = node.get("reftype")
+        self.free.append((enum, attributes))
+        return enum
 
     def _resolve_pending(self) -> None:
         """Links, standalone regions and free attributes, once every container exists."""

@@ -419,6 +419,13 @@ class H5Reader:
             self._lazy(made, ds)
             if isinstance(table, _Ref):
                 self.regions.append((made, table))
+        elif issubclass(cls, EnumData):  # its elements: a dataset found by reference
+            msg = (
+                f"{self._where(ds)} is an EnumData outside a table; hdmf-arrow imports "
+                f"EnumData as table columns only (with their <name>_elements beside them), "
+                f"so the file is not imported. Hint: make it a column of a DynamicTable"
+            )
+            raise UnsupportedHDF5Error(msg)
         elif issubclass(cls, VectorData):
             description = str(attrs.pop("description", ""))
             made = cls(name, description, None, object_id=object_id, attributes=attrs)

@@ -283,6 +283,13 @@ class H5Writer:
         self, parent: h5py.Group, data: Data, spec: GroupSpec | DatasetSpec | None
     ) -> None:
         where = f"dataset {data.name!r}"
+        if isinstance(data, EnumData):
+            msg = (
+                f"EnumData {data.name!r} is outside a table; HDF5 export writes EnumData as "
+                f"table columns only (with their <name>_elements beside them), so nothing "
+                f"was written. Hint: make it a column of a DynamicTable"
+            )
+            raise UnsupportedHDF5Error(msg)
         if isinstance(data, Dataset) and data.is_scalar:
             value = data.scalar
             if isinstance(value, Container):
