@@ -297,8 +297,8 @@ def scan(
     parts = _united_enums([_scan_part(store, manifest, table) for store, manifest in opened])
     for part in parts:
         _check_added_columns(part)
-    _check_column_kinds("scan", table, [(p.store.url, p.table.schema) for p in parts])
     picked = None if columns is None else _scan_columns(parts, table, columns)
+    _check_column_kinds("scan", table, [(p.store.url, p.table.schema) for p in parts], picked)
     one = _one_scan(parts, picked) if _ONE_SCAN else None
     if one is not None:
         return one
@@ -348,26 +348,31 @@ def _check_added_columns(part: _ScanPart) -> None:
 
 
 def _column_kind(t: pa.DataType) -> str:
-    """What a column holds at its innermost level, as far as joining stores goes: text
-    (enum text too), binary, or another kind by its Arrow type's id; null (no value yet)
-    joins anything."""
-    from hdmf_arrow.arrow import dtypes
-
-    leaf = dtypes.innermost(t)
-    if pa.types.is_dictionary(leaf):
-        leaf = leaf.value_type
-    if pa.types.is_null(leaf):
+    """What a column holds, as far as uniting stores goes: its list levels and, within,
+    text (enum text too), binary, or anything else (which polars and DuckDB unite or refuse
+    themselves); null (no value yet, at any depth) unites with anything."""
+    depth = 0
+    while pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_fixed_size_list(t):
+        t, depth = t.value_type, depth + 1
+    if pa.types.is_dictionary(t):
+        t = t.value_type
+    if pa.types.is_null(t):
         return "null"
-    if dtypes.is_text(leaf):
-        return "text"
-    if dtypes.is_binary(leaf):
-        return "binary"
-    if pa.types.is_integer(leaf) or pa.types.is_floating(leaf):
-        return "number"  # polars widens ints to floats, losing nothing users notice
-    return str(leaf)
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        leaf = "text"
+    elif pa.types.is_binary(t) or pa.types.is_large_binary(t):
+        leaf = "binary"
+    else:
+        leaf = "other"
+    return f"{'list of ' * depth}{leaf}"
 
 
-def _check_column_kinds(caller: str, table: str, schemas: Sequence[tuple[str, pa.Schema]]) -> None:
+def _check_column_kinds(
+    caller: str,
+    table: str,
+    schemas: Sequence[tuple[str, pa.Schema]],
+    columns: Sequence[str] | None = None,
+) -> None:
     """Refuse a column of ``table`` that holds text in one store's schema (of ``schemas``,
     store URL and schema) and another kind in another: uniting them by name (polars'
     relaxed concatenation, DuckDB's ``union_by_name``) would turn the numbers into text
@@ -375,6 +380,8 @@ def _check_column_kinds(caller: str, table: str, schemas: Sequence[tuple[str, pa
     seen: dict[str, tuple[str, pa.DataType, str]] = {}
     for url, schema in schemas:
         for field in schema:
+            if columns is not None and field.name not in columns:
+                continue  # not asked for: not read
             kind = _column_kind(field.type)
             if kind == "null":
                 continue

@@ -136,3 +136,49 @@ def test_ragged_rows_out_of_range_or_a_short_mask_name_the_column() -> None:
         t["s"][[0, 5]]  # before: pyarrow's bare "index out of bounds"
     with pytest.raises(RowIndexError, match=r"boolean mask of shape \(3,\) for 2 rows"):
         t["s"][np.array([True, False, True])]  # before: pyarrow's bare error
+
+
+# -- 7. (review of the fix) stores written before it, and elements Parquet cannot keep --------
+
+
+def test_a_standalone_enum_stored_without_its_elements_listed_still_opens(tmp_path: Path) -> None:
+    import json
+
+    from hdmf_arrow.common import DynamicTable
+
+    e = EnumData(name="e", description="d", data=["a", "b", "a"], elements=["a", "b", "c"])
+    t = DynamicTable(name="t", description="d")
+    t.add_column("x", "x", data=[1, 2])
+    location = tmp_path / "s.hdmf"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        hdmf_arrow.write(SimpleMultiContainer(name="root", containers=[e, t]), location)
+    path = sorted((location / "_hdmf" / "versions").glob("*.json"))[-1]
+    manifest = json.loads(path.read_text())
+    (node,) = [c for c in manifest["root"]["children"] if c["name"] == "e"]
+    del node["elements"], node["elements_object_id"]  # as the writer before the fix left it
+    path.write_text(json.dumps(manifest))
+    root = hdmf_arrow.read(location)
+    assert root["t"]["x"].data.tolist() == [1, 2]  # the rest of the tree opens
+    assert list(root["e"][:]) == ["a", "b", "a"]
+    assert set(root["e"].elements) >= {"a", "b"}  # the file's dictionary: "c" too, or not
+
+
+@pytest.mark.parametrize("elements", [[1.5, 2.5], [1, 2]])
+def test_a_standalone_enum_of_numbers_is_refused_before_writing(
+    tmp_path: Path, elements: list[float]
+) -> None:
+    from hdmf_arrow.errors import SchemaMismatchError
+
+    e = EnumData(name="e", description="d", data=[0, 1], elements=elements)
+    with pytest.raises(SchemaMismatchError, match=r"dataset 'e': EnumData column 'e'"):
+        hdmf_arrow.write(SimpleMultiContainer(name="root", containers=[e]), tmp_path / "s")
+    assert not (tmp_path / "s").exists()  # before: written, then could not be read
+
+
+def test_rows_by_a_two_dimensional_list_of_positions_are_refused(tmp_path: Path) -> None:
+    from hdmf_arrow.errors import CellTypeError
+
+    e = EnumData(name="e", description="d", data=[0, 1], elements=["a", "b"])
+    with pytest.raises(CellTypeError, match=r"EnumData 'e': rows are selected by a 1-D list"):
+        e.get(np.array([[0, 1], [1, 0]]))

@@ -326,3 +326,32 @@ def test_scan_still_widens_ints_to_floats_across_stores(tmp_path: Path) -> None:
     ]
     got = hdmf_arrow.scan(stores, "t").sort("store").collect()["x"].to_list()
     assert got == [1.0, 1.5]
+
+
+def test_scan_unites_kinds_other_than_text_as_polars_does(tmp_path: Path) -> None:
+    import pyarrow as pa
+
+    a, b = tmp_path / "a.hdmf", tmp_path / "b.hdmf"
+    hdmf_arrow.write(pa.table({"x": pa.array([{"a": 1}]), "y": [True]}), a, name="t")
+    hdmf_arrow.write(pa.table({"x": pa.array([{"a": 2.5}]), "y": [3]}), b, name="t")
+    got = hdmf_arrow.scan([a, b], "t").sort("store").collect()
+    assert got["x"].to_list() == [{"a": 1.0}, {"a": 2.5}]  # before the review: refused
+
+
+def test_scan_checks_only_the_columns_asked_for(tmp_path: Path) -> None:
+    a = _store(tmp_path / "a.hdmf", pd.DataFrame({"x": [1], "y": [1.0]}))
+    b = _store(tmp_path / "b.hdmf", pd.DataFrame({"x": ["p"], "y": [2.0]}))
+    got = hdmf_arrow.scan([a, b], "t", columns=["y"]).sort("store").collect()
+    assert got["y"].to_list() == [1.0, 2.0]
+
+
+def test_scan_refuses_a_ragged_column_in_one_store_and_a_plain_one_in_another(
+    tmp_path: Path,
+) -> None:
+    import pyarrow as pa
+
+    a, b = tmp_path / "a.hdmf", tmp_path / "b.hdmf"
+    hdmf_arrow.write(pa.table({"x": pa.array([[1.0, 2.0]])}), a, name="t")
+    hdmf_arrow.write(pa.table({"x": [1.0]}), b, name="t")
+    with pytest.raises(SchemaMismatchError, match="column 'x'"):  # before: polars' SchemaError
+        hdmf_arrow.scan([a, b], "t")

@@ -731,6 +731,9 @@ def take_rows(arr: pa.Array, key: object, *, what: str) -> pa.Array:
     if positions.size == 0:
         positions = positions.astype(np.int64)  # [] selects no rows
     n = len(arr)
+    if positions.ndim != 1:
+        msg = f"{what}: rows are selected by a 1-D list of positions, found shape {positions.shape}"
+        raise CellTypeError(msg)
     if positions.dtype == bool:
         if positions.shape != (n,):
             msg = f"{what}: a boolean mask of shape {positions.shape} for {n} rows"

@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from hdmf_arrow.arrow import ragged
 from hdmf_arrow.arrow.buffer import ColumnBuffer
@@ -45,7 +46,7 @@ from hdmf_arrow.common import (
 )
 from hdmf_arrow.common._columns import column_from_stored, column_part_ids, parts
 from hdmf_arrow.common._container import check_object_id
-from hdmf_arrow.common._enum import cell_leaf, cell_shape, is_enum_type
+from hdmf_arrow.common._enum import cell_leaf, cell_shape, is_enum_type, split_cells
 from hdmf_arrow.common._herd import HERD
 from hdmf_arrow.common._herd_tables import TABLES as HERD_TABLES
 from hdmf_arrow.common._herd_tables import HerdTable
@@ -355,6 +356,9 @@ class TreeWriter:
         if isinstance(data, DynamicTableRegion) and data.table is not None:
             node["target"] = data.table.object_id
         if isinstance(data, EnumData):  # its vocabulary: a file's dictionary is not (6.1)
+            _check_storable(
+                data.name, pa.schema([(data.name, data.to_arrow().type)]), owner="dataset"
+            )
             node["elements"] = data.elements_data.to_arrow().to_pylist()
             node["elements_object_id"] = data.elements_data.object_id
         self.written_data.append(data)
@@ -518,7 +522,7 @@ class TreeWriter:
         return node
 
 
-def _check_storable(table: str, schema: pa.Schema) -> None:
+def _check_storable(table: str, schema: pa.Schema, *, owner: str = "table") -> None:
     """Refuse, before any file is written, an enum column whose elements are not text: Parquet
     keeps the dictionary of text and binary columns only, so the file would give back plain
     values where the manifest says enum, and the version would not open."""
@@ -526,7 +530,7 @@ def _check_storable(table: str, schema: pa.Schema) -> None:
         t = innermost(field.type)
         if pa.types.is_dictionary(t) and not (is_text(t.value_type) or is_binary(t.value_type)):
             msg = (
-                f"table {table!r}: EnumData column {field.name!r} has elements of type "
+                f"{owner} {table!r}: EnumData column {field.name!r} has elements of type "
                 f"{t.value_type}; the store holds enum columns of text elements only (Parquet "
                 f"keeps the dictionary of text columns alone), so nothing was written. Hint: "
                 f"give the elements as strings, or store the values as a plain column."
@@ -850,10 +854,14 @@ class TreeReader:
             msg = f"{where}: its values are stored as {arrow_type}, not a dictionary"
             raise SchemaMismatchError(msg)
         listed = node.get("elements")
-        if not isinstance(listed, list):
-            msg = f"{where}: the manifest lists no elements (expected a JSON array)"
-            raise CorruptStoreError(msg)
+        column = functools.partial(files.column, name)
         value_type = cell_leaf(arrow_type).value_type
+        if "elements" not in node:  # by an older writer, which did not list them: the dictionary
+            leaf, _ = split_cells(column())
+            listed = pc.unique(leaf.dictionary).drop_null().to_pylist()
+        if not isinstance(listed, list):
+            msg = f"{where}: the manifest's elements are not a JSON array ({listed!r:.60})"
+            raise CorruptStoreError(msg)
         try:
             elements = pa.array(listed, type=value_type)
         except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError) as exc:
@@ -868,7 +876,6 @@ class TreeReader:
             elements_object_id=node.get("elements_object_id"),
         )
         enum._set_cell_shape(cell_shape(arrow_type))
-        column = functools.partial(files.column, name)
         enum._buf = ColumnBuffer.stored(
             enum._buf.type, int(node["num_rows"]), lambda: enum.codes_of(column())
         )
