@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, overload
 
 import pyarrow as pa
 
+from hdmf_arrow.arrow.dtypes import is_binary, is_text
 from hdmf_arrow.errors import (
     ColumnNotFoundError,
     ContainerNotFoundError,
@@ -358,12 +359,7 @@ def _column_kind(t: pa.DataType) -> str:
         t = t.value_type
     if pa.types.is_null(t):
         return "null"
-    if pa.types.is_string(t) or pa.types.is_large_string(t):
-        leaf = "text"
-    elif pa.types.is_binary(t) or pa.types.is_large_binary(t):
-        leaf = "binary"
-    else:
-        leaf = "other"
+    leaf = "text" if is_text(t) else "binary" if is_binary(t) else "other"
     return f"{'list of ' * depth}{leaf}"
 
 

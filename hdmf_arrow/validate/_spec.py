@@ -28,7 +28,14 @@ from hdmf_arrow.common import (
 )
 from hdmf_arrow.common._registry import get_type_map
 from hdmf_arrow.errors import HdmfArrowError
-from hdmf_arrow.spec import DTYPE_SYNONYMS, DatasetSpec, GroupSpec, RefSpec, is_allowed_dtype
+from hdmf_arrow.spec import (
+    DTYPE_SYNONYMS,
+    AttributeSpec,
+    DatasetSpec,
+    GroupSpec,
+    RefSpec,
+    is_allowed_dtype,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -315,24 +322,30 @@ def _attributes(
             if not isinstance(node, VectorData):  # core references are data checks
                 yield from _reference(node, attribute.name, attribute.dtype, present, path, types)
             continue
-        where = f"attribute {attribute.name!r} (spec {attribute.path})"
         if attribute.name in present:
-            value = present[attribute.name]
-            if attribute.value is not None and not _same_value(value, attribute.value):
-                yield Issue(
-                    path,
-                    node.data_type,
-                    f"{where} is fixed to {attribute.value!r} by the spec, found {value!r}",
-                )
-                continue
-            found = _value_dtype_problem(value, attribute.dtype)
-            if found is not None:
-                shown = _show_dtype(attribute.dtype)
-                yield Issue(path, node.data_type, f"{where}: expected dtype {shown}, found {found}")
-            continue
-        unset = attribute.value is None and attribute.default_value is None
-        if attribute.required and unset and attribute.name in mapper.attribute_names():
+            problem = _attribute_problem(attribute, present[attribute.name])
+            if problem is not None:
+                yield Issue(path, node.data_type, problem)
+        elif _required_unset(attribute) and attribute.name in mapper.attribute_names():
             yield Issue(path, node.data_type, f"required attribute {attribute.name!r} is missing")
+
+
+def _attribute_problem(attribute: AttributeSpec, value: object) -> str | None:
+    """What is wrong with the value of a (non-reference) spec attribute: not the value the
+    spec fixes, or not of its dtype (hdmf's rules); None if nothing."""
+    where = f"attribute {attribute.name!r} (spec {attribute.path})"
+    if attribute.value is not None and not _same_value(value, attribute.value):
+        return f"{where} is fixed to {attribute.value!r} by the spec, found {value!r}"
+    found = _value_dtype_problem(value, attribute.dtype)
+    if found is not None:
+        return f"{where}: expected dtype {_show_dtype(attribute.dtype)}, found {found}"
+    return None
+
+
+def _required_unset(attribute: AttributeSpec) -> bool:
+    """Whether the spec requires the attribute and gives it no value of its own."""
+    unset = attribute.value is None and attribute.default_value is None
+    return bool(attribute.required and unset)
 
 
 def _same_value(value: object, fixed: object) -> bool:
@@ -509,26 +522,18 @@ def _untyped_attributes(data: Data, spec: DatasetSpec, path: str) -> Iterator[Is
     value, each of the spec's dtype. They are the dataset's own ``attributes``."""
     present = dict(getattr(data, "attributes", {}))
     for attribute in spec.attributes:
-        where = f"attribute {attribute.name!r} (spec {attribute.path})"
         if attribute.name not in present:
-            unset = attribute.value is None and attribute.default_value is None
-            if attribute.required and unset:
+            if _required_unset(attribute):
                 yield Issue(path, "Dataset", f"required attribute {attribute.name!r} is missing")
             continue
         value = present[attribute.name]
         if isinstance(attribute.dtype, RefSpec):
             if not isinstance(value, Container):
+                where = f"attribute {attribute.name!r} (spec {attribute.path})"
                 kind = _scalar_dtype(value)
                 yield Issue(path, "Dataset", f"{where}: expected a reference, found {kind!r}")
-            continue
-        if attribute.value is not None and not _same_value(value, attribute.value):
-            msg = f"{where} is fixed to {attribute.value!r} by the spec, found {value!r}"
-            yield Issue(path, "Dataset", msg)
-            continue
-        found = _value_dtype_problem(value, attribute.dtype)
-        if found is not None:
-            shown = _show_dtype(attribute.dtype)
-            yield Issue(path, "Dataset", f"{where}: expected dtype {shown}, found {found}")
+        elif (problem := _attribute_problem(attribute, value)) is not None:
+            yield Issue(path, "Dataset", problem)
 
 
 def _dataset_problems(data: Data, spec: DatasetSpec) -> Iterator[str]:
